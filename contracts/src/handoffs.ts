@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { ZAssessment, ZStartHere } from './assistant.js';
+import { ZId, ZTier, ZUserRef } from './common.js';
+import { ZOutcome } from './sessions.js';
+
+export const ZUrgency = z.enum(['low', 'normal', 'high', 'critical']);
+export type TUrgency = z.infer<typeof ZUrgency>;
+export const ZHandoffStatus = z.enum(['open', 'claimed', 'cancelled', 'resolved']);
+export type THandoffStatus = z.infer<typeof ZHandoffStatus>;
+
+export const ZCreateHandoffBody = z
+  .object({
+    intent: z.literal('escalate'),
+    reason: z.string().trim().min(1, 'is required').max(500),
+    urgency: ZUrgency,
+    targetTier: ZTier.nullish(),
+    targetUserId: ZId.nullish(),
+  })
+  .refine((b) => !(b.targetTier != null && b.targetUserId != null), {
+    message: 'choose a target tier or a teammate, not both',
+    path: ['targetUserId'],
+  });
+export type TCreateHandoffBody = z.input<typeof ZCreateHandoffBody>;
+
+export const ZHandoffContext = z.object({
+  problemSummary: z.object({
+    title: z.string(),
+    problem: z.string(),
+    customer: z.string().nullable(),
+    asset: z.string().nullable(),
+    urgency: ZUrgency,
+    reason: z.string(),
+    workedMinutes: z.number(),
+  }),
+  tried: z.array(
+    z.object({
+      kind: z.enum(['step', 'note', 'suggestion']),
+      text: z.string(),
+      outcome: ZOutcome.nullable(),
+      at: z.string(),
+      detail: z.string().nullable().optional(),
+      followed: z.boolean().optional(),
+    }),
+  ),
+  assessment: ZAssessment,
+  startHere: ZStartHere,
+});
+export type THandoffContext = z.infer<typeof ZHandoffContext>;
+
+export const ZAuditEntry = z.object({
+  id: ZId,
+  action: z.enum(['created', 'claimed', 'released', 'cancelled', 'first_action', 'resolved']),
+  actor: ZUserRef.nullable(),
+  at: z.string(),
+});
+export type TAuditEntry = z.infer<typeof ZAuditEntry>;
+
+export const ZHandoff = z.object({
+  id: ZId,
+  sessionId: ZId,
+  intent: z.literal('escalate'),
+  status: ZHandoffStatus,
+  reason: z.string(),
+  urgency: ZUrgency,
+  targetTier: ZTier.nullable(),
+  targetUserId: ZId.nullable(),
+  createdBy: ZUserRef,
+  createdAt: z.string(),
+  claimedBy: ZUserRef.nullable(),
+  claimedAt: z.string().nullable(),
+  firstActionAt: z.string().nullable(),
+  waitingSeconds: z.number(),
+  /** Denormalised for queue cards. */
+  session: z.object({ title: z.string(), customer: z.string().nullable(), asset: z.string().nullable() }),
+});
+export type THandoff = z.infer<typeof ZHandoff>;
+
+export const ZHandoffWithContext = ZHandoff.extend({ context: ZHandoffContext, audit: z.array(ZAuditEntry) });
+export type THandoffWithContext = z.infer<typeof ZHandoffWithContext>;
+
+export const ZListHandoffsQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return undefined;
+      const parts = s.split(',').map((p) => p.trim());
+      const parsed = z.array(ZHandoffStatus).safeParse(parts);
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: 'must be open, claimed, cancelled or resolved' });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
+
+export const ZHandoffsResponse = z.object({ handoffs: z.array(ZHandoff) });
+export const ZHandoffResponse = z.object({ handoff: ZHandoffWithContext });
+export const ZClaimConflict = z.object({
+  error: z.object({ code: z.literal('already_claimed'), message: z.string() }),
+  claimedBy: ZUserRef,
+});
+
+export const ZNotificationChannel = z.enum(['in_app', 'email', 'webhook']);
+export const ZNotificationStatus = z.enum(['pending', 'sent', 'failed', 'skipped']);
+export const ZNotificationRow = z.object({
+  id: ZId,
+  channel: ZNotificationChannel,
+  recipientId: ZId.nullable(),
+  recipient: ZUserRef.nullable(),
+  status: ZNotificationStatus,
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  sentAt: z.string().nullable(),
+});
+export const ZNotificationsResponse = z.object({ notifications: z.array(ZNotificationRow) });
+
+export const ZEventType = z.enum([
+  'handoff.created',
+  'handoff.claimed',
+  'handoff.released',
+  'handoff.cancelled',
+  'handoff.first_action',
+  'session.updated',
+]);
+export type TEventType = z.infer<typeof ZEventType>;
+export const ZLiveEvent = z.object({
+  type: ZEventType,
+  handoff: ZHandoff.optional(),
+  session: z.object({ id: ZId, status: z.string() }).optional(),
+});
+export type TLiveEvent = z.infer<typeof ZLiveEvent>;

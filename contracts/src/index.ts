@@ -1,0 +1,6 @@
+export * from './analytics.js';
+export * from './assistant.js';
+export * from './auth.js';
+export * from './common.js';
+export * from './handoffs.js';
+export * from './sessions.js';
