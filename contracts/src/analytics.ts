@@ -7,7 +7,10 @@ export const ZAnalyticsQuery = z
     from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
     to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
   })
-  .refine((q) => !(q.period && (q.from || q.to)), { message: 'use period or from/to, not both', path: ['period'] });
+  .refine((q) => !(q.period && (q.from || q.to)), {
+    message: 'use period or from/to, not both',
+    path: ['period'],
+  });
 
 const ZMedianP90 = z.object({ median: z.number().nullable(), p90: z.number().nullable() });
 export const ZEscalationAnalytics = z.object({
@@ -41,7 +44,10 @@ export const ZEscalationAnalytics = z.object({
 export type TEscalationAnalytics = z.infer<typeof ZEscalationAnalytics>;
 
 export const ZBaselineBody = z.object({
-  durationSeconds: z.number().positive('must be a positive number of seconds').max(24 * 3600),
+  durationSeconds: z
+    .number()
+    .positive('must be a positive number of seconds')
+    .max(24 * 3600),
   measuredAt: z.iso.datetime({ offset: true }),
   handoffId: ZId.nullish(),
   note: z.string().trim().max(500).nullish(),

@@ -13,7 +13,10 @@ export const ZSignupBody = z.object({
 });
 export type TSignupBody = z.infer<typeof ZSignupBody>;
 
-export const ZLoginBody = z.object({ email: z.string().trim().min(1, 'is required').max(254), password: z.string().min(1, 'is required').max(200) });
+export const ZLoginBody = z.object({
+  email: z.string().trim().min(1, 'is required').max(254),
+  password: z.string().min(1, 'is required').max(200),
+});
 export type TLoginBody = z.infer<typeof ZLoginBody>;
 
 export const ZUser = z.object({ id: ZId, name: z.string(), email: z.string(), role: ZRole, tier: ZTier });
@@ -29,7 +32,11 @@ export const ZUsersResponse = z.object({ users: z.array(ZUser) });
 export const ZInvitationBody = z.object({ email, role: ZRole, tier: ZTier });
 export type TInvitationBody = z.infer<typeof ZInvitationBody>;
 export const ZInvitation = z.object({ id: ZId, email: z.string(), role: ZRole, tier: ZTier });
-export const ZInvitationResponse = z.object({ invitation: ZInvitation, token: z.string(), acceptUrl: z.string() });
+export const ZInvitationResponse = z.object({
+  invitation: ZInvitation,
+  token: z.string(),
+  acceptUrl: z.string(),
+});
 export type TInvitationResponse = z.infer<typeof ZInvitationResponse>;
 export const ZPendingInvitations = z.object({
   invitations: z.array(ZInvitation.extend({ createdAt: z.string(), expiresAt: z.string() })),
@@ -47,6 +54,8 @@ export type TNotificationPreferences = z.infer<typeof ZNotificationPreferences>;
 
 export const ZDemoInfo = z.object({
   demo: z.boolean(),
-  signIns: z.array(z.object({ role: ZRole, name: z.string(), email: z.string(), password: z.string(), tier: ZTier })),
+  signIns: z.array(
+    z.object({ role: ZRole, name: z.string(), email: z.string(), password: z.string(), tier: ZTier }),
+  ),
 });
 export type TDemoInfo = z.infer<typeof ZDemoInfo>;

@@ -37,7 +37,14 @@ export const ZNoteBody = z.object({ text: text(5000) });
 export const ZAssistantMessageBody = z.object({ text: text(4000) });
 export const ZResolveBody = z.object({ resolution: text(5000) });
 
-export const ZTimelineKind = z.enum(['step', 'note', 'assistant_user', 'assistant_reply', 'resolution', 'handoff']);
+export const ZTimelineKind = z.enum([
+  'step',
+  'note',
+  'assistant_user',
+  'assistant_reply',
+  'resolution',
+  'handoff',
+]);
 export const ZTimelineEntry = z.object({
   id: ZId,
   kind: ZTimelineKind,

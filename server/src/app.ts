@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import type { TDemoInfo } from '@rf/contracts';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Deps } from './deps.js';
+import { AppError } from './errors.js';
+import { analyticsRoutes } from './features/analytics/routes.js';
+import { authRoutes, SESSION_COOKIE } from './features/auth/routes.js';
+import { authenticate } from './features/auth/service.js';
+import { handoffRoutes } from './features/handoffs/routes.js';
+import { sessionRoutes } from './features/sessions/routes.js';
+
+export interface BuildAppOptions {
+  deps: Deps;
+  demo?: TDemoInfo;
+  /** Folder with the built web app; served with an SPA fallback when it exists. */
+  webDist?: string | null;
+  logger?: boolean | object;
+}
+
+const defaultWebDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const { deps } = opts;
+  const app = Fastify({
+    logger: opts.logger ?? { level: deps.config.logLevel },
+    genReqId: () => crypto.randomUUID(),
+    trustProxy: true,
+    bodyLimit: 1_048_576,
+  });
+
+  await app.register(fastifyCookie);
+
+  // JSON only: drop Fastify's text/plain parser so other bodies answer 415.
+  app.removeContentTypeParser('text/plain');
+
+  app.decorateRequest('auth', null);
+
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/api/')) return;
+    if (!SAFE_METHODS.has(req.method)) {
+      const origin = req.headers.origin;
+      if (origin && !isSameSite(origin, req.host, deps.config.publicUrl)) {
+        throw new AppError('cross_site', 403, 'Cross-site requests are not allowed');
+      }
+    }
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) req.auth = await authenticate(deps, token);
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.status === 429 && typeof err.extra.retryAfterSeconds === 'number') {
+        reply.header('retry-after', String(err.extra.retryAfterSeconds));
+      }
+      const { retryAfterSeconds: _ignored, field, ...extra } = err.extra;
+      return reply.code(err.status).send({
+        error: { code: err.code, message: err.message, ...(typeof field === 'string' ? { field } : {}) },
+        ...extra,
+      });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code = fastifyErrorCode(err);
+      return reply.code(status).send({ error: { code, message: clientMessage(err, code) } });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply
+      .code(500)
+      .send({ error: { code: 'internal', message: `Something went wrong (request ${req.id})` } });
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),
+  );
+
+  app.get('/api/healthz', async (_req, reply) => {
+    try {
+      await deps.db.ping();
+      return { ok: true, database: deps.db.kind };
+    } catch (err) {
+      reply.code(503);
+      return { ok: false, database: deps.db.kind, error: (err as Error).message };
+    }
+  });
+
+  authRoutes(app, deps, opts.demo ?? { demo: false, signIns: [] });
+  sessionRoutes(app, deps);
+  handoffRoutes(app, deps);
+  analyticsRoutes(app, deps);
+
+  const webDist = opts.webDist === undefined ? defaultWebDist : opts.webDist;
+  if (webDist && fs.existsSync(path.join(webDist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+    app.get('/*', (req, reply) => {
+      const rel = safeDecode(req.url.split('?')[0]!.slice(1));
+      if (rel === null || rel.startsWith('api/')) {
+        return reply.code(404).send({ error: { code: 'not_found', message: `No route GET /${rel ?? ''}` } });
+      }
+      const file = path.join(webDist, rel);
+      if (rel && file.startsWith(webDist) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+        if (rel.startsWith('assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+        return reply.sendFile(rel);
+      }
+      return reply.type('text/html').sendFile('index.html');
+    });
+  }
+
+  return app;
+}
+
+function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
+function isSameSite(origin: string, host: string, publicUrl: string | null): boolean {
+  try {
+    const o = new URL(origin);
+    if (o.host === host) return true;
+    return publicUrl !== null && new URL(publicUrl).host === o.host;
+  } catch {
+    return false;
+  }
+}
+
+function fastifyErrorCode(err: FastifyError): string {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'invalid_json';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'unsupported_media_type';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'body_too_large';
+    default:
+      return err.statusCode === 404 ? 'not_found' : 'bad_request';
+  }
+}
+
+function clientMessage(err: FastifyError, code: string): string {
+  if (code === 'invalid_json') return 'The request body is not valid JSON';
+  if (code === 'unsupported_media_type') return 'Send the request body as application/json';
+  return err.message;
+}

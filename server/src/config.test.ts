@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('config', () => {
+  it('has working defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      databaseUrl: null,
+      seedDemo: true,
+      smtpUrl: null,
+      ai: null,
+      publicUrl: null,
+    });
+    expect(c.dataDir).toMatch(/data$/);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT="eighty"/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
+    [{ SEED_DEMO: 'maybe' }, /SEED_DEMO="maybe": must be true or false/],
+    [{ SMTP_URL: 'not a url' }, /SMTP_URL/],
+    [{ PUBLIC_URL: 'ftp://x' }, /PUBLIC_URL/],
+    [{ AI_BASE_URL: 'http://127.0.0.1:9' }, /AI_MODEL/],
+  ])('a bad setting %j stops start-up with one line naming it', (env, pattern) => {
+    let err: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(pattern);
+    expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('reads real values', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      SEED_DEMO: 'false',
+      DATABASE_URL: 'postgres://u@h:5432/db',
+      PUBLIC_URL: 'https://rf.example.com/',
+      AI_BASE_URL: 'http://127.0.0.1:1234/v1',
+      AI_MODEL: 'm',
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      seedDemo: false,
+      databaseUrl: 'postgres://u@h:5432/db',
+      publicUrl: 'https://rf.example.com',
+    });
+    expect(c.ai).toEqual({ baseUrl: 'http://127.0.0.1:1234/v1', apiKey: undefined, model: 'm' });
+  });
+});

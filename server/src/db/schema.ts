@@ -1,0 +1,246 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const id = () => text('id').primaryKey();
+
+export const accounts = pgTable('accounts', {
+  id: id(),
+  name: text('name').notNull(),
+  webhookUrl: text('webhook_url'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    name: text('name').notNull(),
+    /** Always stored lower-cased: emails compare case-insensitively. */
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ['viewer', 'engineer', 'admin', 'owner'] }).notNull(),
+    tier: integer('tier').notNull().default(1),
+    emailNotifications: boolean('email_notifications').notNull().default(true),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(t.email), index('users_account_idx').on(t.accountId)],
+);
+
+export const authSessions = pgTable(
+  'auth_sessions',
+  {
+    /** sha256 of the cookie token; the token itself is never stored. */
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accountId: text('account_id').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('auth_sessions_user_idx').on(t.userId)],
+);
+
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    email: text('email').notNull(),
+    ip: text('ip').notNull(),
+    success: boolean('success').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('login_attempts_email_idx').on(t.email, t.at), index('login_attempts_ip_idx').on(t.ip, t.at)],
+);
+
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: id(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    email: text('email').notNull(),
+    role: text('role', { enum: ['viewer', 'engineer', 'admin', 'owner'] }).notNull(),
+    tier: integer('tier').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    invitedBy: text('invited_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    acceptedAt: ts('accepted_at'),
+  },
+  (t) => [
+    uniqueIndex('invitations_token_key').on(t.tokenHash),
+    index('invitations_account_idx').on(t.accountId),
+  ],
+);
+
+export const flowSessions = pgTable(
+  'flow_sessions',
+  {
+    id: id(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    title: text('title').notNull(),
+    problem: text('problem').notNull(),
+    customer: text('customer'),
+    asset: text('asset'),
+    category: text('category'),
+    status: text('status', { enum: ['active', 'escalated', 'resolved'] })
+      .notNull()
+      .default('active'),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => users.id),
+    createdById: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    resolvedAt: ts('resolved_at'),
+    resolution: text('resolution'),
+  },
+  (t) => [index('flow_sessions_account_idx').on(t.accountId, t.updatedAt)],
+);
+
+export const timelineEntries = pgTable(
+  'timeline_entries',
+  {
+    id: id(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    accountId: text('account_id').notNull(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => flowSessions.id),
+    kind: text('kind', {
+      enum: ['step', 'note', 'assistant_user', 'assistant_reply', 'resolution', 'handoff'],
+    }).notNull(),
+    text: text('text').notNull(),
+    outcome: text('outcome', { enum: ['worked', 'failed', 'partial', 'info'] }),
+    detail: text('detail'),
+    authorId: text('author_id'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('timeline_session_idx').on(t.sessionId, t.seq)],
+);
+
+export const handoffs = pgTable(
+  'handoffs',
+  {
+    id: id(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => flowSessions.id),
+    intent: text('intent', { enum: ['escalate'] }).notNull(),
+    status: text('status', { enum: ['open', 'claimed', 'cancelled', 'resolved'] }).notNull(),
+    reason: text('reason').notNull(),
+    urgency: text('urgency', { enum: ['low', 'normal', 'high', 'critical'] }).notNull(),
+    targetTier: integer('target_tier'),
+    targetUserId: text('target_user_id'),
+    createdById: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    claimedById: text('claimed_by'),
+    claimedAt: ts('claimed_at'),
+    firstActionAt: ts('first_action_at'),
+    closedAt: ts('closed_at'),
+    /** The immutable context snapshot built in the escalating transaction. */
+    context: jsonb('context').notNull(),
+  },
+  (t) => [
+    // At most one open or claimed handoff per session, enforced by the database.
+    uniqueIndex('handoffs_one_active_per_session').on(t.sessionId).where(sql`status in ('open', 'claimed')`),
+    index('handoffs_queue_idx').on(t.accountId, t.status, t.createdAt),
+    index('handoffs_created_idx').on(t.accountId, t.createdAt),
+  ],
+);
+
+export const handoffAudit = pgTable(
+  'handoff_audit',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: text('account_id').notNull(),
+    handoffId: text('handoff_id')
+      .notNull()
+      .references(() => handoffs.id),
+    action: text('action', {
+      enum: ['created', 'claimed', 'released', 'cancelled', 'first_action', 'resolved'],
+    }).notNull(),
+    actorId: text('actor_id'),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('handoff_audit_handoff_idx').on(t.handoffId, t.id)],
+);
+
+/** The replayable live stream (SSE ids are this table's ids). */
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: text('account_id').notNull(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('events_account_idx').on(t.accountId, t.id)],
+);
+
+/** Transactional outbox: one row per recipient per channel. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: id(),
+    accountId: text('account_id').notNull(),
+    handoffId: text('handoff_id').references(() => handoffs.id),
+    channel: text('channel', { enum: ['in_app', 'email', 'webhook'] }).notNull(),
+    recipientId: text('recipient_id'),
+    status: text('status', { enum: ['pending', 'sent', 'failed', 'skipped'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: ts('next_attempt_at'),
+    sentAt: ts('sent_at'),
+    payload: jsonb('payload').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('notifications_due_idx').on(t.status, t.nextAttemptAt),
+    index('notifications_handoff_idx').on(t.handoffId),
+  ],
+);
+
+export const baselines = pgTable(
+  'baselines',
+  {
+    id: id(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    durationSeconds: doublePrecision('duration_seconds').notNull(),
+    measuredAt: ts('measured_at').notNull(),
+    handoffId: text('handoff_id'),
+    note: text('note'),
+    recordedById: text('recorded_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('baselines_account_idx').on(t.accountId, t.measuredAt)],
+);

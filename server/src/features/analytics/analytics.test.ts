@@ -1,0 +1,216 @@
+import { ZEscalationAnalytics } from '@rf/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, makeTeam, startApp, type Team } from '../../test/harness.js';
+import { minutesRecovered, resolvePeriod } from './metrics.js';
+
+let h: Harness;
+let t: Team;
+const at = (hhmm: string, day = '2026-03-02') => new Date(`${day}T${hhmm}:00Z`);
+
+/** One escalation driven through HTTP at fixed clock times. */
+async function escalation(
+  created: string,
+  claimed: string | null,
+  firstAction: string | null,
+  day = '2026-03-02',
+) {
+  h.setNow(new Date(at(created, day).getTime() - 10 * 60_000));
+  const s = await t.junior.client.post('/api/sessions', {
+    title: `Case ${created}`,
+    problem: 'VPN drops every hour',
+  });
+  h.setNow(at(created, day));
+  const e = await t.junior.client.post(`/api/sessions/${s.body.session.id}/handoffs`, {
+    intent: 'escalate',
+    reason: 'stuck',
+    urgency: 'normal',
+  });
+  expect(e.status).toBe(201);
+  if (claimed) {
+    h.setNow(at(claimed, day));
+    expect((await t.senior.client.post(`/api/handoffs/${e.body.handoff.id}/claim`)).status).toBe(200);
+  }
+  if (firstAction) {
+    h.setNow(at(firstAction, day));
+    await t.senior.client.post(`/api/sessions/${s.body.session.id}/steps`, {
+      action: 'Checked the VPN logs',
+      outcome: 'info',
+    });
+  }
+  h.setNow(null);
+}
+
+beforeAll(async () => {
+  h = await startApp();
+  t = await makeTeam(h, 'Metrics Co');
+  //           created  claimed  first action   → ttc, ttfa (seconds)
+  await escalation('10:00', '10:02', '10:03'); // 120, 60
+  await escalation('11:00', '11:10', '11:12'); // 600, 120
+  await escalation('12:00', '12:01', '12:06'); // 60, 300
+  await escalation('13:00', '13:05', null); //    300, —
+  await escalation('14:00', null, null); //       open
+  await escalation('09:00', '09:30', '09:40', '2026-02-20'); // before the window: must not count
+});
+afterAll(() => h.close());
+
+const window = '/api/analytics/flowpilot/escalations?from=2026-03-01T00:00:00Z&to=2026-03-08T00:00:00Z';
+
+describe('escalation analytics (hand-computed)', () => {
+  it('counts, claim rate, median and p90 of time-to-claim and time-to-first-action', async () => {
+    const res = await t.senior.client.get(window);
+    expect(res.status).toBe(200);
+    const a = ZEscalationAnalytics.parse(res.body);
+    expect(a.period).toEqual({ from: '2026-03-01T00:00:00.000Z', to: '2026-03-08T00:00:00.000Z' });
+    expect(a.escalations).toBe(5);
+    expect(a.claimed).toBe(4);
+    expect(a.claimRate).toBeCloseTo(0.8, 10);
+    // time-to-claim [60,120,300,600]: median (120+300)/2 = 210; p90 at rank 2.7 = 300 + 0.7×300 = 510
+    expect(a.timeToClaim.median).toBeCloseTo(210, 6);
+    expect(a.timeToClaim.p90).toBeCloseTo(510, 6);
+    // time-to-first-action [60,120,300]: median 120; p90 at rank 1.8 = 120 + 0.8×180 = 264
+    expect(a.timeToFirstAction).toEqual({ median: 120, p90: expect.closeTo(264, 6), n: 3 });
+  });
+
+  it('a daily series over every day of the window', async () => {
+    const a = (await t.senior.client.get(window)).body;
+    expect(a.series).toHaveLength(7);
+    expect(a.series[0]).toEqual({
+      date: '2026-03-01',
+      escalations: 0,
+      claimed: 0,
+      medianTimeToFirstAction: null,
+    });
+    expect(a.series[1]).toEqual({
+      date: '2026-03-02',
+      escalations: 5,
+      claimed: 4,
+      medianTimeToFirstAction: 120,
+    });
+  });
+
+  it('minutes recovered needs 5 baselines, then = median baseline − median time-to-first-action', async () => {
+    const before = (await t.senior.client.get(window)).body;
+    expect(before.baseline).toEqual({ n: 0, medianSeconds: null });
+    expect(before.minutesRecovered).toBeNull();
+    expect(before.minutesRecoveredNote).toMatch(/^5 more baseline measurements needed/);
+
+    // Baselines describe the old process: measured any time, they all count.
+    const durations = [600, 900, 300, 1200];
+    for (const d of durations) {
+      const r = await t.admin.client.post('/api/analytics/baselines', {
+        durationSeconds: d,
+        measuredAt: '2025-11-01T10:00:00Z',
+        note: 'stopwatch',
+      });
+      expect(r.status).toBe(201);
+    }
+    const four = (await t.senior.client.get(window)).body;
+    expect(four.baseline).toEqual({ n: 4, medianSeconds: 750 });
+    expect(four.minutesRecovered).toBeNull();
+    expect(four.minutesRecoveredNote).toMatch(/^1 more baseline measurement needed/);
+
+    const fifth = await t.admin.client.post('/api/analytics/baselines', {
+      durationSeconds: 480,
+      measuredAt: '2026-03-05T10:00:00Z',
+    });
+    const five = (await t.senior.client.get(window)).body;
+    // baselines [300,480,600,900,1200] → median 600 s; minus 120 s = 480 s = 8 minutes.
+    expect(five.baseline).toEqual({ n: 5, medianSeconds: 600 });
+    expect(five.minutesRecoveredNote).toBeNull();
+    expect(five.minutesRecovered.perEscalation).toBeCloseTo(8, 10);
+    // 4 claimed in a 7-day window = 4 a week → 8 × 4 / 60 hours a week.
+    expect(five.minutesRecovered.hoursPerWeek).toBeCloseTo((8 * 4) / 60, 10);
+
+    // Deleting one brings the note back.
+    expect((await t.admin.client.del(`/api/analytics/baselines/${fifth.body.baseline.id}`)).status).toBe(204);
+    expect((await t.senior.client.get(window)).body.minutesRecovered).toBeNull();
+    await t.admin.client.post('/api/analytics/baselines', {
+      durationSeconds: 480,
+      measuredAt: '2026-03-05T10:00:00Z',
+    });
+  });
+
+  it('the previous period is reported for deltas', async () => {
+    const a = (
+      await t.senior.client.get('/api/analytics/flowpilot/escalations?from=2026-02-22&to=2026-03-07')
+    ).body;
+    // from/to as dates: [Feb 22, Mar 8) — the Feb 20 escalation sits in the previous window.
+    expect(a.period.to).toBe('2026-03-08T00:00:00.000Z');
+    expect(a.escalations).toBe(5);
+    expect(a.previous.escalations).toBe(1);
+    expect(a.previous.timeToFirstActionMedian).toBe(600);
+  });
+
+  it('period=7d is relative to now; open counts what waits now', async () => {
+    h.setNow(new Date('2026-03-04T00:00:00Z'));
+    const a = (await t.senior.client.get('/api/analytics/flowpilot/escalations?period=7d')).body;
+    h.setNow(null);
+    expect(a.period.from).toBe('2026-02-25T00:00:00.000Z');
+    expect(a.escalations).toBe(5);
+    expect(a.open).toBe(1);
+  });
+
+  it('viewers may not read analytics; engineers read baselines but only admins write them', async () => {
+    expect((await t.viewer.client.get(window)).status).toBe(403);
+    expect((await t.junior.client.get('/api/analytics/baselines')).body.baselines).toHaveLength(5);
+    expect(
+      (
+        await t.senior.client.post('/api/analytics/baselines', {
+          durationSeconds: 5,
+          measuredAt: '2026-03-05T10:00:00Z',
+        })
+      ).status,
+    ).toBe(403);
+  });
+});
+
+describe('metric maths', () => {
+  it('minutesRecovered is never computed from the in-product metric alone', () => {
+    expect(
+      minutesRecovered({
+        baselineN: 0,
+        baselineMedianSeconds: null,
+        timeToFirstActionMedianSeconds: 30,
+        claimed: 10,
+        periodDays: 7,
+      }).value,
+    ).toBeNull();
+    expect(
+      minutesRecovered({
+        baselineN: 5,
+        baselineMedianSeconds: 600,
+        timeToFirstActionMedianSeconds: null,
+        claimed: 10,
+        periodDays: 7,
+      }),
+    ).toEqual({
+      value: null,
+      note: 'No claimed escalation with a first action in this period yet',
+    });
+    // 30-day window, 12 claimed: 2.8 a week; (900 − 300) / 60 = 10 min; 10 × 2.8 / 60 h.
+    const r = minutesRecovered({
+      baselineN: 9,
+      baselineMedianSeconds: 900,
+      timeToFirstActionMedianSeconds: 300,
+      claimed: 12,
+      periodDays: 30,
+    });
+    expect(r.value!.perEscalation).toBe(10);
+    expect(r.value!.hoursPerWeek).toBeCloseTo((10 * (12 / (30 / 7))) / 60, 12);
+  });
+
+  it('resolvePeriod', () => {
+    const now = new Date('2026-06-15T12:00:00Z');
+    expect(resolvePeriod({}, now)).toEqual({ from: new Date('2026-05-16T12:00:00Z'), to: now });
+    expect(resolvePeriod({ period: '90d' }, now)).toEqual({
+      from: new Date('2026-03-17T12:00:00Z'),
+      to: now,
+    });
+    expect(resolvePeriod({ from: '2026-06-01', to: '2026-06-01' }, now)).toEqual({
+      from: new Date('2026-06-01T00:00:00Z'),
+      to: new Date('2026-06-02T00:00:00Z'),
+    });
+    expect(resolvePeriod({ from: '2026-06-10', to: '2026-06-01' }, now)).toMatchObject({ field: 'from' });
+    expect(resolvePeriod({ from: '2020-01-01' }, now)).toMatchObject({ field: 'from' });
+  });
+});

@@ -1,0 +1,73 @@
+/** The pure maths of the escalation metrics: kept apart so it can be checked by hand. */
+
+export const MIN_BASELINES = 5;
+
+export interface MinutesRecoveredInput {
+  baselineN: number;
+  baselineMedianSeconds: number | null;
+  timeToFirstActionMedianSeconds: number | null;
+  claimed: number;
+  periodDays: number;
+}
+
+/**
+ * Minutes recovered per escalation = median(manual baseline) − median(time-to-first-action), in
+ * minutes. Hours saved per week = that × claimed escalations per week / 60. Never computed from
+ * the in-product metric alone: without 5 baselines the answer is null with a note saying why.
+ */
+export function minutesRecovered(i: MinutesRecoveredInput): {
+  value: { perEscalation: number; hoursPerWeek: number } | null;
+  note: string | null;
+} {
+  if (i.baselineN < MIN_BASELINES || i.baselineMedianSeconds === null) {
+    const more = MIN_BASELINES - i.baselineN;
+    return {
+      value: null,
+      note: `${more} more baseline measurement${more === 1 ? '' : 's'} needed (${i.baselineN} of ${MIN_BASELINES} recorded)`,
+    };
+  }
+  if (i.timeToFirstActionMedianSeconds === null) {
+    return { value: null, note: 'No claimed escalation with a first action in this period yet' };
+  }
+  const perEscalation = (i.baselineMedianSeconds - i.timeToFirstActionMedianSeconds) / 60;
+  const claimedPerWeek = i.claimed / (i.periodDays / 7);
+  return { value: { perEscalation, hoursPerWeek: (perEscalation * claimedPerWeek) / 60 }, note: null };
+}
+
+export type PeriodQuery = { period?: '7d' | '30d' | '90d'; from?: string; to?: string };
+
+const DAY = 86_400_000;
+const isDateOnly = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
+
+/** Resolves `period` or `from`/`to` into a half-open UTC window [from, to). */
+export function resolvePeriod(
+  q: PeriodQuery,
+  now: Date,
+): { from: Date; to: Date } | { error: string; field: string } {
+  if (q.period || (!q.from && !q.to)) {
+    const days = Number((q.period ?? '30d').replace('d', ''));
+    return { from: new Date(now.getTime() - days * DAY), to: now };
+  }
+  // A date-only `to` includes that whole day.
+  const to = q.to
+    ? new Date(isDateOnly(q.to) ? Date.parse(`${q.to}T00:00:00Z`) + DAY : Date.parse(q.to))
+    : now;
+  const from = q.from
+    ? new Date(isDateOnly(q.from) ? `${q.from}T00:00:00Z` : q.from)
+    : new Date(to.getTime() - 30 * DAY);
+  if (Number.isNaN(from.getTime())) return { error: 'from: is not a valid date', field: 'from' };
+  if (Number.isNaN(to.getTime())) return { error: 'to: is not a valid date', field: 'to' };
+  if (from >= to) return { error: 'from: must be before to', field: 'from' };
+  if (to.getTime() - from.getTime() > 400 * DAY)
+    return { error: 'from: the window can span at most 400 days', field: 'from' };
+  return { from, to };
+}
+
+/** Every UTC day touched by [from, to), as YYYY-MM-DD. */
+export function daysBetween(from: Date, to: Date): string[] {
+  const out: string[] = [];
+  const start = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+  for (let t = start; t < to.getTime() && out.length < 401; t += DAY)
+    out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}

@@ -1,0 +1,115 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { baselines, users } from '../../db/schema.js';
+
+type Row = Record<string, unknown>;
+const rowsOf = (r: unknown): Row[] => (r as { rows: Row[] }).rows;
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export interface PeriodSummary {
+  escalations: number;
+  claimed: number;
+  ttcMedian: number | null;
+  ttcP90: number | null;
+  ttfaMedian: number | null;
+  ttfaP90: number | null;
+  ttfaN: number;
+}
+
+/**
+ * Escalations created in [from, to): counts and percentiles, computed by PostgreSQL
+ * (percentile_cont: linear interpolation between the closest ranks).
+ */
+export async function periodSummary(
+  db: DbOrTx,
+  accountId: string,
+  from: Date,
+  to: Date,
+): Promise<PeriodSummary> {
+  const res = await db.execute(sql`
+    with h as (
+      select claimed_at,
+             extract(epoch from (claimed_at - created_at))::float8 as ttc,
+             extract(epoch from (first_action_at - claimed_at))::float8 as ttfa
+      from handoffs
+      where account_id = ${accountId} and created_at >= ${from.toISOString()}::timestamptz
+        and created_at < ${to.toISOString()}::timestamptz
+    )
+    select count(*)::int as escalations,
+           count(claimed_at)::int as claimed,
+           percentile_cont(0.5) within group (order by ttc) as ttc_median,
+           percentile_cont(0.9) within group (order by ttc) as ttc_p90,
+           percentile_cont(0.5) within group (order by ttfa) as ttfa_median,
+           percentile_cont(0.9) within group (order by ttfa) as ttfa_p90,
+           count(ttfa)::int as ttfa_n
+    from h`);
+  const r = rowsOf(res)[0] ?? {};
+  return {
+    escalations: num(r.escalations) ?? 0,
+    claimed: num(r.claimed) ?? 0,
+    ttcMedian: num(r.ttc_median),
+    ttcP90: num(r.ttc_p90),
+    ttfaMedian: num(r.ttfa_median),
+    ttfaP90: num(r.ttfa_p90),
+    ttfaN: num(r.ttfa_n) ?? 0,
+  };
+}
+
+/** Per UTC day: escalations created, how many were claimed, median time-to-first-action. */
+export async function dailySeries(db: DbOrTx, accountId: string, from: Date, to: Date) {
+  const res = await db.execute(sql`
+    select to_char((created_at at time zone 'UTC')::date, 'YYYY-MM-DD') as date,
+           count(*)::int as escalations,
+           count(claimed_at)::int as claimed,
+           percentile_cont(0.5) within group (order by extract(epoch from (first_action_at - claimed_at))::float8)
+             as median_ttfa
+    from handoffs
+    where account_id = ${accountId} and created_at >= ${from.toISOString()}::timestamptz
+      and created_at < ${to.toISOString()}::timestamptz
+    group by 1 order by 1`);
+  return rowsOf(res).map((r) => ({
+    date: String(r.date),
+    escalations: num(r.escalations) ?? 0,
+    claimed: num(r.claimed) ?? 0,
+    medianTimeToFirstAction: num(r.median_ttfa),
+  }));
+}
+
+export async function openCount(db: DbOrTx, accountId: string) {
+  const res = await db.execute(
+    sql`select count(*)::int as n from handoffs where account_id = ${accountId} and status = 'open'`,
+  );
+  return num(rowsOf(res)[0]?.n) ?? 0;
+}
+
+/** Baselines describe the old process, not a period: every baseline of the account counts. */
+export async function baselineSummary(db: DbOrTx, accountId: string) {
+  const res = await db.execute(sql`
+    select count(*)::int as n,
+           percentile_cont(0.5) within group (order by duration_seconds) as median
+    from baselines where account_id = ${accountId}`);
+  const r = rowsOf(res)[0] ?? {};
+  return { n: num(r.n) ?? 0, medianSeconds: num(r.median) };
+}
+
+export async function insertBaseline(db: DbOrTx, row: typeof baselines.$inferInsert) {
+  const [b] = await db.insert(baselines).values(row).returning();
+  return b!;
+}
+
+export async function listBaselines(db: DbOrTx, accountId: string) {
+  return db
+    .select({ b: baselines, recorderName: users.name })
+    .from(baselines)
+    .innerJoin(users, eq(users.id, baselines.recordedById))
+    .where(eq(baselines.accountId, accountId))
+    .orderBy(desc(baselines.measuredAt), desc(baselines.id));
+}
+
+export async function deleteBaseline(db: DbOrTx, accountId: string, id: string) {
+  const rows = await db
+    .delete(baselines)
+    .where(and(eq(baselines.accountId, accountId), eq(baselines.id, id)))
+    .returning({ id: baselines.id });
+  return rows.length === 1;
+}

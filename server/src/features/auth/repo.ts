@@ -1,0 +1,139 @@
+import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { accounts, authSessions, invitations, loginAttempts, users } from '../../db/schema.js';
+
+export type UserRow = typeof users.$inferSelect;
+export type AccountRow = typeof accounts.$inferSelect;
+
+export async function insertAccount(db: DbOrTx, row: typeof accounts.$inferInsert) {
+  const [a] = await db.insert(accounts).values(row).returning();
+  return a!;
+}
+
+export async function insertUser(db: DbOrTx, row: typeof users.$inferInsert) {
+  const [u] = await db.insert(users).values(row).returning();
+  return u!;
+}
+
+export async function findUserByEmail(db: DbOrTx, email: string) {
+  const [u] = await db.select().from(users).where(eq(users.email, email.toLowerCase()));
+  return u ?? null;
+}
+
+export async function findAccount(db: DbOrTx, accountId: string) {
+  const [a] = await db.select().from(accounts).where(eq(accounts.id, accountId));
+  return a ?? null;
+}
+
+export async function insertAuthSession(db: DbOrTx, row: typeof authSessions.$inferInsert) {
+  await db.insert(authSessions).values(row);
+}
+
+export async function findAuthSession(db: DbOrTx, id: string, now: Date) {
+  const [row] = await db
+    .select({ session: authSessions, user: users, account: accounts })
+    .from(authSessions)
+    .innerJoin(users, eq(users.id, authSessions.userId))
+    .innerJoin(accounts, eq(accounts.id, users.accountId))
+    .where(and(eq(authSessions.id, id), gt(authSessions.expiresAt, now)));
+  return row ?? null;
+}
+
+export async function deleteAuthSession(db: DbOrTx, id: string) {
+  await db.delete(authSessions).where(eq(authSessions.id, id));
+}
+
+export async function recordLoginAttempt(db: DbOrTx, row: typeof loginAttempts.$inferInsert) {
+  await db.insert(loginAttempts).values(row);
+}
+
+export async function countFailedLogins(db: DbOrTx, by: { email?: string; ip?: string }, since: Date) {
+  const where = [eq(loginAttempts.success, false), gt(loginAttempts.at, since)];
+  if (by.email) where.push(eq(loginAttempts.email, by.email));
+  if (by.ip) where.push(eq(loginAttempts.ip, by.ip));
+  const [r] = await db
+    .select({ n: count() })
+    .from(loginAttempts)
+    .where(and(...where));
+  return r?.n ?? 0;
+}
+
+export async function clearFailedLogins(db: DbOrTx, email: string) {
+  await db.delete(loginAttempts).where(and(eq(loginAttempts.email, email), eq(loginAttempts.success, false)));
+}
+
+export async function listUsers(db: DbOrTx, accountId: string) {
+  return db.select().from(users).where(eq(users.accountId, accountId)).orderBy(users.createdAt, users.id);
+}
+
+export async function findUser(db: DbOrTx, accountId: string, userId: string) {
+  const [u] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.accountId, accountId), eq(users.id, userId)));
+  return u ?? null;
+}
+
+export async function updateUser(
+  db: DbOrTx,
+  accountId: string,
+  userId: string,
+  patch: Partial<Pick<UserRow, 'role' | 'tier' | 'emailNotifications'>>,
+) {
+  const [u] = await db
+    .update(users)
+    .set(patch)
+    .where(and(eq(users.accountId, accountId), eq(users.id, userId)))
+    .returning();
+  return u ?? null;
+}
+
+export async function countOwners(db: DbOrTx, accountId: string) {
+  const [r] = await db
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.accountId, accountId), eq(users.role, 'owner')));
+  return r?.n ?? 0;
+}
+
+/** Serialises owner demotions per account so two admins cannot demote the last two owners at once. */
+export async function lockAccount(db: DbOrTx, accountId: string) {
+  await db.execute(sql`select id from accounts where id = ${accountId} for update`);
+}
+
+export async function insertInvitation(db: DbOrTx, row: typeof invitations.$inferInsert) {
+  const [i] = await db.insert(invitations).values(row).returning();
+  return i!;
+}
+
+export async function findInvitationByToken(db: DbOrTx, tokenHash: string) {
+  const [row] = await db
+    .select({ invitation: invitations, account: accounts })
+    .from(invitations)
+    .innerJoin(accounts, eq(accounts.id, invitations.accountId))
+    .where(eq(invitations.tokenHash, tokenHash));
+  return row ?? null;
+}
+
+export async function markInvitationAccepted(db: DbOrTx, id: string, at: Date) {
+  const rows = await db
+    .update(invitations)
+    .set({ acceptedAt: at })
+    .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt)))
+    .returning({ id: invitations.id });
+  return rows.length === 1;
+}
+
+export async function listPendingInvitations(db: DbOrTx, accountId: string, now: Date) {
+  return db
+    .select()
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.accountId, accountId),
+        isNull(invitations.acceptedAt),
+        gt(invitations.expiresAt, now),
+      ),
+    )
+    .orderBy(invitations.createdAt);
+}

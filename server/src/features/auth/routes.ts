@@ -1,0 +1,118 @@
+import {
+  ZAcceptInvitationBody,
+  type ZDemoInfo,
+  ZInvitationBody,
+  ZLoginBody,
+  ZNotificationPreferences,
+  ZPatchUserBody,
+  ZSignupBody,
+} from '@rf/contracts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Deps } from '../../deps.js';
+import { requireAuth, requireRole } from '../../http/auth-context.js';
+import { parse } from '../../http/validate.js';
+import * as service from './service.js';
+
+export const SESSION_COOKIE = 'rf_session';
+
+const ZIdParam = z.object({ id: z.string().min(1).max(64) });
+const ZTokenParam = z.object({ token: z.string().min(1).max(200) });
+
+export function requestOrigin(req: FastifyRequest) {
+  return `${req.protocol}://${req.host}`;
+}
+
+export function authRoutes(app: FastifyInstance, deps: Deps, demo: z.infer<typeof ZDemoInfo>) {
+  const secure = deps.config.publicUrl?.startsWith('https:') ?? false;
+
+  const signIn = (reply: FastifyReply, s: service.SignedIn) => {
+    reply.setCookie(SESSION_COOKIE, s.token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      path: '/',
+      maxAge: 30 * 86_400,
+    });
+    return { user: service.presentUser(s.user), account: { id: s.account.id, name: s.account.name } };
+  };
+
+  app.post('/api/auth/signup', async (req, reply) => {
+    const body = parse(ZSignupBody, req.body);
+    const s = await service.signup(deps, body);
+    reply.code(201);
+    return signIn(reply, s);
+  });
+
+  app.post('/api/auth/login', async (req, reply) => {
+    const body = parse(ZLoginBody, req.body);
+    return signIn(reply, await service.login(deps, body, req.ip));
+  });
+
+  app.post('/api/auth/logout', async (req, reply) => {
+    const auth = requireAuth(req);
+    await service.logout(deps, auth.sessionId);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+
+  app.get('/api/me', async (req) => {
+    const auth = requireAuth(req);
+    return {
+      user: service.presentUser(auth.user),
+      account: auth.account,
+    };
+  });
+
+  app.get('/api/demo', async () => demo);
+
+  app.get('/api/me/notification-preferences', async (req) => {
+    const auth = requireAuth(req);
+    return service.getPreferences(deps, auth.user);
+  });
+
+  app.put('/api/me/notification-preferences', async (req) => {
+    const auth = requireAuth(req);
+    const body = parse(ZNotificationPreferences, req.body);
+    return service.setPreferences(deps, auth.user, body);
+  });
+
+  // ---- team ----
+  app.get('/api/users', async (req) => {
+    const auth = requireRole(req, 'admin');
+    const users = await service.listTeam(deps, auth.user.accountId);
+    return { users: users.map(service.presentUser) };
+  });
+
+  app.patch('/api/users/:id', async (req) => {
+    const auth = requireRole(req, 'admin');
+    const { id } = parse(ZIdParam, req.params, 'params');
+    const body = parse(ZPatchUserBody, req.body);
+    return { user: service.presentUser(await service.changeUser(deps, auth.user, id, body)) };
+  });
+
+  app.get('/api/invitations', async (req) => {
+    const auth = requireRole(req, 'admin');
+    return { invitations: await service.listInvitations(deps, auth.user.accountId) };
+  });
+
+  app.post('/api/invitations', async (req, reply) => {
+    const auth = requireRole(req, 'admin');
+    const body = parse(ZInvitationBody, req.body);
+    reply.code(201);
+    return service.createInvitation(deps, auth.user, body, requestOrigin(req));
+  });
+
+  app.get('/api/invitations/:token', async (req) => {
+    const { token } = parse(ZTokenParam, req.params, 'params');
+    return service.describeInvitation(deps, token);
+  });
+
+  app.post('/api/invitations/:token/accept', async (req, reply) => {
+    const { token } = parse(ZTokenParam, req.params, 'params');
+    const body = parse(ZAcceptInvitationBody, req.body);
+    const s = await service.acceptInvitation(deps, token, body);
+    reply.code(201);
+    return signIn(reply, s);
+  });
+}

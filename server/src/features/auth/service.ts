@@ -1,0 +1,244 @@
+import type {
+  TAcceptInvitationBody,
+  TInvitationBody,
+  TLoginBody,
+  TPatchUserBody,
+  TRole,
+  TSignupBody,
+} from '@rf/contracts';
+import type { Deps } from '../../deps.js';
+import { AppError, conflict, forbidden, notFound } from '../../errors.js';
+import type { AuthUser } from '../../http/auth-context.js';
+import { hashPassword, timingDummyHash, verifyPassword } from './password.js';
+import * as repo from './repo.js';
+import { hashToken, newId, newToken } from './tokens.js';
+
+const SESSION_DAYS = 30;
+const INVITATION_DAYS = 7;
+
+export interface SignedIn {
+  user: repo.UserRow;
+  account: repo.AccountRow;
+  token: string;
+}
+
+async function startSession(
+  deps: Deps,
+  db: Parameters<typeof repo.insertAuthSession>[0],
+  user: repo.UserRow,
+) {
+  const token = newToken();
+  const now = deps.clock();
+  await repo.insertAuthSession(db, {
+    id: hashToken(token),
+    userId: user.id,
+    accountId: user.accountId,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + SESSION_DAYS * 86_400_000),
+  });
+  return token;
+}
+
+export async function signup(deps: Deps, body: TSignupBody): Promise<SignedIn> {
+  const email = body.email.toLowerCase();
+  const passwordHash = await hashPassword(body.password);
+  return deps.db.db.transaction(async (tx) => {
+    if (await repo.findUserByEmail(tx, email)) {
+      throw new AppError('email_taken', 409, 'An account with this email already exists', { field: 'email' });
+    }
+    const account = await repo.insertAccount(tx, { id: newId(), name: body.accountName });
+    const user = await repo.insertUser(tx, {
+      id: newId(),
+      accountId: account.id,
+      name: body.name,
+      email,
+      passwordHash,
+      role: 'owner',
+      tier: 3,
+    });
+    const token = await startSession(deps, tx, user);
+    return { user, account, token };
+  });
+}
+
+export async function login(deps: Deps, body: TLoginBody, ip: string): Promise<SignedIn> {
+  const email = body.email.trim().toLowerCase();
+  const { maxPerEmail, maxPerIp, windowMs } = deps.loginRateLimit;
+  const since = new Date(deps.clock().getTime() - windowMs);
+  const [byEmail, byIp] = await Promise.all([
+    repo.countFailedLogins(deps.db.db, { email }, since),
+    repo.countFailedLogins(deps.db.db, { ip }, since),
+  ]);
+  if (byEmail >= maxPerEmail || byIp >= maxPerIp) {
+    throw new AppError(
+      'rate_limited',
+      429,
+      'Too many failed sign-in attempts. Wait a few minutes and try again.',
+      {
+        retryAfterSeconds: Math.ceil(windowMs / 1000),
+      },
+    );
+  }
+  const user = await repo.findUserByEmail(deps.db.db, email);
+  let ok = false;
+  if (user) ok = await verifyPassword(user.passwordHash, body.password);
+  else await verifyPassword(await timingDummyHash(), body.password); // same cost as a wrong password
+  if (!user || !ok) {
+    await repo.recordLoginAttempt(deps.db.db, { email, ip, success: false, at: deps.clock() });
+    throw new AppError('invalid_credentials', 401, 'Email or password is incorrect');
+  }
+  const account = (await repo.findAccount(deps.db.db, user.accountId))!;
+  const token = await startSession(deps, deps.db.db, user);
+  await repo.clearFailedLogins(deps.db.db, email);
+  return { user, account, token };
+}
+
+export async function logout(deps: Deps, sessionId: string) {
+  await repo.deleteAuthSession(deps.db.db, sessionId);
+}
+
+export async function authenticate(deps: Deps, token: string) {
+  const row = await repo.findAuthSession(deps.db.db, hashToken(token), deps.clock());
+  if (!row) return null;
+  return {
+    sessionId: row.session.id,
+    user: toAuthUser(row.user),
+    account: { id: row.account.id, name: row.account.name },
+  };
+}
+
+export function toAuthUser(u: repo.UserRow): AuthUser {
+  return { id: u.id, accountId: u.accountId, name: u.name, email: u.email, role: u.role, tier: u.tier };
+}
+
+export const presentUser = (u: Pick<repo.UserRow, 'id' | 'name' | 'email' | 'role' | 'tier'>) => ({
+  id: u.id,
+  name: u.name,
+  email: u.email,
+  role: u.role,
+  tier: u.tier,
+});
+
+// ---- team -------------------------------------------------------------------------------------
+
+function assertMayGrant(actor: AuthUser, role: TRole) {
+  if (role === 'owner' && actor.role !== 'owner') throw forbidden('Only an owner can grant the owner role');
+}
+
+export async function createInvitation(deps: Deps, actor: AuthUser, body: TInvitationBody, origin: string) {
+  assertMayGrant(actor, body.role);
+  const email = body.email.toLowerCase();
+  if (await repo.findUserByEmail(deps.db.db, email)) {
+    throw new AppError('email_taken', 409, 'Someone with this email already has an account', {
+      field: 'email',
+    });
+  }
+  const token = newToken();
+  const now = deps.clock();
+  const invitation = await repo.insertInvitation(deps.db.db, {
+    id: newId(),
+    accountId: actor.accountId,
+    email,
+    role: body.role,
+    tier: body.tier,
+    tokenHash: hashToken(token),
+    invitedBy: actor.id,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + INVITATION_DAYS * 86_400_000),
+  });
+  const base = deps.config.publicUrl ?? origin;
+  return {
+    invitation: { id: invitation.id, email: invitation.email, role: invitation.role, tier: invitation.tier },
+    token,
+    acceptUrl: `${base}/invite/${token}`,
+  };
+}
+
+async function usableInvitation(deps: Deps, token: string) {
+  const row = await repo.findInvitationByToken(deps.db.db, hashToken(token));
+  if (!row) throw notFound('Invitation');
+  if (row.invitation.acceptedAt)
+    throw new AppError('invitation_used', 410, 'This invitation has already been used');
+  if (row.invitation.expiresAt <= deps.clock())
+    throw new AppError('invitation_expired', 410, 'This invitation has expired');
+  return row;
+}
+
+export async function describeInvitation(deps: Deps, token: string) {
+  const { invitation, account } = await usableInvitation(deps, token);
+  return {
+    invitation: { email: invitation.email, role: invitation.role, tier: invitation.tier },
+    account: { name: account.name },
+  };
+}
+
+export async function acceptInvitation(
+  deps: Deps,
+  token: string,
+  body: TAcceptInvitationBody,
+): Promise<SignedIn> {
+  const { invitation, account } = await usableInvitation(deps, token);
+  const passwordHash = await hashPassword(body.password);
+  return deps.db.db.transaction(async (tx) => {
+    if (!(await repo.markInvitationAccepted(tx, invitation.id, deps.clock()))) {
+      throw new AppError('invitation_used', 410, 'This invitation has already been used');
+    }
+    if (await repo.findUserByEmail(tx, invitation.email)) {
+      throw new AppError('email_taken', 409, 'Someone with this email already has an account');
+    }
+    const user = await repo.insertUser(tx, {
+      id: newId(),
+      accountId: invitation.accountId,
+      name: body.name,
+      email: invitation.email,
+      passwordHash,
+      role: invitation.role,
+      tier: invitation.tier,
+    });
+    const token = await startSession(deps, tx, user);
+    return { user, account, token };
+  });
+}
+
+export async function changeUser(deps: Deps, actor: AuthUser, userId: string, patch: TPatchUserBody) {
+  return deps.db.db.transaction(async (tx) => {
+    await repo.lockAccount(tx, actor.accountId);
+    const target = await repo.findUser(tx, actor.accountId, userId);
+    if (!target) throw notFound('User');
+    if (patch.role !== undefined && patch.role !== target.role) {
+      if (target.role === 'owner' || patch.role === 'owner') assertMayGrant(actor, 'owner');
+      if (target.role === 'owner' && (await repo.countOwners(tx, actor.accountId)) <= 1) {
+        throw conflict('last_owner', 'An account needs at least one owner: make someone else owner first');
+      }
+    }
+    return (await repo.updateUser(tx, actor.accountId, userId, { role: patch.role, tier: patch.tier }))!;
+  });
+}
+
+export async function listTeam(deps: Deps, accountId: string) {
+  return repo.listUsers(deps.db.db, accountId);
+}
+
+export async function listInvitations(deps: Deps, accountId: string) {
+  const rows = await repo.listPendingInvitations(deps.db.db, accountId, deps.clock());
+  return rows.map((i) => ({
+    id: i.id,
+    email: i.email,
+    role: i.role,
+    tier: i.tier,
+    createdAt: i.createdAt.toISOString(),
+    expiresAt: i.expiresAt.toISOString(),
+  }));
+}
+
+export async function getPreferences(deps: Deps, actor: AuthUser) {
+  const u = await repo.findUser(deps.db.db, actor.accountId, actor.id);
+  if (!u) throw notFound('User');
+  return { email: u.emailNotifications };
+}
+
+export async function setPreferences(deps: Deps, actor: AuthUser, prefs: { email: boolean }) {
+  const u = await repo.updateUser(deps.db.db, actor.accountId, actor.id, { emailNotifications: prefs.email });
+  if (!u) throw notFound('User');
+  return { email: u.emailNotifications };
+}

@@ -1,0 +1,74 @@
+import {
+  ZAssistantMessageBody,
+  ZCreateSessionBody,
+  ZListSessionsQuery,
+  ZNoteBody,
+  ZResolveBody,
+  ZStepBody,
+} from '@rf/contracts';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Deps } from '../../deps.js';
+import { requireAuth, requireRole } from '../../http/auth-context.js';
+import { parse } from '../../http/validate.js';
+import * as service from './service.js';
+
+export const ZIdParam = z.object({ id: z.string().min(1).max(64) });
+
+export function sessionRoutes(app: FastifyInstance, deps: Deps) {
+  app.post('/api/sessions', async (req, reply) => {
+    const auth = requireRole(req, 'engineer');
+    const body = parse(ZCreateSessionBody, req.body);
+    reply.code(201);
+    return { session: await service.createSession(deps, auth.user, body) };
+  });
+
+  app.get('/api/sessions', async (req) => {
+    const auth = requireAuth(req);
+    const q = parse(ZListSessionsQuery, req.query, 'query');
+    return { sessions: await service.listSessions(deps, auth.user, q) };
+  });
+
+  app.get('/api/sessions/:id', async (req) => {
+    const auth = requireAuth(req);
+    const { id } = parse(ZIdParam, req.params, 'params');
+    return { session: await service.getSession(deps, auth.user, id) };
+  });
+
+  app.post('/api/sessions/:id/steps', async (req, reply) => {
+    const auth = requireRole(req, 'engineer');
+    const { id } = parse(ZIdParam, req.params, 'params');
+    const body = parse(ZStepBody, req.body);
+    reply.code(201);
+    return { session: await service.addStep(deps, auth.user, id, body) };
+  });
+
+  app.post('/api/sessions/:id/notes', async (req, reply) => {
+    const auth = requireRole(req, 'engineer');
+    const { id } = parse(ZIdParam, req.params, 'params');
+    const body = parse(ZNoteBody, req.body);
+    reply.code(201);
+    return { session: await service.addNote(deps, auth.user, id, body.text) };
+  });
+
+  app.post('/api/sessions/:id/assistant/messages', async (req, reply) => {
+    const auth = requireRole(req, 'engineer');
+    const { id } = parse(ZIdParam, req.params, 'params');
+    const body = parse(ZAssistantMessageBody, req.body);
+    reply.code(201);
+    return service.askAssistant(deps, auth.user, id, body.text);
+  });
+
+  app.get('/api/sessions/:id/suggestions', async (req) => {
+    const auth = requireAuth(req);
+    const { id } = parse(ZIdParam, req.params, 'params');
+    return service.suggestions(deps, auth.user, id);
+  });
+
+  app.post('/api/sessions/:id/resolve', async (req) => {
+    const auth = requireRole(req, 'engineer');
+    const { id } = parse(ZIdParam, req.params, 'params');
+    const body = parse(ZResolveBody, req.body);
+    return { session: await service.resolveSession(deps, auth.user, id, body.resolution) };
+  });
+}

@@ -1,0 +1,169 @@
+import type { AddressInfo } from 'node:net';
+import type { TRole } from '@rf/contracts';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import type { Database } from '../db/client.js';
+import type { Deps } from '../deps.js';
+import { createAssistant } from '../features/assistant/assistant.js';
+import { hashPassword } from '../features/auth/password.js';
+import * as authRepo from '../features/auth/repo.js';
+import { newId } from '../features/auth/tokens.js';
+import { EVENTS_CHANNEL } from '../features/live/events.js';
+import { createTestDatabase } from './db.js';
+
+export interface Harness {
+  app: FastifyInstance;
+  url: string;
+  deps: Deps;
+  db: Database;
+  /** Moves the server's clock (tests of time-based rules); null returns to real time. */
+  setNow(d: Date | null): void;
+  client(): Client;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  db?: Database;
+  loginRateLimit?: Deps['loginRateLimit'];
+  env?: Record<string, string>;
+  llm?: Parameters<typeof createAssistant>[0]['llm'];
+}
+
+/** A real server on 127.0.0.1 with a fresh database: tests talk to it over real HTTP. */
+export async function startApp(opts: StartOptions = {}): Promise<Harness> {
+  const db = opts.db ?? (await createTestDatabase());
+  let now: Date | null = null;
+  const deps: Deps = {
+    db,
+    config: loadConfig({ DATA_DIR: '/tmp/rf-test-unused', LOG_LEVEL: 'silent', ...opts.env }),
+    clock: () => (now ? new Date(now) : new Date()),
+    loginRateLimit: opts.loginRateLimit ?? { maxPerEmail: 5, maxPerIp: 1000, windowMs: 15 * 60_000 },
+    assistant: createAssistant({ llm: opts.llm ?? null }),
+    afterCommit: () => {
+      db.notify(EVENTS_CHANNEL, '').catch(() => {});
+    },
+  };
+  const app = await buildApp({ deps, logger: false, webDist: null });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return {
+    app,
+    url,
+    deps,
+    db,
+    setNow: (d) => {
+      now = d;
+    },
+    client: () => new Client(url),
+    close: async () => {
+      await app.close();
+      if (!opts.db) await db.close();
+    },
+  };
+}
+
+export interface Res<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A browser-like HTTP client: keeps the session cookie, sends JSON. */
+export class Client {
+  cookie: string | null = null;
+  constructor(readonly base: string) {}
+
+  async req<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Res<T>> {
+    const h: Record<string, string> = { ...headers };
+    if (this.cookie) h.cookie = this.cookie;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      payload = typeof body === 'string' ? body : JSON.stringify(body);
+      h['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(this.base + path, { method, headers: h, body: payload });
+    const set = res.headers.getSetCookie();
+    for (const c of set) {
+      const [pair] = c.split(';');
+      if (pair?.startsWith('rf_session=')) this.cookie = pair.endsWith('=') ? null : pair;
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON: keep the text for the assertion message */
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+  get = <T = any>(p: string) => this.req<T>('GET', p);
+  post = <T = any>(p: string, b?: unknown) => this.req<T>('POST', p, b);
+  put = <T = any>(p: string, b?: unknown) => this.req<T>('PUT', p, b);
+  patch = <T = any>(p: string, b?: unknown) => this.req<T>('PATCH', p, b);
+  del = <T = any>(p: string) => this.req<T>('DELETE', p);
+}
+
+export const PASSWORD = 'correct horse battery';
+let passwordHash: Promise<string> | null = null;
+
+export interface TeamMember {
+  id: string;
+  name: string;
+  email: string;
+  role: TRole;
+  tier: number;
+  client: Client;
+}
+export interface Team {
+  accountId: string;
+  owner: TeamMember;
+  admin: TeamMember;
+  senior: TeamMember;
+  senior2: TeamMember;
+  junior: TeamMember;
+  viewer: TeamMember;
+}
+
+let seq = 0;
+
+/** A factory: a new account with one user of each role, each signed in over HTTP. */
+export async function makeTeam(h: Harness, name = 'Acme MSP'): Promise<Team> {
+  passwordHash ??= hashPassword(PASSWORD);
+  const hash = await passwordHash;
+  const accountId = newId();
+  await authRepo.insertAccount(h.db.db, { id: accountId, name: `${name} ${++seq}` });
+  const tag = `${Date.now().toString(36)}${seq}`;
+  const spec = [
+    ['owner', 'Olga Owner', 'owner', 3],
+    ['admin', 'Ada Admin', 'admin', 3],
+    ['senior', 'Sam Senior', 'engineer', 2],
+    ['senior2', 'Sasha Senior', 'engineer', 3],
+    ['junior', 'Jo Junior', 'engineer', 1],
+    ['viewer', 'Val Viewer', 'viewer', 1],
+  ] as const;
+  const team = { accountId } as Team;
+  for (const [key, personName, role, tier] of spec) {
+    const email = `${key}.${tag}@example.test`;
+    const row = await authRepo.insertUser(h.db.db, {
+      id: newId(),
+      accountId,
+      name: personName,
+      email,
+      passwordHash: hash,
+      role,
+      tier,
+    });
+    const client = h.client();
+    const res = await client.post('/api/auth/login', { email, password: PASSWORD });
+    if (res.status !== 200)
+      throw new Error(`login failed for ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+    team[key] = { id: row.id, name: personName, email, role, tier, client };
+  }
+  return team;
+}
