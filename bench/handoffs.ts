@@ -166,12 +166,24 @@ async function main() {
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`Escalation core benchmark — ${label}`);
-  console.log(`machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  console.log(`data: ${N.toLocaleString('en')} handoffs in one account (bulk load ${(loadMs / 1000).toFixed(1)} s)`);
-  console.log(`queue list   GET /api/handoffs?status=open,claimed     p50 ${fmt(queue.p50)}  p99 ${fmt(queue.p99)}  (${ROUNDS} requests)`);
-  console.log(`analytics    GET …/escalations?period=30d              p50 ${fmt(a30.p50)}  p99 ${fmt(a30.p99)}`);
-  console.log(`analytics    GET …/escalations?period=90d              p50 ${fmt(a90.p50)}  p99 ${fmt(a90.p99)}`);
-  console.log(`claims       sequential ${seqRate.toFixed(0)}/s, 8 in flight ${parRate.toFixed(0)}/s  (${CLAIMS} each)`);
+  console.log(
+    `machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  );
+  console.log(
+    `data: ${N.toLocaleString('en')} handoffs in one account (bulk load ${(loadMs / 1000).toFixed(1)} s)`,
+  );
+  console.log(
+    `queue list   GET /api/handoffs?status=open,claimed     p50 ${fmt(queue.p50)}  p99 ${fmt(queue.p99)}  (${ROUNDS} requests)`,
+  );
+  console.log(
+    `analytics    GET …/escalations?period=30d              p50 ${fmt(a30.p50)}  p99 ${fmt(a30.p99)}`,
+  );
+  console.log(
+    `analytics    GET …/escalations?period=90d              p50 ${fmt(a90.p50)}  p99 ${fmt(a90.p99)}`,
+  );
+  console.log(
+    `claims       sequential ${seqRate.toFixed(0)}/s, 8 in flight ${parRate.toFixed(0)}/s  (${CLAIMS} each)`,
+  );
 
   await app.close();
   await db.close();

@@ -29,6 +29,11 @@ export type TMe = z.infer<typeof ZMe>;
 
 export const ZUsersResponse = z.object({ users: z.array(ZUser) });
 
+/** Escalation targets: the engineer-or-admin teammates, visible to every signed-in user (no e-mails). */
+export const ZTeammate = z.object({ id: ZId, name: z.string(), role: ZRole, tier: ZTier });
+export type TTeammate = z.infer<typeof ZTeammate>;
+export const ZTeammatesResponse = z.object({ teammates: z.array(ZTeammate) });
+
 export const ZInvitationBody = z.object({ email, role: ZRole, tier: ZTier });
 export type TInvitationBody = z.infer<typeof ZInvitationBody>;
 export const ZInvitation = z.object({ id: ZId, email: z.string(), role: ZRole, tier: ZTier });

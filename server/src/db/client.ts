@@ -28,6 +28,8 @@ export interface Database {
   notify(channel: string, payload: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** The server's URL, when it is one. */
+  url?: string;
   /** The embedded engine, when it is one (tests dump and load its data directory). */
   pglite?: PGlite;
 }
@@ -68,6 +70,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   return {
     db,
     kind: 'postgres',
+    url,
     async listen(channel, onPayload) {
       if (!listener) {
         listener = new pg.Client({ connectionString: url });
@@ -106,8 +109,17 @@ export async function migrateDatabase(database: Database): Promise<void> {
     // biome-ignore lint/suspicious/noExplicitAny: the driver-specific migrator needs its own db type
     await migratePglite(database.db as any, { migrationsFolder });
   } else {
-    // biome-ignore lint/suspicious/noExplicitAny: as above
-    await migratePg(database.db as any, { migrationsFolder });
+    // Several processes may start at once against one server: one migrates, the others wait on
+    // the advisory lock and then find nothing left to apply.
+    const lock = new pg.Client({ connectionString: database.url! });
+    await lock.connect();
+    try {
+      await lock.query('select pg_advisory_lock(7238110)');
+      // biome-ignore lint/suspicious/noExplicitAny: as above
+      await migratePg(database.db as any, { migrationsFolder });
+    } finally {
+      await lock.end();
+    }
   }
 }
 

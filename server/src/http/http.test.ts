@@ -50,6 +50,7 @@ const routes: Route[] = [
   { method: 'GET', path: () => '/api/me/notification-preferences', min: 'signed-in' },
   { method: 'PUT', path: () => '/api/me/notification-preferences', min: 'signed-in', body: { email: true } },
   { method: 'GET', path: () => '/api/users', min: 'admin' },
+  { method: 'GET', path: () => '/api/teammates', min: 'signed-in' },
   { method: 'PATCH', path: (i) => `/api/users/${i.user}`, min: 'admin', body: { tier: 1 }, idTaking: true },
   { method: 'GET', path: () => '/api/invitations', min: 'admin' },
   {

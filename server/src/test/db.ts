@@ -4,6 +4,15 @@ import { inject } from 'vitest';
 import { type Database, openPglite, openPostgres } from '../db/client.js';
 import { adminUrl, dbUrl } from './pg-urls.js';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Path of the migrated PGlite data-directory dump (global-pglite.ts). */
+    pgliteTemplate: string;
+    /** Name of the migrated template database (global-postgres.ts). */
+    postgresTemplate: string;
+  }
+}
+
 export type Backend = 'pglite' | 'postgres';
 export const backend: Backend = process.env.DB_BACKEND === 'postgres' ? 'postgres' : 'pglite';
 

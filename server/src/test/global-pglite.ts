@@ -16,10 +16,3 @@ export default async function setup(project: TestProject) {
   project.provide('pgliteTemplate', file);
   return () => fs.rmSync(file, { force: true });
 }
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgliteTemplate: string;
-    postgresTemplate: string;
-  }
-}

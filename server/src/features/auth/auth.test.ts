@@ -295,6 +295,15 @@ describe('team: invitations and roles', () => {
     expect(res.body.error.field).toBe('tier');
   });
 
+  it('every member sees the engineer-or-admin teammates (escalation targets) without e-mails', async () => {
+    const res = await team.viewer.client.get('/api/teammates');
+    expect(res.status).toBe(200);
+    const ids = res.body.teammates.map((m: { id: string }) => m.id);
+    expect(ids).toContain(team.senior.id);
+    expect(ids).not.toContain(team.viewer.id);
+    expect(JSON.stringify(res.body)).not.toContain('@');
+  });
+
   it('notification preferences are per user', async () => {
     const c = team.senior.client;
     expect((await c.get('/api/me/notification-preferences')).body).toEqual({ email: true });

@@ -84,6 +84,16 @@ export function authRoutes(app: FastifyInstance, deps: Deps, demo: z.infer<typeo
     return { users: users.map(service.presentUser) };
   });
 
+  app.get('/api/teammates', async (req) => {
+    const auth = requireAuth(req);
+    const users = await service.listTeam(deps, auth.user.accountId);
+    return {
+      teammates: users
+        .filter((u) => u.role !== 'viewer')
+        .map((u) => ({ id: u.id, name: u.name, role: u.role, tier: u.tier })),
+    };
+  });
+
   app.patch('/api/users/:id', async (req) => {
     const auth = requireRole(req, 'admin');
     const { id } = parse(ZIdParam, req.params, 'params');
