@@ -53,21 +53,22 @@ export function buildHandoffContext(opts: {
 }): THandoffContext {
   const { session, timeline, assessed } = opts;
   const tried: THandoffContext['tried'] = [];
-  const followed = new Set(timeline.filter((e) => e.kind === 'step').map((e) => normalise(e.text)));
-  for (const e of timeline) {
+  timeline.forEach((e, i) => {
     if (e.kind === 'step')
       tried.push({ kind: 'step', text: e.text, outcome: e.outcome, at: e.at, detail: e.detail });
     else if (e.kind === 'note') tried.push({ kind: 'note', text: e.text, outcome: null, at: e.at });
     else if (e.kind === 'assistant_reply') {
+      // Followed = a step logged after this reply does what the reply suggested.
+      const later = timeline.slice(i + 1).filter((x) => x.kind === 'step');
       tried.push({
         kind: 'suggestion',
         text: e.text,
         outcome: null,
         at: e.at,
-        followed: followed.size > 0 && mentionsAny(e.text, followed),
+        followed: later.some((x) => mentions(e.text, x.text)),
       });
     }
-  }
+  });
   return {
     problemSummary: {
       title: session.title,
@@ -85,10 +86,9 @@ export function buildHandoffContext(opts: {
 }
 
 const normalise = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
-const mentionsAny = (text: string, steps: Set<string>) => {
-  const t = normalise(text);
-  for (const s of steps) if (s.length > 8 && t.includes(s)) return true;
-  return false;
+const mentions = (reply: string, step: string) => {
+  const s = normalise(step);
+  return s.length > 8 && normalise(reply).includes(s);
 };
 
 async function audit(
