@@ -28,6 +28,7 @@ const ZEnv = z.object({
   AI_API_KEY: z.string().optional(),
   AI_MODEL: z.string().optional(),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
+  TRUST_PROXY: boolish.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -40,6 +41,8 @@ export interface Config {
   smtpUrl: string | null;
   ai: { baseUrl: string; apiKey?: string; model: string } | null;
   publicUrl: string | null;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits key on it). */
+  trustProxy: boolean;
   logLevel: string;
 }
 
@@ -66,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL ?? null,
     ai: e.AI_BASE_URL ? { baseUrl: e.AI_BASE_URL, apiKey: e.AI_API_KEY, model: e.AI_MODEL! } : null,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, '') ?? null,
+    trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,0 +1,98 @@
+import { type Browser, test as base, expect, type Page } from '@playwright/test';
+
+export type Person = 'owner' | 'senior' | 'junior' | 'viewer';
+
+/** The demo seed's sign-ins (GET /api/demo lists the same; auth.spec.ts checks that). */
+export const PEOPLE: Record<Person, { email: string; password: string; name: RegExp }> = {
+  owner: { email: 'olivia@northwind.example', password: 'demo-owner-pass', name: /olivia/i },
+  senior: { email: 'sam@northwind.example', password: 'demo-senior-pass', name: /sam/i },
+  junior: { email: 'jamie@northwind.example', password: 'demo-junior-pass', name: /jamie/i },
+  viewer: { email: 'vic@northwind.example', password: 'demo-viewer-pass', name: /vic/i },
+};
+
+export async function signInOn(page: Page, who: Person) {
+  const person = PEOPLE[who];
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL(/\/sessions$/);
+  await expect(page.getByRole('button', { name: /account menu/i })).toBeVisible();
+}
+
+export interface SessionInput {
+  title: string;
+  problem: string;
+  customer?: string;
+  asset?: string;
+  category?: string;
+}
+
+/** API helpers that act as the page's signed-in user (they share its cookies). */
+export function apiFor(page: Page) {
+  const req = page.request;
+  return {
+    async createSession(body: SessionInput): Promise<{ id: string; title: string }> {
+      const res = await req.post('/api/sessions', { data: body });
+      expect(res.status(), await res.text()).toBe(201);
+      return (await res.json()).session;
+    },
+    async logStep(
+      sessionId: string,
+      body: { action: string; outcome: 'worked' | 'failed' | 'partial' | 'info'; detail?: string },
+    ) {
+      const res = await req.post(`/api/sessions/${sessionId}/steps`, { data: body });
+      expect(res.ok(), await res.text()).toBe(true);
+    },
+    async addNote(sessionId: string, text: string) {
+      const res = await req.post(`/api/sessions/${sessionId}/notes`, { data: { text } });
+      expect(res.ok(), await res.text()).toBe(true);
+    },
+    async ask(sessionId: string, text: string) {
+      const res = await req.post(`/api/sessions/${sessionId}/assistant/messages`, { data: { text } });
+      expect(res.ok(), await res.text()).toBe(true);
+    },
+    async escalate(
+      sessionId: string,
+      body: { reason: string; urgency: 'low' | 'normal' | 'high' | 'critical'; targetTier?: number },
+    ) {
+      const res = await req.post(`/api/sessions/${sessionId}/handoffs`, {
+        data: { intent: 'escalate', ...body },
+      });
+      expect(res.status(), await res.text()).toBe(201);
+      return (await res.json()).handoff as { id: string };
+    },
+  };
+}
+
+type Fixtures = {
+  /** Signs the default `page` in as one of the demo people. */
+  signIn: (who: Person) => Promise<Page>;
+  /** A second, separate browser (own cookies) signed in as someone else. */
+  personPage: (who: Person, viewport?: { width: number; height: number }) => Promise<Page>;
+};
+
+export const test = base.extend<Fixtures>({
+  signIn: async ({ page }, use) => {
+    await use(async (who) => {
+      await signInOn(page, who);
+      return page;
+    });
+  },
+  personPage: async ({ browser }, use) => {
+    const opened: Awaited<ReturnType<Browser['newContext']>>[] = [];
+    await use(async (who, viewport) => {
+      const context = await browser.newContext(viewport ? { viewport } : {});
+      opened.push(context);
+      const page = await context.newPage();
+      await signInOn(page, who);
+      return page;
+    });
+    for (const c of opened) await c.close();
+  },
+});
+
+export { expect };
+
+/** A unique suffix so specs never collide with seeded or earlier data. */
+export const uniq = () => Math.random().toString(36).slice(2, 7);

@@ -1,0 +1,161 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { useLogout, useQueue } from '../api/hooks';
+import { useLiveEvents } from '../api/live';
+import { Icon, type IconName } from '../components/Icon';
+import { initials } from '../lib/format';
+import { isAdmin, isEngineerOrAdmin, ROLE_LABEL } from '../lib/roles';
+import { BrandMark } from './BrandMark';
+import { useCurrentUser } from './RequireAuth';
+import './shell.css';
+
+interface NavItem {
+  to: string;
+  label: string;
+  icon: IconName;
+  badge?: number;
+}
+
+export function AppShell() {
+  const me = useCurrentUser();
+  const location = useLocation();
+  const [navOpen, setNavOpen] = useState(false);
+  const navId = useId();
+  useLiveEvents();
+  const queue = useQueue();
+  const openCount = queue.data?.filter((h) => h.status === 'open').length ?? 0;
+
+  // Close the collapsed nav whenever the route changes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on navigation only
+  useEffect(() => setNavOpen(false), [location.pathname]);
+
+  const items: NavItem[] = [
+    { to: '/sessions', label: 'Sessions', icon: 'layers' },
+    { to: '/queue', label: 'Queue', icon: 'inbox', badge: openCount },
+  ];
+  if (isEngineerOrAdmin(me.user.role))
+    items.push({ to: '/analytics/escalations', label: 'Analytics', icon: 'chart' });
+  if (isAdmin(me.user.role)) items.push({ to: '/settings', label: 'Settings', icon: 'settings' });
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <button
+            type="button"
+            className="btn btn-ghost nav-toggle"
+            aria-expanded={navOpen}
+            aria-controls={navId}
+            onClick={() => setNavOpen((o) => !o)}
+          >
+            <Icon name={navOpen ? 'x' : 'menu'} size={18} />
+            <span className="visually-hidden">Navigation</span>
+          </button>
+          <NavLink to="/sessions" className="topbar-brand" aria-label="ResolutionFlow home">
+            <BrandMark withName />
+          </NavLink>
+          <nav id={navId} className={`mainnav${navOpen ? ' is-open' : ''}`} aria-label="Main">
+            <ul>
+              {items.map((item) => (
+                <li key={item.to}>
+                  <NavLink to={item.to} className="mainnav-link">
+                    <Icon name={item.icon} size={16} />
+                    <span>{item.label}</span>
+                    {item.badge ? (
+                      <span className="nav-count tabular">
+                        {item.badge}
+                        <span className="visually-hidden"> open</span>
+                      </span>
+                    ) : null}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="topbar-right">
+            <span className="account-name" title="Account">
+              {me.account.name}
+            </span>
+            <UserMenu />
+          </div>
+        </div>
+      </header>
+      <main id="main" className="shell-main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
+
+function UserMenu() {
+  const me = useCurrentUser();
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const ref = useRef<HTMLDivElement>(null);
+  const logout = useLogout();
+  const navigate = useNavigate();
+
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent) => {
+      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setOpen(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onDown);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
+
+  return (
+    <div className="usermenu" ref={ref}>
+      <button
+        type="button"
+        className="usermenu-button"
+        aria-expanded={open}
+        aria-controls={menuId}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <span className="avatar" aria-hidden="true">
+          {initials(me.user.name)}
+        </span>
+        <span className="visually-hidden">Account menu for {me.user.name}</span>
+      </button>
+      {open ? (
+        <div id={menuId} className="usermenu-panel card" data-testid="user-menu">
+          <div className="usermenu-who">
+            <strong>{me.user.name}</strong>
+            <span className="muted">{me.user.email}</span>
+            <span className="muted">
+              {ROLE_LABEL[me.user.role]} · Tier {me.user.tier} · {me.account.name}
+            </span>
+          </div>
+          <NavLink to="/settings" className="usermenu-item" onClick={() => setOpen(false)}>
+            <Icon name="settings" size={16} />
+            {isAdmin(me.user.role) ? 'Settings' : 'Notification preferences'}
+          </NavLink>
+          <button
+            type="button"
+            className="usermenu-item"
+            disabled={logout.isPending}
+            onClick={() =>
+              logout.mutate(undefined, {
+                onSettled: () => navigate('/signin', { replace: true }),
+              })
+            }
+          >
+            <Icon name="logout" size={16} />
+            Sign out
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

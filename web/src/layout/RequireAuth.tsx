@@ -1,0 +1,68 @@
+import type { TMe } from '@rf/contracts';
+import type { ReactNode } from 'react';
+import { isRouteErrorResponse, Link, Navigate, useLocation, useRouteError } from 'react-router';
+import { useMe } from '../api/hooks';
+import { ErrorState } from '../components/States';
+import { BrandMark } from './BrandMark';
+
+/** Renders children only for a signed-in user; otherwise sends them to /signin. */
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const me = useMe();
+  const location = useLocation();
+  if (me.isPending) {
+    return (
+      <div className="boot-screen" role="status" aria-label="Loading ResolutionFlow">
+        <BrandMark />
+      </div>
+    );
+  }
+  if (me.isError) {
+    return (
+      <div className="auth-page">
+        <div className="auth-card card">
+          <ErrorState
+            error={me.error}
+            onRetry={() => void me.refetch()}
+            title="ResolutionFlow could not start"
+          />
+        </div>
+      </div>
+    );
+  }
+  if (!me.data) {
+    const from = location.pathname + location.search;
+    return (
+      <Navigate to={`/signin${from && from !== '/' ? `?from=${encodeURIComponent(from)}` : ''}`} replace />
+    );
+  }
+  return <>{children}</>;
+}
+
+/** The signed-in user. Only call below RequireAuth. */
+export function useCurrentUser(): TMe {
+  const me = useMe();
+  if (!me.data) throw new Error('useCurrentUser called outside RequireAuth');
+  return me.data;
+}
+
+export function RouteError() {
+  const error = useRouteError();
+  const message = isRouteErrorResponse(error)
+    ? `${error.status} ${error.statusText}`
+    : error instanceof Error
+      ? error.message
+      : 'Unknown error';
+  return (
+    <div className="auth-page">
+      <div className="auth-card card">
+        <h1>Something broke on this page</h1>
+        <p className="muted" style={{ margin: 'var(--space-2) 0 var(--space-4)' }}>
+          {message}
+        </p>
+        <Link className="btn" to="/sessions">
+          Back to sessions
+        </Link>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { isApiError } from '../../api/client';
+import { useAcceptInvitation, useInvitationLookup, useMe } from '../../api/hooks';
+import { Field, splitFieldError } from '../../components/Field';
+import { ErrorState, LoadingRows } from '../../components/States';
+import { BrandMark } from '../../layout/BrandMark';
+import { ROLE_LABEL } from '../../lib/roles';
+import { useTitle } from '../../lib/useTitle';
+import './auth.css';
+
+export function AcceptInvitePage() {
+  useTitle('Accept invitation');
+  const { token = '' } = useParams();
+  const me = useMe();
+  const lookup = useInvitationLookup(token);
+  const accept = useAcceptInvitation(token);
+  const navigate = useNavigate();
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const err = splitFieldError(accept.error);
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    accept.mutate({ name, password }, { onSuccess: () => navigate('/sessions', { replace: true }) });
+  };
+
+  let body: ReactNode;
+  if (lookup.isPending) {
+    body = <LoadingRows rows={3} height={36} label="Loading invitation" />;
+  } else if (lookup.isError) {
+    body = isApiError(lookup.error, 404) ? (
+      <>
+        <h1>This invitation is no longer valid</h1>
+        <p className="lede">It may have been used already or have expired. Ask your admin for a new one.</p>
+        <Link className="btn" to="/signin">
+          Go to sign in
+        </Link>
+      </>
+    ) : (
+      <ErrorState error={lookup.error} onRetry={() => void lookup.refetch()} />
+    );
+  } else {
+    const { invitation, account } = lookup.data;
+    body = (
+      <>
+        <h1>Join {account.name}</h1>
+        <p className="lede">Set your name and a password to accept the invitation.</p>
+        <div className="invite-summary">
+          <div>
+            <strong>{invitation.email}</strong>
+          </div>
+          <div className="muted">
+            {ROLE_LABEL[invitation.role]} · Tier {invitation.tier}
+          </div>
+        </div>
+        {me.data ? (
+          <p className="inline-alert inline-alert-info" style={{ marginBottom: 'var(--space-4)' }}>
+            You are signed in as {me.data.user.email}. Accepting signs you in as {invitation.email} instead.
+          </p>
+        ) : null}
+        <form className="form-stack" onSubmit={onSubmit} noValidate>
+          <Field label="Your name" error={err.field === 'name' ? err.fieldMessage : null}>
+            {(ctl) => (
+              <input
+                {...ctl}
+                className="input"
+                autoComplete="name"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field
+            label="Password"
+            hint="At least 8 characters."
+            error={err.field === 'password' ? err.fieldMessage : null}
+          >
+            {(ctl) => (
+              <input
+                {...ctl}
+                className="input"
+                type="password"
+                autoComplete="new-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            )}
+          </Field>
+          {err.general ? (
+            <div className="inline-alert inline-alert-error" role="alert">
+              {err.general}
+            </div>
+          ) : null}
+          <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={accept.isPending}>
+            {accept.isPending ? 'Joining…' : `Join ${account.name}`}
+          </button>
+        </form>
+      </>
+    );
+  }
+
+  return (
+    <div className="auth-page">
+      <div className="auth-brand">
+        <BrandMark withName />
+      </div>
+      <main className="auth-card card">{body}</main>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+import { type FormEvent, useState } from 'react';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { useDemoInfo, useLogin, useMe } from '../../api/hooks';
+import { Field, splitFieldError } from '../../components/Field';
+import { BrandMark } from '../../layout/BrandMark';
+import { ROLE_LABEL } from '../../lib/roles';
+import { useTitle } from '../../lib/useTitle';
+import './auth.css';
+
+/** Only same-app paths are followed after sign-in. */
+export function safeFrom(from: string | null): string {
+  return from?.startsWith('/') && !from.startsWith('//') ? from : '/sessions';
+}
+
+export function SignInPage() {
+  useTitle('Sign in');
+  const me = useMe();
+  const demo = useDemoInfo();
+  const login = useLogin();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const from = safeFrom(params.get('from'));
+
+  if (me.data) return <Navigate to={from} replace />;
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    login.mutate({ email, password }, { onSuccess: () => navigate(from, { replace: true }) });
+  };
+  const err = splitFieldError(login.error);
+
+  return (
+    <div className="auth-page">
+      <div className="auth-brand">
+        <BrandMark withName />
+      </div>
+      <main className="auth-card card">
+        <h1>Sign in</h1>
+        <p className="lede">Pick up where your team left off.</p>
+        <form className="form-stack" onSubmit={onSubmit} noValidate>
+          <Field label="Email" error={err.field === 'email' ? err.fieldMessage : null}>
+            {(ctl) => (
+              <input
+                {...ctl}
+                className="input"
+                type="email"
+                name="email"
+                autoComplete="username"
+                required
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="Password" error={err.field === 'password' ? err.fieldMessage : null}>
+            {(ctl) => (
+              <input
+                {...ctl}
+                className="input"
+                type="password"
+                name="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            )}
+          </Field>
+          {err.general ? (
+            <div className="inline-alert inline-alert-error" role="alert">
+              {err.general}
+            </div>
+          ) : null}
+          <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={login.isPending}>
+            {login.isPending ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+        <p className="auth-foot">
+          New to ResolutionFlow? <Link to="/signup">Create an account</Link>
+        </p>
+      </main>
+      {demo.data?.demo && demo.data.signIns.length > 0 ? (
+        <section className="demo-box" aria-labelledby="demo-title">
+          <h2 id="demo-title">Demo sign-ins</h2>
+          <p>This is a demo install. Choose a person to fill in their sign-in.</p>
+          <div className="demo-list">
+            {demo.data.signIns.map((s) => (
+              <button
+                key={s.email}
+                type="button"
+                className="demo-signin"
+                onClick={() => {
+                  setEmail(s.email);
+                  setPassword(s.password);
+                  login.reset();
+                }}
+              >
+                <strong>{s.name}</strong>
+                <span>
+                  {ROLE_LABEL[s.role]}
+                  {s.role !== 'viewer' ? ` · Tier ${s.tier}` : ''}
+                </span>
+              </button>
+            ))}
+          </div>
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+import { type FormEvent, useState } from 'react';
+import { Link, Navigate, useNavigate } from 'react-router';
+import { useMe, useSignup } from '../../api/hooks';
+import { Field, splitFieldError } from '../../components/Field';
+import { BrandMark } from '../../layout/BrandMark';
+import { useTitle } from '../../lib/useTitle';
+import './auth.css';
+
+export function SignUpPage() {
+  useTitle('Create an account');
+  const me = useMe();
+  const signup = useSignup();
+  const navigate = useNavigate();
+  const [form, setForm] = useState({ accountName: '', name: '', email: '', password: '' });
+  if (me.data) return <Navigate to="/sessions" replace />;
+
+  const err = splitFieldError(signup.error);
+  const fieldError = (f: string) => (err.field === f ? err.fieldMessage : null);
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm((s) => ({ ...s, [k]: e.target.value }));
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    signup.mutate(form, { onSuccess: () => navigate('/sessions', { replace: true }) });
+  };
+
+  return (
+    <div className="auth-page">
+      <div className="auth-brand">
+        <BrandMark withName />
+      </div>
+      <main className="auth-card card">
+        <h1>Create your team's account</h1>
+        <p className="lede">You will be its owner and can invite your technicians next.</p>
+        <form className="form-stack" onSubmit={onSubmit} noValidate>
+          <Field label="Company or team name" error={fieldError('accountName')}>
+            {(ctl) => (
+              <input
+                {...ctl}
+                className="input"
+                name="accountName"
+                autoComplete="organization"
+                value={form.accountName}
+                onChange={set('accountName')}
+              />
+            )}
+          </Field>
+          <Field label="Your name" error={fieldError('name')}>
+            {(ctl) => (
+              <input
+                {...ctl}
+                className="input"
+                name="name"
+                autoComplete="name"
+                value={form.name}
+                onChange={set('name')}
+              />
+            )}
+          </Field>
+          <Field label="Work email" error={fieldError('email')}>
+            {(ctl) => (
+              <input
+                {...ctl}
+                className="input"
+                type="email"
+                name="email"
+                autoComplete="email"
+                value={form.email}
+                onChange={set('email')}
+              />
+            )}
+          </Field>
+          <Field label="Password" hint="At least 8 characters." error={fieldError('password')}>
+            {(ctl) => (
+              <input
+                {...ctl}
+                className="input"
+                type="password"
+                name="password"
+                autoComplete="new-password"
+                value={form.password}
+                onChange={set('password')}
+              />
+            )}
+          </Field>
+          {err.general ? (
+            <div className="inline-alert inline-alert-error" role="alert">
+              {err.general}
+            </div>
+          ) : null}
+          <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={signup.isPending}>
+            {signup.isPending ? 'Creating…' : 'Create account'}
+          </button>
+        </form>
+        <p className="auth-foot">
+          Already have an account? <Link to="/signin">Sign in</Link>
+        </p>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,372 @@
+import type { THandoffWithContext } from '@rf/contracts';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { errorMessage, isApiError } from '../../api/client';
+import {
+  claimedByName,
+  sessionQuery,
+  useCancelHandoff,
+  useClaimHandoff,
+  useHandoff,
+  useReleaseHandoff,
+} from '../../api/hooks';
+import { Icon } from '../../components/Icon';
+import { LongText } from '../../components/LongText';
+import { OutcomeBadge } from '../../components/OutcomeBadge';
+import { ErrorState, Skeleton } from '../../components/States';
+import { StatusBadge } from '../../components/StatusBadge';
+import { UrgencyLabel } from '../../components/UrgencyLabel';
+import { Where } from '../../components/Where';
+import { useCurrentUser } from '../../layout/RequireAuth';
+import { formatDateTime, formatElapsed, formatTime } from '../../lib/format';
+import { isAdmin, isEngineerOrAdmin } from '../../lib/roles';
+import { useTitle } from '../../lib/useTitle';
+import { NotFoundPage } from '../NotFoundPage';
+import type { StartHereState } from '../session/SessionPage';
+import './handoff.css';
+
+const AUDIT_LABEL: Record<THandoffWithContext['audit'][number]['action'], string> = {
+  created: 'escalated',
+  claimed: 'picked up',
+  released: 'released back to the queue',
+  cancelled: 'cancelled',
+  first_action: 'took the first action',
+  resolved: 'resolved',
+};
+
+export function HandoffContextPage() {
+  const { id = '' } = useParams();
+  const handoff = useHandoff(id);
+  useTitle(handoff.data ? `Handoff: ${handoff.data.session.title}` : 'Handoff');
+
+  if (handoff.isPending) return <HandoffSkeleton />;
+  if (handoff.isError) {
+    if (isApiError(handoff.error, 404)) return <NotFoundPage what="handoff" />;
+    return (
+      <div className="page">
+        <ErrorState
+          error={handoff.error}
+          onRetry={() => void handoff.refetch()}
+          title="This handoff could not be loaded"
+        />
+      </div>
+    );
+  }
+  return <HandoffContext handoff={handoff.data} />;
+}
+
+function prefersReducedMotion() {
+  return typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+}
+
+function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
+  const me = useCurrentUser();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const claim = useClaimHandoff();
+  const release = useReleaseHandoff();
+  const cancel = useCancelHandoff();
+  const [leaving, setLeaving] = useState(false);
+  const { problemSummary: p, tried, assessment, startHere } = h.context;
+
+  const role = me.user.role;
+  const mine = h.createdBy.id === me.user.id;
+  const claimedByMe = h.claimedBy?.id === me.user.id;
+  const canClaim = isEngineerOrAdmin(role) && h.status === 'open' && !mine;
+  const canRelease = h.status === 'claimed' && (claimedByMe || isAdmin(role));
+  const canCancel = h.status === 'open' && (mine || isAdmin(role));
+  const canWork = h.status === 'claimed' && claimedByMe;
+
+  /** Dissolve into the session view with "Start here" ready in the step form. */
+  const openSession = async (withStartHere: boolean) => {
+    setLeaving(true);
+    // Load the session first so the cross-fade lands on content, not a skeleton.
+    await qc.prefetchQuery(sessionQuery(h.sessionId));
+    const state: StartHereState | undefined = withStartHere
+      ? { startHere: { sessionId: h.sessionId, action: startHere.action, why: startHere.why } }
+      : undefined;
+    navigate(`/sessions/${h.sessionId}`, { state, viewTransition: !prefersReducedMotion() });
+  };
+
+  const actionError = claim.error ?? release.error ?? cancel.error;
+  const actionErrorText = actionError
+    ? (claimedByName(actionError) && `${claimedByName(actionError)} picked this up`) ||
+      errorMessage(actionError)
+    : null;
+
+  return (
+    <div className="page handoff-page">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/queue">
+          <Icon name="arrowLeft" size={14} /> Queue
+        </Link>
+      </nav>
+
+      <header className="handoff-header">
+        <div className="handoff-header-main">
+          <div className="handoff-badges">
+            <UrgencyLabel urgency={h.urgency} />
+            <StatusBadge status={h.status} />
+            <span className="muted handoff-engine">
+              Assessment by {assessment.engine === 'llm' ? 'LLM' : 'built-in playbooks'}
+            </span>
+          </div>
+          <h1>{p.title}</h1>
+          <p className="handoff-oneliner">{p.problem}</p>
+        </div>
+        <div className="handoff-header-actions">
+          {canClaim ? (
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={claim.isPending}
+              onClick={() => claim.mutate(h.id)}
+            >
+              <Icon name="hand" size={16} />
+              {claim.isPending ? 'Picking up…' : 'Pick Up'}
+            </button>
+          ) : null}
+          {canRelease ? (
+            <button
+              type="button"
+              className="btn"
+              disabled={release.isPending}
+              onClick={() => release.mutate(h.id)}
+            >
+              Release to queue
+            </button>
+          ) : null}
+          {canCancel ? (
+            <button
+              type="button"
+              className="btn btn-danger"
+              disabled={cancel.isPending}
+              onClick={() => cancel.mutate(h.id)}
+            >
+              Cancel escalation
+            </button>
+          ) : null}
+          <button type="button" className="btn" onClick={() => void openSession(canWork)} disabled={leaving}>
+            Open session
+          </button>
+        </div>
+      </header>
+      {actionErrorText ? (
+        <div className="inline-alert inline-alert-error handoff-alert" role="alert">
+          {actionErrorText}
+        </div>
+      ) : null}
+
+      <div className="handoff-grid">
+        <div className="handoff-col">
+          <section className="handoff-section panel" aria-labelledby="sec-summary">
+            <h2 id="sec-summary" className="handoff-section-title">
+              Problem summary
+            </h2>
+            <dl className="summary-list">
+              <div>
+                <dt>Customer · asset</dt>
+                <dd>{p.customer || p.asset ? <Where customer={p.customer} asset={p.asset} /> : '—'}</dd>
+              </div>
+              <div>
+                <dt>Urgency</dt>
+                <dd>
+                  <UrgencyLabel urgency={p.urgency} />
+                </dd>
+              </div>
+              <div>
+                <dt>Worked on</dt>
+                <dd className="tabular">
+                  {p.workedMinutes < 1 ? 'Under a minute' : formatElapsed(p.workedMinutes * 60)} by{' '}
+                  {h.createdBy.name}
+                </dd>
+              </div>
+              <div>
+                <dt>Waiting</dt>
+                <dd className="tabular">
+                  {h.claimedAt && h.claimedBy
+                    ? `Picked up by ${h.claimedBy.name} at ${formatTime(h.claimedAt)}`
+                    : `${formatElapsed(h.waitingSeconds)} since ${formatTime(h.createdAt)}`}
+                </dd>
+              </div>
+            </dl>
+            <blockquote className="reason-quote">
+              <span className="reason-label">Why {h.createdBy.name.split(' ')[0]} is stuck</span>
+              {p.reason}
+            </blockquote>
+          </section>
+
+          <section className="handoff-section panel" aria-labelledby="sec-tried">
+            <h2 id="sec-tried" className="handoff-section-title">
+              What's been tried <span className="count tabular">{tried.length}</span>
+            </h2>
+            {tried.length === 0 ? (
+              <p className="muted">Nothing was logged before escalating.</p>
+            ) : (
+              <ol className="tried-list">
+                {tried.map((t, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the snapshot is immutable and has no ids
+                  <li key={i} className={`tried-item tried-${t.kind}`}>
+                    <span className="tried-outcome">
+                      {t.kind === 'step' && t.outcome ? (
+                        <OutcomeBadge outcome={t.outcome} />
+                      ) : t.kind === 'note' ? (
+                        <span className="badge">Note</span>
+                      ) : (
+                        <span className="badge">{t.followed ? 'Suggested · followed' : 'Suggested'}</span>
+                      )}
+                    </span>
+                    <div className="tried-text">
+                      <LongText text={t.text} />
+                      {t.detail ? <span className="tried-detail">{t.detail}</span> : null}
+                    </div>
+                    <time className="tried-time tabular" dateTime={t.at} title={formatDateTime(t.at)}>
+                      {formatTime(t.at)}
+                    </time>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+        </div>
+
+        <div className="handoff-col">
+          <section className="handoff-section start-here panel" aria-labelledby="sec-start">
+            <h2 id="sec-start" className="handoff-section-title">
+              Start here
+            </h2>
+            <p className="start-here-action">{startHere.action}</p>
+            <p className="start-here-why">{startHere.why}</p>
+            {canWork ? (
+              <button
+                type="button"
+                className="btn btn-primary btn-lg btn-block"
+                disabled={leaving}
+                onClick={() => void openSession(true)}
+              >
+                Start here
+                <Icon name="arrowRight" size={16} />
+              </button>
+            ) : (
+              <p className="field-hint">
+                {h.status === 'open'
+                  ? canClaim
+                    ? 'Pick this up to start working on it.'
+                    : mine
+                      ? 'A teammate will pick this up.'
+                      : 'Waiting for an engineer to pick this up.'
+                  : h.claimedBy
+                    ? `${h.claimedBy.name} is working on this.`
+                    : `This handoff is ${h.status}.`}
+              </p>
+            )}
+          </section>
+
+          <section className="handoff-section panel" aria-labelledby="sec-ai">
+            <h2 id="sec-ai" className="handoff-section-title">
+              AI assessment
+            </h2>
+            <h3 className="section-title">Likely causes</h3>
+            {assessment.likelyCauses.length === 0 ? (
+              <p className="muted">No likely cause stands out yet.</p>
+            ) : (
+              <ol className="cause-list">
+                {assessment.likelyCauses.map((c) => (
+                  <li key={c.cause} className="cause">
+                    <div className="cause-head">
+                      <span className="cause-name">{c.cause}</span>
+                      <span className="cause-pct tabular">{Math.round(c.confidence * 100)}%</span>
+                    </div>
+                    {/* biome-ignore lint/a11y/useSemanticElements: a styled bar; <meter> cannot take the token colours reliably */}
+                    <div
+                      className="confidence-bar"
+                      role="meter"
+                      aria-valuemin={0}
+                      aria-valuemax={100}
+                      aria-valuenow={Math.round(c.confidence * 100)}
+                      aria-label={`Confidence for ${c.cause}`}
+                    >
+                      <span style={{ width: `${Math.max(2, Math.round(c.confidence * 100))}%` }} />
+                    </div>
+                    {c.evidence.length > 0 ? (
+                      <ul className="evidence">
+                        {c.evidence.map((e) => (
+                          <li key={e}>{e}</li>
+                        ))}
+                      </ul>
+                    ) : null}
+                  </li>
+                ))}
+              </ol>
+            )}
+            {assessment.ruledOut.length > 0 ? (
+              <>
+                <h3 className="section-title">Ruled out</h3>
+                <ul className="ruled-out">
+                  {assessment.ruledOut.map((r) => (
+                    <li key={r.cause}>
+                      <Icon name="x" size={12} strokeWidth={2.4} />
+                      <span>
+                        <s>{r.cause}</s> — <span className="muted">{r.why}</span>
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+            {assessment.gaps.length > 0 ? (
+              <>
+                <h3 className="section-title">Gaps — nobody has checked</h3>
+                <ul className="gaps">
+                  {assessment.gaps.map((g) => (
+                    <li key={g}>{g}</li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </section>
+
+          <section className="handoff-section panel" aria-labelledby="sec-audit">
+            <h2 id="sec-audit" className="handoff-section-title">
+              Audit trail
+            </h2>
+            <ol className="audit">
+              {h.audit.map((a) => (
+                <li key={a.id}>
+                  <time className="tabular" dateTime={a.at}>
+                    {formatDateTime(a.at)}
+                  </time>
+                  <span>
+                    <strong>{a.actor?.name ?? 'System'}</strong> {AUDIT_LABEL[a.action]}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function HandoffSkeleton() {
+  return (
+    <div className="page handoff-page" role="status" aria-label="Loading handoff">
+      <Skeleton width={80} height={14} />
+      <div style={{ height: 16 }} />
+      <Skeleton width="50%" height={28} />
+      <div style={{ height: 24 }} />
+      <div className="handoff-grid">
+        <div className="loading-rows">
+          <Skeleton height={160} />
+          <Skeleton height={240} />
+        </div>
+        <div className="loading-rows">
+          <Skeleton height={140} />
+          <Skeleton height={260} />
+        </div>
+      </div>
+    </div>
+  );
+}

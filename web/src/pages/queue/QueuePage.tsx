@@ -1,0 +1,264 @@
+import type { THandoff } from '@rf/contracts';
+import { useEffect, useRef, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { errorMessage, isApiError } from '../../api/client';
+import { claimedByName, useClaimHandoff, useEscalationAnalytics, useQueue } from '../../api/hooks';
+import { EscalationMetricCard } from '../../components/EscalationMetricCard';
+import { Icon } from '../../components/Icon';
+import { EmptyState, ErrorState, LoadingRows, Skeleton } from '../../components/States';
+import { UrgencyLabel } from '../../components/UrgencyLabel';
+import { WaitingTimer } from '../../components/WaitingTimer';
+import { Where } from '../../components/Where';
+import { useCurrentUser } from '../../layout/RequireAuth';
+import { formatRelative } from '../../lib/format';
+import { isEngineerOrAdmin } from '../../lib/roles';
+import { useTitle } from '../../lib/useTitle';
+import { useTitleFlash } from '../../lib/useTitleFlash';
+import './queue.css';
+
+export function QueuePage() {
+  useTitle('Queue');
+  const me = useCurrentUser();
+  const canClaim = isEngineerOrAdmin(me.user.role);
+  // The queue is kept fresh by useLiveEvents() in the app shell.
+  const queue = useQueue();
+  const analytics = useEscalationAnalytics('30d', canClaim);
+  const claim = useClaimHandoff();
+  const navigate = useNavigate();
+  const [claimErrors, setClaimErrors] = useState<Record<string, string>>({});
+  const [announcement, setAnnouncement] = useState('');
+  const [fresh, setFresh] = useState<Set<string>>(new Set());
+  const seen = useRef<Set<string> | null>(null);
+  const flashTitle = useTitleFlash();
+
+  // Tell newly arrived cards apart from the ones already on screen: animate and announce them.
+  useEffect(() => {
+    if (!queue.data) return;
+    const ids = queue.data.map((h) => h.id);
+    if (seen.current === null) {
+      seen.current = new Set(ids);
+      return;
+    }
+    const arrived = queue.data.filter((h) => h.status === 'open' && !seen.current?.has(h.id));
+    for (const id of ids) seen.current.add(id);
+    if (arrived.length === 0) return;
+    setFresh(new Set(arrived.map((h) => h.id)));
+    setAnnouncement(
+      arrived.length === 1 && arrived[0]
+        ? `New escalation, ${arrived[0].urgency} urgency: ${arrived[0].session.title}`
+        : `${arrived.length} new escalations`,
+    );
+    flashTitle(arrived.length);
+  }, [queue.data, flashTitle]);
+
+  const pickUp = (h: THandoff) => {
+    setClaimErrors(({ [h.id]: _, ...rest }) => rest);
+    claim.mutate(h.id, {
+      onSuccess: () => navigate(`/handoffs/${h.id}`),
+      onError: (err) => {
+        const name = claimedByName(err);
+        const message = name
+          ? `${name} picked this up`
+          : isApiError(err, 409)
+            ? err.message || 'This escalation cannot be picked up by you.'
+            : errorMessage(err);
+        setClaimErrors((e) => ({ ...e, [h.id]: message }));
+      },
+    });
+  };
+
+  const open = queue.data?.filter((h) => h.status === 'open') ?? [];
+  const claimed = queue.data?.filter((h) => h.status === 'claimed') ?? [];
+  const showMetrics = canClaim && !isApiError(analytics.error, 403);
+
+  return (
+    <div className="page queue-page">
+      <div className="page-header">
+        <div>
+          <h1>Escalation queue</h1>
+          <p>Oldest first. Pick one up to see everything that was tried and where to start.</p>
+        </div>
+        <span className="live-indicator" title="The queue refreshes every few seconds">
+          <span className="live-dot" aria-hidden="true" />
+          Live
+        </span>
+      </div>
+
+      <div className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="queue-announcer">
+        {announcement}
+      </div>
+
+      {showMetrics ? (
+        <div className="queue-metrics">
+          {analytics.isPending ? (
+            <Skeleton height={104} />
+          ) : analytics.isError ? (
+            <ErrorState
+              error={analytics.error}
+              onRetry={() => void analytics.refetch()}
+              title="Escalation metrics could not be loaded"
+            />
+          ) : (
+            <EscalationMetricCard
+              timeToFirstAction={analytics.data.timeToFirstAction}
+              timeToClaim={analytics.data.timeToClaim}
+              open={queue.data ? open.length : analytics.data.open}
+              periodLabel="last 30 days"
+            />
+          )}
+        </div>
+      ) : null}
+
+      {queue.isPending ? (
+        <LoadingRows rows={3} height={96} label="Loading the queue" />
+      ) : queue.isError ? (
+        <ErrorState
+          error={queue.error}
+          onRetry={() => void queue.refetch()}
+          title="The queue could not be loaded"
+        />
+      ) : (
+        <>
+          <section aria-labelledby="waiting-title" className="queue-section">
+            <h2 id="waiting-title" className="queue-section-title">
+              Waiting for pickup <span className="count tabular">{open.length}</span>
+            </h2>
+            {open.length === 0 ? (
+              <div className="panel">
+                <EmptyState icon="check2" title="No one is stuck right now">
+                  <p>New escalations appear here as they happen.</p>
+                </EmptyState>
+              </div>
+            ) : (
+              <ul className="queue-list">
+                {open.map((h) => (
+                  <QueueCard
+                    key={h.id}
+                    handoff={h}
+                    fetchedAt={queue.dataUpdatedAt}
+                    isNew={fresh.has(h.id)}
+                    canClaim={canClaim}
+                    isMine={h.createdBy.id === me.user.id}
+                    claiming={claim.isPending && claim.variables === h.id}
+                    claimError={claimErrors[h.id] ?? null}
+                    onPickUp={() => pickUp(h)}
+                  />
+                ))}
+              </ul>
+            )}
+          </section>
+          {claimed.length > 0 ? (
+            <section aria-labelledby="claimed-title" className="queue-section">
+              <h2 id="claimed-title" className="queue-section-title">
+                Picked up <span className="count tabular">{claimed.length}</span>
+              </h2>
+              <ul className="queue-list">
+                {claimed.map((h) => (
+                  <ClaimedRow key={h.id} handoff={h} claimError={claimErrors[h.id] ?? null} />
+                ))}
+              </ul>
+            </section>
+          ) : null}
+        </>
+      )}
+    </div>
+  );
+}
+
+function QueueCard({
+  handoff: h,
+  fetchedAt,
+  isNew,
+  canClaim,
+  isMine,
+  claiming,
+  claimError,
+  onPickUp,
+}: {
+  handoff: THandoff;
+  fetchedAt: number;
+  isNew: boolean;
+  canClaim: boolean;
+  isMine: boolean;
+  claiming: boolean;
+  claimError: string | null;
+  onPickUp: () => void;
+}) {
+  const where = Boolean(h.session.customer || h.session.asset);
+  const target = h.targetTier ? `Tier ${h.targetTier}+` : h.targetUserId ? 'Named teammate' : null;
+  return (
+    <li
+      className={`queue-card card urgency-${h.urgency}${isNew ? ' is-new' : ''}`}
+      data-testid="queue-card"
+      data-handoff-id={h.id}
+    >
+      <div className="queue-card-main">
+        <div className="queue-card-top">
+          <UrgencyLabel urgency={h.urgency} />
+          <h3 className="queue-card-title">
+            <Link to={`/handoffs/${h.id}`}>{h.session.title}</Link>
+          </h3>
+        </div>
+        <div className="meta-line">
+          {where ? <Where customer={h.session.customer} asset={h.session.asset} /> : null}
+          <span className={where ? 'dot-sep' : ''}>Escalated by {isMine ? 'you' : h.createdBy.name}</span>
+          {target ? <span className="dot-sep">For {target}</span> : null}
+        </div>
+        <p className="queue-card-reason" title={h.reason}>
+          “{h.reason}”
+        </p>
+      </div>
+      <div className="queue-card-side">
+        <span className="queue-card-wait">
+          <Icon name="clock" size={14} />
+          <WaitingTimer waitingSeconds={h.waitingSeconds} fetchedAt={fetchedAt} />
+        </span>
+        {isMine ? (
+          <span className="queue-card-mine">You escalated this</span>
+        ) : canClaim ? (
+          <button type="button" className="btn btn-primary" onClick={onPickUp} disabled={claiming}>
+            <Icon name="hand" size={16} />
+            {claiming ? 'Picking up…' : 'Pick Up'}
+          </button>
+        ) : (
+          <Link to={`/handoffs/${h.id}`} className="btn btn-sm">
+            View
+          </Link>
+        )}
+        {claimError ? (
+          <span className="queue-card-error" role="alert">
+            {claimError}
+          </span>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+function ClaimedRow({ handoff: h, claimError }: { handoff: THandoff; claimError: string | null }) {
+  return (
+    <li className={`queue-card queue-card-claimed card urgency-${h.urgency}`} data-testid="claimed-card">
+      <div className="queue-card-main">
+        <div className="queue-card-top">
+          <UrgencyLabel urgency={h.urgency} />
+          <h3 className="queue-card-title">
+            <Link to={`/handoffs/${h.id}`}>{h.session.title}</Link>
+          </h3>
+        </div>
+        <div className="meta-line">
+          <span>
+            Picked up by <strong>{h.claimedBy?.name ?? 'a teammate'}</strong>
+            {h.claimedAt ? ` ${formatRelative(h.claimedAt)}` : ''}
+          </span>
+          <span className="dot-sep">Escalated by {h.createdBy.name}</span>
+          {h.firstActionAt ? <span className="dot-sep">Working on it</span> : null}
+        </div>
+      </div>
+      {claimError ? (
+        <span className="queue-card-error" role="alert">
+          {claimError}
+        </span>
+      ) : null}
+    </li>
+  );
+}

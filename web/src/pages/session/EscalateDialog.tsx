@@ -1,0 +1,165 @@
+import type { TSessionDetail, TUrgency } from '@rf/contracts';
+import { useId, useState } from 'react';
+import { isApiError } from '../../api/client';
+import { useEscalate, useTeammates } from '../../api/hooks';
+import { Dialog } from '../../components/Dialog';
+import { Field, splitFieldError } from '../../components/Field';
+import { URGENCIES, URGENCY_LABEL } from '../../components/UrgencyLabel';
+import { useCurrentUser } from '../../layout/RequireAuth';
+
+const URGENCY_HINT: Record<TUrgency, string> = {
+  low: 'Whenever someone is free',
+  normal: 'Within the hour',
+  high: 'User blocked',
+  critical: 'Many users or a site down',
+};
+
+export function EscalateDialog({
+  session,
+  open,
+  onClose,
+  onDone,
+}: {
+  session: TSessionDetail;
+  open: boolean;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const me = useCurrentUser();
+  const escalate = useEscalate(session.id);
+  const users = useTeammates(open);
+  const [reason, setReason] = useState('');
+  const [urgency, setUrgency] = useState<TUrgency>('normal');
+  const [target, setTarget] = useState('');
+  const urgencyName = useId();
+
+  const teammates = (users.data ?? []).filter((u) => u.id !== me.user.id);
+  const err = splitFieldError(escalate.error);
+  const conflict = isApiError(escalate.error, 409);
+
+  const close = () => {
+    escalate.reset();
+    onClose();
+  };
+
+  const submit = () => {
+    if (!reason.trim()) return;
+    const [kind, value] = target.split(':');
+    escalate.mutate(
+      {
+        intent: 'escalate',
+        reason: reason.trim(),
+        urgency,
+        targetTier: kind === 'tier' ? Number(value) : null,
+        targetUserId: kind === 'user' ? (value ?? null) : null,
+      },
+      {
+        onSuccess: () => {
+          setReason('');
+          setTarget('');
+          setUrgency('normal');
+          onDone();
+          onClose();
+        },
+      },
+    );
+  };
+
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      title="Escalate this session"
+      description="Your teammates get a handoff with everything you tried, an assessment and where to start."
+      onSubmit={submit}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={escalate.isPending || !reason.trim()}>
+            {escalate.isPending ? 'Escalating…' : 'Escalate'}
+          </button>
+        </>
+      }
+    >
+      <div className="form-stack">
+        <Field
+          label="Why are you stuck?"
+          hint="One line. It is the first thing the senior reads."
+          error={err.field === 'reason' ? err.fieldMessage : null}
+        >
+          {(ctl) => (
+            <input
+              {...ctl}
+              className="input"
+              name="reason"
+              maxLength={500}
+              autoComplete="off"
+              placeholder="DNS looks fine but the VPN still drops every 10 minutes"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
+          )}
+        </Field>
+        <fieldset className="urgency-picker">
+          <legend className="field-label">Urgency</legend>
+          <div className="urgency-options">
+            {URGENCIES.map((u) => (
+              <label key={u} className={`urgency-option urgency-${u}`}>
+                <input
+                  type="radio"
+                  name={urgencyName}
+                  value={u}
+                  checked={urgency === u}
+                  onChange={() => setUrgency(u)}
+                />
+                <span className="urgency-option-label">{URGENCY_LABEL[u]}</span>
+                <span className="urgency-option-hint">{URGENCY_HINT[u]}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <Field
+          label="Send to (optional)"
+          hint="A tier includes everyone at that tier and above."
+          error={err.field === 'targetUserId' || err.field === 'targetTier' ? err.fieldMessage : null}
+        >
+          {(ctl) => (
+            <select
+              {...ctl}
+              className="select"
+              name="target"
+              value={target}
+              onChange={(e) => setTarget(e.target.value)}
+            >
+              <option value="">Anyone on the team</option>
+              <optgroup label="Tier">
+                <option value="tier:2">Tier 2 and up</option>
+                <option value="tier:3">Tier 3</option>
+              </optgroup>
+              {teammates.length > 0 ? (
+                <optgroup label="Teammate">
+                  {teammates.map((u) => (
+                    <option key={u.id} value={`user:${u.id}`}>
+                      {u.name} · Tier {u.tier}
+                    </option>
+                  ))}
+                </optgroup>
+              ) : null}
+            </select>
+          )}
+        </Field>
+        {conflict ? (
+          <div className="inline-alert inline-alert-error" role="alert">
+            This session already has an open escalation.
+          </div>
+        ) : err.general ? (
+          <div className="inline-alert inline-alert-error" role="alert">
+            {err.general}
+          </div>
+        ) : null}
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,333 @@
+import { type TRole, type TUser, ZRole } from '@rf/contracts';
+import { type FormEvent, useState } from 'react';
+import { errorMessage } from '../../api/client';
+import {
+  useInvite,
+  useNotificationPreferences,
+  usePatchUser,
+  usePendingInvitations,
+  useSaveNotificationPreferences,
+  useUsers,
+} from '../../api/hooks';
+import { Field, splitFieldError } from '../../components/Field';
+import { Icon } from '../../components/Icon';
+import { ErrorState, LoadingRows, Skeleton } from '../../components/States';
+import { useCurrentUser } from '../../layout/RequireAuth';
+import { formatDate } from '../../lib/format';
+import { isAdmin, ROLE_LABEL } from '../../lib/roles';
+import { useTitle } from '../../lib/useTitle';
+import './settings.css';
+
+const ROLES = ZRole.options;
+const TIERS = [1, 2, 3] as const;
+
+export function SettingsPage() {
+  const me = useCurrentUser();
+  const admin = isAdmin(me.user.role);
+  useTitle(admin ? 'Settings' : 'Notification preferences');
+  return (
+    <div className="page settings-page">
+      <div className="page-header">
+        <div>
+          <h1>{admin ? 'Settings' : 'Notification preferences'}</h1>
+          <p>
+            {admin ? `Your preferences and the ${me.account.name} team.` : 'How ResolutionFlow reaches you.'}
+          </p>
+        </div>
+      </div>
+      <NotificationPreferences />
+      {admin ? (
+        <>
+          <Team />
+          <Invitations />
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function NotificationPreferences() {
+  const prefs = useNotificationPreferences();
+  const save = useSaveNotificationPreferences();
+  return (
+    <section className="panel settings-section" aria-labelledby="prefs-title">
+      <div className="panel-header">
+        <h2 id="prefs-title">Notifications</h2>
+      </div>
+      <div className="panel-body">
+        {prefs.isPending ? (
+          <Skeleton height={40} />
+        ) : prefs.isError ? (
+          <ErrorState error={prefs.error} onRetry={() => void prefs.refetch()} />
+        ) : (
+          <div className="form-stack">
+            <label className="checkbox-row">
+              <input
+                type="checkbox"
+                checked={prefs.data.email}
+                disabled={save.isPending}
+                onChange={(e) => save.mutate({ email: e.target.checked })}
+              />
+              <span>
+                <strong>Email me about new escalations</strong>
+                <br />
+                <span className="muted">
+                  Sent when a teammate escalates to your tier or to you and you are not on the queue page.
+                  In-app alerts always stay on.
+                </span>
+              </span>
+            </label>
+            <div aria-live="polite" className="save-status">
+              {save.isError ? (
+                <span className="field-error">{errorMessage(save.error)}</span>
+              ) : save.isSuccess ? (
+                <span className="muted">Saved.</span>
+              ) : null}
+            </div>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function Team() {
+  const me = useCurrentUser();
+  const users = useUsers();
+  const patch = usePatchUser();
+  const [rowError, setRowError] = useState<{ id: string; message: string } | null>(null);
+
+  const change = (u: TUser, body: { role?: TRole; tier?: number }) => {
+    setRowError(null);
+    patch.mutate(
+      { id: u.id, body },
+      { onError: (err) => setRowError({ id: u.id, message: errorMessage(err) }) },
+    );
+  };
+
+  return (
+    <section className="panel settings-section" aria-labelledby="team-title">
+      <div className="panel-header">
+        <h2 id="team-title">Team</h2>
+        {users.data ? <span className="muted">{users.data.length} people</span> : null}
+      </div>
+      {users.isPending ? (
+        <div className="panel-body">
+          <LoadingRows rows={3} height={40} label="Loading team" />
+        </div>
+      ) : users.isError ? (
+        <div className="panel-body">
+          <ErrorState error={users.error} onRetry={() => void users.refetch()} />
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Tier</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.map((u) => {
+                const self = u.id === me.user.id;
+                return (
+                  <tr key={u.id}>
+                    <td>
+                      <div className="user-cell">
+                        <strong>
+                          {u.name}
+                          {self ? <span className="muted"> (you)</span> : null}
+                        </strong>
+                        <span className="muted">{u.email}</span>
+                        {rowError?.id === u.id ? (
+                          <span className="field-error">{rowError.message}</span>
+                        ) : null}
+                      </div>
+                    </td>
+                    <td>
+                      <label className="visually-hidden" htmlFor={`role-${u.id}`}>
+                        Role for {u.name}
+                      </label>
+                      <select
+                        id={`role-${u.id}`}
+                        className="select compact-select"
+                        value={u.role}
+                        disabled={self || patch.isPending}
+                        title={self ? 'You cannot change your own role' : undefined}
+                        onChange={(e) => change(u, { role: e.target.value as TRole })}
+                      >
+                        {ROLES.map((r) => (
+                          <option key={r} value={r} disabled={r === 'owner' && me.user.role !== 'owner'}>
+                            {ROLE_LABEL[r]}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>
+                      <label className="visually-hidden" htmlFor={`tier-${u.id}`}>
+                        Tier for {u.name}
+                      </label>
+                      <select
+                        id={`tier-${u.id}`}
+                        className="select compact-select"
+                        value={u.tier}
+                        disabled={patch.isPending}
+                        onChange={(e) => change(u, { tier: Number(e.target.value) })}
+                      >
+                        {TIERS.map((t) => (
+                          <option key={t} value={t}>
+                            Tier {t}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Invitations() {
+  const invite = useInvite();
+  const pending = usePendingInvitations();
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<TRole>('engineer');
+  const [tier, setTier] = useState(1);
+  const [copied, setCopied] = useState(false);
+  const err = splitFieldError(invite.error);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setCopied(false);
+    invite.mutate({ email, role, tier }, { onSuccess: () => setEmail('') });
+  };
+
+  const acceptUrl = invite.data ? new URL(invite.data.acceptUrl, window.location.origin).toString() : null;
+
+  return (
+    <section className="panel settings-section" aria-labelledby="invite-title">
+      <div className="panel-header">
+        <h2 id="invite-title">Invite a teammate</h2>
+      </div>
+      <div className="panel-body form-stack">
+        <form className="invite-form" onSubmit={submit} noValidate>
+          <Field
+            label="Email"
+            error={err.field === 'email' ? err.fieldMessage : null}
+            className="invite-email"
+          >
+            {(ctl) => (
+              <input
+                {...ctl}
+                className="input"
+                type="email"
+                value={email}
+                placeholder="alex@example.com"
+                onChange={(e) => setEmail(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="Role" error={err.field === 'role' ? err.fieldMessage : null}>
+            {(ctl) => (
+              <select
+                {...ctl}
+                className="select"
+                value={role}
+                onChange={(e) => setRole(e.target.value as TRole)}
+              >
+                {ROLES.filter((r) => r !== 'owner').map((r) => (
+                  <option key={r} value={r}>
+                    {ROLE_LABEL[r]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Tier" error={err.field === 'tier' ? err.fieldMessage : null}>
+            {(ctl) => (
+              <select
+                {...ctl}
+                className="select"
+                value={tier}
+                onChange={(e) => setTier(Number(e.target.value))}
+              >
+                {TIERS.map((t) => (
+                  <option key={t} value={t}>
+                    Tier {t}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <button
+            type="submit"
+            className="btn btn-primary invite-submit"
+            disabled={invite.isPending || !email.trim()}
+          >
+            {invite.isPending ? 'Inviting…' : 'Create invitation'}
+          </button>
+        </form>
+        {err.general ? (
+          <div className="inline-alert inline-alert-error" role="alert">
+            {err.general}
+          </div>
+        ) : null}
+        {acceptUrl && invite.data ? (
+          <div className="invite-result" role="status">
+            <p>
+              Invitation for <strong>{invite.data.invitation.email}</strong> created. Send them this link:
+            </p>
+            <div className="copy-row">
+              <input
+                className="input mono"
+                readOnly
+                value={acceptUrl}
+                aria-label="Invitation link"
+                onFocus={(e) => e.currentTarget.select()}
+              />
+              <button
+                type="button"
+                className="btn"
+                onClick={() => {
+                  void navigator.clipboard?.writeText(acceptUrl).then(() => setCopied(true));
+                }}
+              >
+                <Icon name="copy" size={14} />
+                {copied ? 'Copied' : 'Copy'}
+              </button>
+            </div>
+          </div>
+        ) : null}
+
+        <h3 className="section-title">Pending invitations</h3>
+        {pending.isPending ? (
+          <Skeleton height={36} />
+        ) : pending.isError ? (
+          <ErrorState error={pending.error} onRetry={() => void pending.refetch()} />
+        ) : pending.data.length === 0 ? (
+          <p className="muted">No pending invitations.</p>
+        ) : (
+          <ul className="pending-list">
+            {pending.data.map((i) => (
+              <li key={i.id}>
+                <span>
+                  <strong>{i.email}</strong>
+                </span>
+                <span className="muted">
+                  {ROLE_LABEL[i.role]} · Tier {i.tier} · expires {formatDate(i.expiresAt)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}
