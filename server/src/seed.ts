@@ -2,6 +2,7 @@ import type { TDemoInfo } from '@rf/contracts';
 import { count, eq } from 'drizzle-orm';
 import { accounts, users } from './db/schema.js';
 import type { Deps } from './deps.js';
+import * as analytics from './features/analytics/service.js';
 import { hashPassword } from './features/auth/password.js';
 import * as authRepo from './features/auth/repo.js';
 import { toAuthUser } from './features/auth/service.js';
@@ -85,6 +86,8 @@ export async function seedDemo(deps: Deps) {
     });
     u[d.key] = toAuthUser(row);
   }
+
+  await seedHistory(deps, u);
 
   // Sessions are written through the real services, at times spread over the last hours.
   const realNow = deps.clock;
@@ -205,6 +208,158 @@ export async function seedDemo(deps: Deps) {
     urgency: 'normal',
   });
   return { accountId, users: u };
+}
+
+const HISTORY = [
+  {
+    title: 'New starter cannot sign in to M365',
+    problem: 'New hire gets "Your account has been locked" at first sign-in; password was just set.',
+    customer: 'Contoso Dental',
+    asset: 'user: a.khan',
+    steps: [
+      ['Reset the password in the M365 admin centre', 'failed'],
+      ['Checked the sign-in logs for the user', 'info'],
+    ],
+  },
+  {
+    title: 'Scanner-to-email stopped working',
+    problem: 'The Ricoh copier cannot send scans to email since Monday; error "SMTP authentication failed".',
+    customer: 'Fabrikam Legal',
+    asset: 'RICOH-IMC3000',
+    steps: [['Re-entered the SMTP password on the copier', 'failed']],
+  },
+  {
+    title: 'Laptop very slow after update',
+    problem: 'Dell laptop takes 10 minutes to boot and apps freeze since the latest Windows update.',
+    customer: 'Contoso Dental',
+    asset: 'LT-0093',
+    steps: [
+      ['Checked Task Manager for CPU and disk use', 'info'],
+      ['Ran disk cleanup', 'partial'],
+    ],
+  },
+  {
+    title: 'Backup job failed three nights running',
+    problem: 'Veeam job for FS01 fails with "VSS snapshot error" every night this week.',
+    customer: 'Fabrikam Legal',
+    asset: 'FAB-FS01',
+    steps: [
+      ['Re-ran the job manually', 'failed'],
+      ['Checked free space on the repository', 'worked'],
+    ],
+  },
+  {
+    title: 'Wi-Fi drops in the meeting room',
+    problem: 'Laptops in meeting room B lose Wi-Fi every few minutes; other rooms are fine.',
+    customer: 'Northwind Traders',
+    asset: 'AP-MEET-B',
+    steps: [['Forgot and re-joined the network', 'failed']],
+  },
+  {
+    title: 'Outlook search returns nothing',
+    problem: 'Outlook search finds no results for any mail older than last week.',
+    customer: 'Contoso Dental',
+    asset: 'RECEPTION-01',
+    steps: [['Rebuilt the Windows search index', 'partial']],
+  },
+  {
+    title: 'RDP to accounting server refused',
+    problem: 'Remote Desktop to ACC-SRV01 says "The remote computer refused the connection" for everyone.',
+    customer: 'Fabrikam Legal',
+    asset: 'ACC-SRV01',
+    steps: [
+      ['Pinged ACC-SRV01', 'worked'],
+      ['Checked the server is powered on in vSphere', 'worked'],
+    ],
+  },
+  {
+    title: 'Certificate warning on client portal',
+    problem: 'Customers see "Your connection is not private" on portal.northwind.example since this morning.',
+    customer: 'Northwind Traders',
+    asset: 'portal.northwind.example',
+    steps: [['Opened the site in another browser', 'failed']],
+  },
+  {
+    title: 'MFA prompts not arriving',
+    problem: 'User gets no Authenticator push after changing phones.',
+    customer: 'Contoso Dental',
+    asset: 'user: m.lopez',
+    steps: [['Asked the user to reopen the Authenticator app', 'failed']],
+  },
+  {
+    title: 'Mapped S: drive missing',
+    problem: 'S: drive no longer appears after login for the finance team.',
+    customer: 'Northwind Traders',
+    asset: 'FIN-PCs',
+    steps: [
+      ['Ran gpupdate /force', 'failed'],
+      ['Mapped the drive by hand', 'worked'],
+    ],
+  },
+] as const;
+
+// (claim after, first action after) in minutes: a realistic spread for the metric card and chart.
+const HISTORY_TIMES = [
+  [2, 1],
+  [6, 3],
+  [1, 2],
+  [11, 4],
+  [3, 1],
+  [4, 6],
+  [2, 2],
+  [8, 3],
+  [5, 2],
+  [3, 4],
+] as const;
+
+/** Two weeks of escalations that were picked up and worked, plus stopwatch baselines of the old process. */
+async function seedHistory(
+  deps: Deps,
+  u: Record<(typeof DEMO_USERS)[number]['key'], ReturnType<typeof toAuthUser>>,
+) {
+  const start = deps.clock().getTime() - 14 * 86_400_000;
+  for (const [i, h] of HISTORY.entries()) {
+    let t = start + i * 31 * 3_600_000 + 9 * 3_600_000; // every ~31 hours, mid-morning
+    const at = (minutes: number) => {
+      t += minutes * MIN;
+      const fixed = new Date(t);
+      return { ...deps, clock: () => fixed };
+    };
+    const s = await sessions.createSession(at(0), u.junior, {
+      title: h.title,
+      problem: h.problem,
+      customer: h.customer,
+      asset: h.asset,
+    });
+    for (const [action, outcome] of h.steps)
+      await sessions.addStep(at(4), u.junior, s.id, { action, outcome });
+    const handoff = await handoffs.escalate(at(3), u.junior, s.id, {
+      intent: 'escalate',
+      reason: 'Tried the usual fixes; need someone who knows this system',
+      urgency: i % 3 === 0 ? 'high' : 'normal',
+    });
+    const [claimAfter, actAfter] = HISTORY_TIMES[i]!;
+    const senior = i % 4 === 3 ? u.owner : u.senior;
+    await handoffs.claim(at(claimAfter), senior, handoff.id);
+    await sessions.addStep(at(actAfter), senior, s.id, {
+      action: handoff.context.startHere.action,
+      outcome: 'worked',
+    });
+    await sessions.resolveSession(
+      at(12),
+      senior,
+      s.id,
+      'Fixed from the handoff: the start-here check found the cause.',
+    );
+  }
+  // Stopwatch timings of the old "tell me what you tried" call, recorded by the owner.
+  for (const [i, seconds] of [250, 390, 305, 460, 235, 350].entries()) {
+    await analytics.recordBaseline({ ...deps, clock: () => new Date(start + i * 86_400_000) }, u.owner, {
+      durationSeconds: seconds,
+      measuredAt: new Date(start - (20 - i) * 86_400_000).toISOString(),
+      note: 'Stopwatch: verbal handoff call before ResolutionFlow',
+    });
+  }
 }
 
 export function printDemoSignIns(info: TDemoInfo, url: string, log: (line: string) => void) {

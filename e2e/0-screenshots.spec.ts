@@ -1,9 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { apiFor, expect, test, uniq } from './fixtures';
+import { apiFor, expect, test } from './fixtures';
 
-const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../docs/screenshots');
+// `npm run screenshots` writes them to docs/screenshots; a plain test run keeps them in test-results.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outDir = process.env.SCREENSHOT_DIR
+  ? path.resolve(here, '..', process.env.SCREENSHOT_DIR)
+  : path.join(here, 'test-results/screenshots');
 async function shot(page: Page, name: string) {
   // A full-page capture of a scrolled page draws the sticky top bar mid-page: start from the top.
   await page.evaluate(() => {
@@ -18,7 +22,6 @@ test.use({ reducedMotion: 'reduce' });
 
 test('screenshots of the main screens', async ({ page, browser, personPage }) => {
   test.setTimeout(120_000);
-  const tag = uniq();
 
   // Real data, made through the API as the junior.
   const junior = await personPage('junior');
@@ -79,7 +82,7 @@ test('screenshots of the main screens', async ({ page, browser, personPage }) =>
   });
   await api.logStep(printer.id, { action: 'Pinged printer IP 10.0.2.40', outcome: 'failed' });
   await api.escalate(printer.id, {
-    reason: `Printer has no link light, switch port may be down ${tag}`,
+    reason: 'Printer has no link light, switch port may be down',
     urgency: 'low',
   });
 
