@@ -173,11 +173,15 @@ describe('the whole flow through HTTP', () => {
 describe('what the assistant suggested, and whether it was followed', () => {
   it('marks a suggestion followed only when a later step does what it said', async () => {
     const sessionId = await sessionWithSteps();
-    const chat = await t.junior.client.post(`/api/sessions/${sessionId}/assistant/messages`, { text: 'What should I try next?' });
+    const chat = await t.junior.client.post(`/api/sessions/${sessionId}/assistant/messages`, {
+      text: 'What should I try next?',
+    });
     expect(chat.status).toBe(201);
     const first = chat.body.reply.suggestions[0].action as string;
     expect(chat.body.reply.text).toContain(first);
-    await t.junior.client.post(`/api/sessions/${sessionId}/assistant/messages`, { text: 'What is ruled out?' });
+    await t.junior.client.post(`/api/sessions/${sessionId}/assistant/messages`, {
+      text: 'What is ruled out?',
+    });
     await t.junior.client.post(`/api/sessions/${sessionId}/steps`, { action: first, outcome: 'failed' });
     const { body } = await escalate(t.junior.client, sessionId);
     const suggestions = body.handoff.context.tried.filter((x: { kind: string }) => x.kind === 'suggestion');
