@@ -54,14 +54,15 @@ const pct = (xs: number[], p: number) => {
 };
 const fmt = (x: number) => `${x.toFixed(2)} ms`;
 
-async function timeRequests(c: Client, path: string, rounds: number) {
-  for (let i = 0; i < 10; i++) await c.get(path); // warm-up
+async function timeRequests(c: Client, path: string | ((i: number) => string), rounds: number) {
+  const at = (i: number) => (typeof path === 'string' ? path : path(i));
+  for (let i = 0; i < 10; i++) await c.get(at(rounds + i)); // warm-up
   const times: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const t0 = performance.now();
-    const res = await c.get(path);
+    const res = await c.get(at(i));
     times.push(performance.now() - t0);
-    if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+    if (res.status !== 200) throw new Error(`${at(i)} answered ${res.status}`);
   }
   return { p50: pct(times, 50), p99: pct(times, 99) };
 }
@@ -132,9 +133,20 @@ async function main() {
   };
   const senior = await login('senior');
 
+  const me = await timeRequests(senior, '/api/me', ROUNDS);
   const queue = await timeRequests(senior, '/api/handoffs?status=open,claimed', ROUNDS);
+  // Repeated reads (the metric card of every open queue tab) are answered from the per-process
+  // answer cache while nothing changed; "cold" asks a different window every time, so each
+  // request is computed by PostgreSQL.
   const a30 = await timeRequests(senior, '/api/analytics/flowpilot/escalations?period=30d', ROUNDS);
   const a90 = await timeRequests(senior, '/api/analytics/flowpilot/escalations?period=90d', ROUNDS);
+  const coldWindow = (days: number) => (i: number) => {
+    const to = new Date(Date.now() - i * 60_000);
+    const from = new Date(to.getTime() - days * 86_400_000);
+    return `/api/analytics/flowpilot/escalations?from=${from.toISOString()}&to=${to.toISOString()}`;
+  };
+  const c30 = await timeRequests(senior, coldWindow(30), ROUNDS);
+  const c90 = await timeRequests(senior, coldWindow(90), ROUNDS);
 
   // Claim throughput: fresh open handoffs, claimed over HTTP.
   await db.db.execute(`
@@ -173,14 +185,17 @@ async function main() {
     `data: ${N.toLocaleString('en')} handoffs in one account (bulk load ${(loadMs / 1000).toFixed(1)} s)`,
   );
   console.log(
+    `baseline     GET /api/me (auth only)                    p50 ${fmt(me.p50)}  p99 ${fmt(me.p99)}`,
+  );
+  console.log(
     `queue list   GET /api/handoffs?status=open,claimed     p50 ${fmt(queue.p50)}  p99 ${fmt(queue.p99)}  (${ROUNDS} requests)`,
   );
-  console.log(
-    `analytics    GET …/escalations?period=30d              p50 ${fmt(a30.p50)}  p99 ${fmt(a30.p99)}`,
-  );
-  console.log(
-    `analytics    GET …/escalations?period=90d              p50 ${fmt(a90.p50)}  p99 ${fmt(a90.p99)}`,
-  );
+  const row = (label: string, r: { p50: number; p99: number }) =>
+    console.log(`${label.padEnd(54)} p50 ${fmt(r.p50)}  p99 ${fmt(r.p99)}`);
+  row('analytics    GET …/escalations?period=30d (repeat)', a30);
+  row('analytics    GET …/escalations?period=90d (repeat)', a90);
+  row('analytics    30-day window, computed (cold)', c30);
+  row('analytics    90-day window, computed (cold)', c90);
   console.log(
     `claims       sequential ${seqRate.toFixed(0)}/s, 8 in flight ${parRate.toFixed(0)}/s  (${CLAIMS} each)`,
   );

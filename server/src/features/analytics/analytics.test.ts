@@ -164,6 +164,22 @@ describe('escalation analytics (hand-computed)', () => {
   });
 });
 
+describe('repeated reads', () => {
+  it('are answered again after any change: a repeated answer is never stale', async () => {
+    const first = (await t.senior.client.get(window)).body;
+    expect((await t.senior.client.get(window)).body).toEqual(first);
+    await escalation('15:00', '15:04', '15:05');
+    const after = (await t.senior.client.get(window)).body;
+    expect(after.escalations).toBe(first.escalations + 1);
+    expect(after.claimed).toBe(first.claimed + 1);
+    expect(after.timeToFirstAction.n).toBe(first.timeToFirstAction.n + 1);
+    // A release is a change too.
+    const open = (await t.senior.client.get('/api/handoffs?status=claimed')).body.handoffs.at(-1); // the 15:00 one
+    await t.senior.client.post(`/api/handoffs/${open.id}/release`);
+    expect((await t.senior.client.get(window)).body.claimed).toBe(after.claimed - 1);
+  });
+});
+
 describe('metric maths', () => {
   it('minutesRecovered is never computed from the in-product metric alone', () => {
     expect(

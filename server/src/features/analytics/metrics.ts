@@ -37,6 +37,7 @@ export function minutesRecovered(i: MinutesRecoveredInput): {
 export type PeriodQuery = { period?: '7d' | '30d' | '90d'; from?: string; to?: string };
 
 const DAY = 86_400_000;
+const MINUTE = 60_000;
 const isDateOnly = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
 
 /** Resolves `period` or `from`/`to` into a half-open UTC window [from, to). */
@@ -46,7 +47,10 @@ export function resolvePeriod(
 ): { from: Date; to: Date } | { error: string; field: string } {
   if (q.period || (!q.from && !q.to)) {
     const days = Number((q.period ?? '30d').replace('d', ''));
-    return { from: new Date(now.getTime() - days * DAY), to: now };
+    // "The last N days" ends at the next whole minute: everything up to now is inside, and
+    // repeated requests within a minute ask the same question (so they can share one answer).
+    const to = new Date(Math.ceil(now.getTime() / MINUTE) * MINUTE);
+    return { from: new Date(to.getTime() - days * DAY), to };
   }
   // A date-only `to` includes that whole day.
   const to = q.to

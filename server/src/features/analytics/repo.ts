@@ -84,6 +84,19 @@ export async function dailySeries(db: DbOrTx, accountId: string, from: Date, to:
   }));
 }
 
+/**
+ * Changes whenever anything the analytics read changes: every handoff transition writes an event,
+ * and baselines are counted with their newest insert.
+ */
+export async function analyticsVersion(db: DbOrTx, accountId: string): Promise<string> {
+  const res = await db.execute(sql`
+    select (select coalesce(max(id), 0) from events where account_id = ${accountId})::text as events,
+           (select count(*)::text || '/' || coalesce(max(created_at)::text, '') from baselines
+             where account_id = ${accountId}) as baselines`);
+  const r = rowsOf(res)[0] ?? {};
+  return `${r.events}|${r.baselines}`;
+}
+
 export async function openCount(db: DbOrTx, accountId: string) {
   const res = await db.execute(
     sql`select count(*)::int as n from handoffs where account_id = ${accountId} and status = 'open'`,

@@ -8,6 +8,14 @@ import * as handoffsRepo from '../handoffs/repo.js';
 import { daysBetween, minutesRecovered, resolvePeriod } from './metrics.js';
 import * as repo from './repo.js';
 
+/**
+ * Answers per database, per process: the queue's metric card is read by every open tab, and the
+ * answer only changes when a handoff or a baseline does. An entry is valid while the account's
+ * analytics version (newest event id, baselines) is unchanged, so it is never stale.
+ */
+const answers = new WeakMap<object, Map<string, { version: string; value: TEscalationAnalytics }>>();
+const MAX_ANSWERS = 500;
+
 export async function escalationAnalytics(
   deps: Deps,
   actor: AuthUser,
@@ -15,16 +23,36 @@ export async function escalationAnalytics(
 ): Promise<TEscalationAnalytics> {
   const window = resolvePeriod(q, deps.clock());
   if ('error' in window) throw new AppError('invalid_input', 400, window.error, { field: window.field });
-  const { from, to } = window;
+  let cache = answers.get(deps.db);
+  if (!cache) {
+    cache = new Map();
+    answers.set(deps.db, cache);
+  }
+  const key = `${actor.accountId}|${window.from.toISOString()}|${window.to.toISOString()}`;
+  const version = await repo.analyticsVersion(deps.db.db, actor.accountId);
+  const hit = cache.get(key);
+  if (hit && hit.version === version) return hit.value;
+  const value = await computeAnalytics(deps, actor.accountId, window.from, window.to);
+  if (cache.size >= MAX_ANSWERS) cache.delete(cache.keys().next().value!);
+  cache.set(key, { version, value });
+  return value;
+}
+
+async function computeAnalytics(
+  deps: Deps,
+  accountId: string,
+  from: Date,
+  to: Date,
+): Promise<TEscalationAnalytics> {
   const span = to.getTime() - from.getTime();
   const prevFrom = new Date(from.getTime() - span);
   const db = deps.db.db;
   const [current, previous, series, open, baseline] = await Promise.all([
-    repo.periodSummary(db, actor.accountId, from, to),
-    repo.periodSummary(db, actor.accountId, prevFrom, from),
-    repo.dailySeries(db, actor.accountId, from, to),
-    repo.openCount(db, actor.accountId),
-    repo.baselineSummary(db, actor.accountId),
+    repo.periodSummary(db, accountId, from, to),
+    repo.periodSummary(db, accountId, prevFrom, from),
+    repo.dailySeries(db, accountId, from, to),
+    repo.openCount(db, accountId),
+    repo.baselineSummary(db, accountId),
   ]);
   const byDate = new Map(series.map((s) => [s.date, s]));
   const recovered = minutesRecovered({
