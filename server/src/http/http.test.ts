@@ -286,4 +286,18 @@ describe('bad input gets a clear 4xx', () => {
     expect(res.status).toBe(200);
     expect(res.body.ok).toBe(true);
   });
+
+  it('healthz answers 503 when the database is gone', async () => {
+    const broken = await startApp();
+    try {
+      await broken.db.close();
+      const c = broken.client();
+      c.allow5xx = true;
+      const res = await c.get('/api/healthz');
+      expect(res.status).toBe(503);
+      expect(res.body.ok).toBe(false);
+    } finally {
+      await broken.app.close();
+    }
+  });
 });

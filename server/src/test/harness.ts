@@ -72,6 +72,8 @@ export interface Res<T = any> {
 /** A browser-like HTTP client: keeps the session cookie, sends JSON. */
 export class Client {
   cookie: string | null = null;
+  /** Only for tests of a deliberately broken backend (e.g. healthz with the database down). */
+  allow5xx = false;
   constructor(readonly base: string) {}
 
   async req<T = any>(
@@ -94,6 +96,10 @@ export class Client {
       if (pair?.startsWith('rf_session=')) this.cookie = pair.endsWith('=') ? null : pair;
     }
     const text = await res.text();
+    // Nothing a client can send may answer 5xx: every test through this client enforces it.
+    if (res.status >= 500 && !this.allow5xx) {
+      throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+    }
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : null;
