@@ -176,4 +176,14 @@ test('screenshots of the main screens', async ({ page, browser, personPage }) =>
   await shot(s, 'session-360');
   await s.goBack();
   await senior.close();
+
+  // Settings: team and invitations, as the owner
+  const owner = await personPage('owner', { width: 1440, height: 900 });
+  await owner.goto('/settings');
+  await expect(owner.getByRole('heading', { name: 'Team', exact: true })).toBeVisible();
+  await owner.waitForTimeout(300);
+  await shot(owner, 'settings-1440');
+  await owner.goto('/sessions/new');
+  await expect(owner.getByRole('heading', { name: 'New FlowPilot session' })).toBeVisible();
+  await shot(owner, 'new-session-1440');
 });

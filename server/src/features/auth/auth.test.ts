@@ -37,6 +37,33 @@ describe('signup, login, logout', () => {
     expect(me.body).toEqual({ user: res.body.user, account: res.body.account });
   });
 
+  it('the cookie is Secure when PUBLIC_URL is https', async () => {
+    const secure = await startApp({ env: { PUBLIC_URL: 'https://rf.example.com' } });
+    try {
+      const res = await secure
+        .client()
+        .post('/api/auth/signup', {
+          accountName: 'Sec Co',
+          name: 'Sy',
+          email: `sec-${unique()}@example.test`,
+          password: 'longenough1',
+        });
+      expect(res.status).toBe(201);
+      expect(res.headers.getSetCookie()[0]).toMatch(/;\s*Secure/i);
+    } finally {
+      await secure.close();
+    }
+    const plain = await h
+      .client()
+      .post('/api/auth/signup', {
+        accountName: 'Plain Co',
+        name: 'Pl',
+        email: `plain-${unique()}@example.test`,
+        password: 'longenough1',
+      });
+    expect(plain.headers.getSetCookie()[0]).not.toMatch(/;\s*Secure/i);
+  });
+
   it('a second signup with the same email (any case) is a 409 naming the field', async () => {
     const res = await h.client().post('/api/auth/signup', {
       accountName: 'X',
