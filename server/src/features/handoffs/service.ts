@@ -316,6 +316,41 @@ export async function getHandoff(deps: Deps, actor: AuthUser, id: string) {
   return withContext(deps, actor.accountId, h);
 }
 
+/**
+ * The common tail of every handoff transition, in its transaction: the session's new owner or
+ * status, a line in the session timeline, the audit row and the live event.
+ */
+async function recordTransition(
+  tx: Tx,
+  actor: AuthUser,
+  t: {
+    handoffId: string;
+    sessionId: string;
+    session: Parameters<typeof sessionsRepo.updateSession>[3];
+    note: string;
+    action: TAuditEntry['action'];
+    event: 'handoff.claimed' | 'handoff.released' | 'handoff.cancelled';
+    now: Date;
+  },
+) {
+  await sessionsRepo.updateSession(tx, actor.accountId, t.sessionId, { ...t.session, updatedAt: t.now });
+  await sessionsRepo.insertTimelineEntries(tx, [
+    {
+      id: newId(),
+      accountId: actor.accountId,
+      sessionId: t.sessionId,
+      kind: 'handoff',
+      text: t.note,
+      authorId: actor.id,
+      createdAt: t.now,
+    },
+  ]);
+  await audit(tx, actor.accountId, t.handoffId, t.action, actor.id, t.now);
+  await recordEvent(tx, actor.accountId, t.event, {
+    handoff: await loadPresented(tx, actor.accountId, t.handoffId, t.now),
+  });
+}
+
 export async function claim(deps: Deps, actor: AuthUser, id: string): Promise<THandoffWithContext> {
   await deps.db.db.transaction(async (tx) => {
     const now = deps.clock();
@@ -334,25 +369,14 @@ export async function claim(deps: Deps, actor: AuthUser, id: string): Promise<TH
       throw conflict('not_open', `This escalation is ${current.status}`);
     }
     // The claimer now owns the session and works it from the handoff.
-    await sessionsRepo.updateSession(tx, actor.accountId, won.sessionId, {
-      ownerId: actor.id,
-      status: 'active',
-      updatedAt: now,
-    });
-    await sessionsRepo.insertTimelineEntries(tx, [
-      {
-        id: newId(),
-        accountId: actor.accountId,
-        sessionId: won.sessionId,
-        kind: 'handoff',
-        text: `${actor.name} picked up the escalation`,
-        authorId: actor.id,
-        createdAt: now,
-      },
-    ]);
-    await audit(tx, actor.accountId, id, 'claimed', actor.id, now);
-    await recordEvent(tx, actor.accountId, 'handoff.claimed', {
-      handoff: await loadPresented(tx, actor.accountId, id, now),
+    await recordTransition(tx, actor, {
+      handoffId: id,
+      sessionId: won.sessionId,
+      session: { ownerId: actor.id, status: 'active' },
+      note: `${actor.name} picked up the escalation`,
+      action: 'claimed',
+      event: 'handoff.claimed',
+      now,
     });
   });
   deps.afterCommit({ events: true });
@@ -379,25 +403,14 @@ export async function release(deps: Deps, actor: AuthUser, id: string) {
     });
     if (!updated) throw conflict('not_claimed', 'This escalation changed meanwhile; reload and try again');
     // Back to the queue: the escalator owns the session again until someone picks it up.
-    await sessionsRepo.updateSession(tx, actor.accountId, current.sessionId, {
-      ownerId: current.createdById,
-      status: 'escalated',
-      updatedAt: now,
-    });
-    await sessionsRepo.insertTimelineEntries(tx, [
-      {
-        id: newId(),
-        accountId: actor.accountId,
-        sessionId: current.sessionId,
-        kind: 'handoff',
-        text: `${actor.name} released the escalation back to the queue`,
-        authorId: actor.id,
-        createdAt: now,
-      },
-    ]);
-    await audit(tx, actor.accountId, id, 'released', actor.id, now);
-    await recordEvent(tx, actor.accountId, 'handoff.released', {
-      handoff: await loadPresented(tx, actor.accountId, id, now),
+    await recordTransition(tx, actor, {
+      handoffId: id,
+      sessionId: current.sessionId,
+      session: { ownerId: current.createdById, status: 'escalated' },
+      note: `${actor.name} released the escalation back to the queue`,
+      action: 'released',
+      event: 'handoff.released',
+      now,
     });
   });
   deps.afterCommit({ events: true });
@@ -418,24 +431,14 @@ export async function cancel(deps: Deps, actor: AuthUser, id: string) {
       closedAt: now,
     });
     if (!updated) throw conflict('not_open', 'This escalation changed meanwhile; reload and try again');
-    await sessionsRepo.updateSession(tx, actor.accountId, current.sessionId, {
-      status: 'active',
-      updatedAt: now,
-    });
-    await sessionsRepo.insertTimelineEntries(tx, [
-      {
-        id: newId(),
-        accountId: actor.accountId,
-        sessionId: current.sessionId,
-        kind: 'handoff',
-        text: `${actor.name} cancelled the escalation`,
-        authorId: actor.id,
-        createdAt: now,
-      },
-    ]);
-    await audit(tx, actor.accountId, id, 'cancelled', actor.id, now);
-    await recordEvent(tx, actor.accountId, 'handoff.cancelled', {
-      handoff: await loadPresented(tx, actor.accountId, id, now),
+    await recordTransition(tx, actor, {
+      handoffId: id,
+      sessionId: current.sessionId,
+      session: { status: 'active' },
+      note: `${actor.name} cancelled the escalation`,
+      action: 'cancelled',
+      event: 'handoff.cancelled',
+      now,
     });
   });
   deps.afterCommit({ events: true });
