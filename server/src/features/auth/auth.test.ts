@@ -40,27 +40,23 @@ describe('signup, login, logout', () => {
   it('the cookie is Secure when PUBLIC_URL is https', async () => {
     const secure = await startApp({ env: { PUBLIC_URL: 'https://rf.example.com' } });
     try {
-      const res = await secure
-        .client()
-        .post('/api/auth/signup', {
-          accountName: 'Sec Co',
-          name: 'Sy',
-          email: `sec-${unique()}@example.test`,
-          password: 'longenough1',
-        });
+      const res = await secure.client().post('/api/auth/signup', {
+        accountName: 'Sec Co',
+        name: 'Sy',
+        email: `sec-${unique()}@example.test`,
+        password: 'longenough1',
+      });
       expect(res.status).toBe(201);
       expect(res.headers.getSetCookie()[0]).toMatch(/;\s*Secure/i);
     } finally {
       await secure.close();
     }
-    const plain = await h
-      .client()
-      .post('/api/auth/signup', {
-        accountName: 'Plain Co',
-        name: 'Pl',
-        email: `plain-${unique()}@example.test`,
-        password: 'longenough1',
-      });
+    const plain = await h.client().post('/api/auth/signup', {
+      accountName: 'Plain Co',
+      name: 'Pl',
+      email: `plain-${unique()}@example.test`,
+      password: 'longenough1',
+    });
     expect(plain.headers.getSetCookie()[0]).not.toMatch(/;\s*Secure/i);
   });
 

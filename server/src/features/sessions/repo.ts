@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
-import { flowSessions, handoffs, timelineEntries, users } from '../../db/schema.js';
+import { flowSessions, timelineEntries, users } from '../../db/schema.js';
 
 export type SessionRow = typeof flowSessions.$inferSelect;
 export type TimelineRow = typeof timelineEntries.$inferSelect;
@@ -100,18 +100,4 @@ export async function listTimeline(db: DbOrTx, accountId: string, sessionId: str
 
 export async function insertTimelineEntries(db: DbOrTx, rows: (typeof timelineEntries.$inferInsert)[]) {
   return db.insert(timelineEntries).values(rows).returning();
-}
-
-export async function findActiveHandoffId(db: DbOrTx, accountId: string, sessionId: string) {
-  const [h] = await db
-    .select({ id: handoffs.id })
-    .from(handoffs)
-    .where(
-      and(
-        eq(handoffs.accountId, accountId),
-        eq(handoffs.sessionId, sessionId),
-        inArray(handoffs.status, ['open', 'claimed']),
-      ),
-    );
-  return h?.id ?? null;
 }

@@ -14,6 +14,7 @@ import { AppError, forbidden, notFound } from '../../errors.js';
 import { type AuthUser, hasRole } from '../../http/auth-context.js';
 import type { EngineSession } from '../assistant/engine.js';
 import { newId } from '../auth/tokens.js';
+import * as handoffsRepo from '../handoffs/repo.js';
 import { closeActiveHandoff, stampFirstAction } from '../handoffs/service.js';
 import { recordEvent } from '../live/events.js';
 import * as repo from './repo.js';
@@ -88,11 +89,15 @@ export async function listSessions(deps: Deps, actor: AuthUser, q: z.output<type
 export async function getSession(deps: Deps, actor: AuthUser, id: string): Promise<TSessionDetail> {
   const summary = await repo.findSessionSummary(deps.db.db, actor.accountId, id);
   if (!summary) throw notFound('Session');
-  const [timeline, openHandoffId] = await Promise.all([
+  const [timeline, active] = await Promise.all([
     repo.listTimeline(deps.db.db, actor.accountId, id),
-    repo.findActiveHandoffId(deps.db.db, actor.accountId, id),
+    handoffsRepo.findActiveForSession(deps.db.db, actor.accountId, id),
   ]);
-  return { ...presentSummary(summary), timeline: presentTimeline(timeline), openHandoffId };
+  return {
+    ...presentSummary(summary),
+    timeline: presentTimeline(timeline),
+    openHandoffId: active?.id ?? null,
+  };
 }
 
 /** The session as the assistant reads it. */
