@@ -35,6 +35,11 @@ describe('config', () => {
     expect((err as Error).message).not.toContain('\n');
   });
 
+  it('a relative DATA_DIR is relative to where npm was run, not to server/', () => {
+    expect(loadConfig({ INIT_CWD: '/srv/rf' }).dataDir).toBe('/srv/rf/data');
+    expect(loadConfig({ INIT_CWD: '/srv/rf', DATA_DIR: '/var/lib/rf' }).dataDir).toBe('/var/lib/rf');
+  });
+
   it('reads real values', () => {
     const c = loadConfig({
       PORT: '8080',

@@ -63,7 +63,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.DATA_DIR),
+    // Relative to where the user ran `npm start` (npm runs the script inside server/).
+    dataDir: path.resolve(env.INIT_CWD ?? process.cwd(), e.DATA_DIR),
     databaseUrl: e.DATABASE_URL ?? null,
     seedDemo: e.SEED_DEMO,
     smtpUrl: e.SMTP_URL ?? null,
