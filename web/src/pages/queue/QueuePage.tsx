@@ -78,9 +78,9 @@ export function QueuePage() {
           <h1>Escalation queue</h1>
           <p>Oldest first. Pick one up to see everything that was tried and where to start.</p>
         </div>
-        <span className="live-indicator" title="The queue refreshes every few seconds">
+        <span className="live-indicator" title="The queue refreshes every 5 seconds">
           <span className="live-dot" aria-hidden="true" />
-          Live
+          Auto-refresh
         </span>
       </div>
 
