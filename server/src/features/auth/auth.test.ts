@@ -71,6 +71,22 @@ describe('signup, login, logout', () => {
     expect(res.body.error).toMatchObject({ code: 'email_taken', field: 'email' });
   });
 
+  it('simultaneous sign-ups with one email: one account, the others 409 (never a 5xx)', async () => {
+    const email = `race-${unique()}@example.test`;
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        h
+          .client()
+          .post('/api/auth/signup', { accountName: `Race ${i}`, name: 'R', email, password: 'longenough1' }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.error.code === 'email_taken')).toBe(
+      true,
+    );
+    expect(results.filter((r) => r.status === 409)).toHaveLength(5);
+  });
+
   it('rejects short passwords and bad emails with the field named', async () => {
     const short = await h.client().post('/api/auth/signup', {
       accountName: 'X',

@@ -6,6 +6,7 @@ import type {
   TRole,
   TSignupBody,
 } from '@rf/contracts';
+import { isUniqueViolation } from '../../db/errors.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, forbidden, notFound } from '../../errors.js';
 import type { AuthUser } from '../../http/auth-context.js';
@@ -39,26 +40,39 @@ async function startSession(
   return token;
 }
 
+const emailTaken = () =>
+  new AppError('email_taken', 409, 'An account with this email already exists', { field: 'email' });
+
+/** Two sign-ups (or accepts) racing for one e-mail: the unique index decides, the loser gets a 409. */
+async function uniqueEmail<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw emailTaken();
+    throw err;
+  }
+}
+
 export async function signup(deps: Deps, body: TSignupBody): Promise<SignedIn> {
   const email = body.email.toLowerCase();
   const passwordHash = await hashPassword(body.password);
-  return deps.db.db.transaction(async (tx) => {
-    if (await repo.findUserByEmail(tx, email)) {
-      throw new AppError('email_taken', 409, 'An account with this email already exists', { field: 'email' });
-    }
-    const account = await repo.insertAccount(tx, { id: newId(), name: body.accountName });
-    const user = await repo.insertUser(tx, {
-      id: newId(),
-      accountId: account.id,
-      name: body.name,
-      email,
-      passwordHash,
-      role: 'owner',
-      tier: 3,
-    });
-    const token = await startSession(deps, tx, user);
-    return { user, account, token };
-  });
+  return uniqueEmail(() =>
+    deps.db.db.transaction(async (tx) => {
+      if (await repo.findUserByEmail(tx, email)) throw emailTaken();
+      const account = await repo.insertAccount(tx, { id: newId(), name: body.accountName });
+      const user = await repo.insertUser(tx, {
+        id: newId(),
+        accountId: account.id,
+        name: body.name,
+        email,
+        passwordHash,
+        role: 'owner',
+        tier: 3,
+      });
+      const token = await startSession(deps, tx, user);
+      return { user, account, token };
+    }),
+  );
 }
 
 export async function login(deps: Deps, body: TLoginBody, ip: string): Promise<SignedIn> {
@@ -179,25 +193,27 @@ export async function acceptInvitation(
 ): Promise<SignedIn> {
   const { invitation, account } = await usableInvitation(deps, token);
   const passwordHash = await hashPassword(body.password);
-  return deps.db.db.transaction(async (tx) => {
-    if (!(await repo.markInvitationAccepted(tx, invitation.id, deps.clock()))) {
-      throw new AppError('invitation_used', 410, 'This invitation has already been used');
-    }
-    if (await repo.findUserByEmail(tx, invitation.email)) {
-      throw new AppError('email_taken', 409, 'Someone with this email already has an account');
-    }
-    const user = await repo.insertUser(tx, {
-      id: newId(),
-      accountId: invitation.accountId,
-      name: body.name,
-      email: invitation.email,
-      passwordHash,
-      role: invitation.role,
-      tier: invitation.tier,
-    });
-    const token = await startSession(deps, tx, user);
-    return { user, account, token };
-  });
+  return uniqueEmail(() =>
+    deps.db.db.transaction(async (tx) => {
+      if (!(await repo.markInvitationAccepted(tx, invitation.id, deps.clock()))) {
+        throw new AppError('invitation_used', 410, 'This invitation has already been used');
+      }
+      if (await repo.findUserByEmail(tx, invitation.email)) {
+        throw new AppError('email_taken', 409, 'Someone with this email already has an account');
+      }
+      const user = await repo.insertUser(tx, {
+        id: newId(),
+        accountId: invitation.accountId,
+        name: body.name,
+        email: invitation.email,
+        passwordHash,
+        role: invitation.role,
+        tier: invitation.tier,
+      });
+      const token = await startSession(deps, tx, user);
+      return { user, account, token };
+    }),
+  );
 }
 
 export async function changeUser(deps: Deps, actor: AuthUser, userId: string, patch: TPatchUserBody) {

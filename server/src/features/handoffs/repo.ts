@@ -209,8 +209,3 @@ export async function findTeammate(db: DbOrTx, accountId: string, userId: string
     .where(and(eq(users.accountId, accountId), eq(users.id, userId)));
   return u ?? null;
 }
-
-export const isUniqueViolation = (err: unknown) => {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23505' || e?.cause?.code === '23505';
-};

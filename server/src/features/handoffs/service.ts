@@ -8,6 +8,7 @@ import type {
 } from '@rf/contracts';
 import type { z } from 'zod';
 import type { Tx } from '../../db/client.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, forbidden, notFound } from '../../errors.js';
 import { type AuthUser, hasRole } from '../../http/auth-context.js';
@@ -217,7 +218,7 @@ export async function escalate(
     });
   } catch (err) {
     // Two escalations racing past the check: the partial unique index decides.
-    if (repo.isUniqueViolation(err))
+    if (isUniqueViolation(err))
       throw conflict('already_escalated', 'This session already has an open escalation');
     throw err;
   }
