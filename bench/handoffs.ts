@@ -140,13 +140,17 @@ async function main() {
   // request is computed by PostgreSQL.
   const a30 = await timeRequests(senior, '/api/analytics/flowpilot/escalations?period=30d', ROUNDS);
   const a90 = await timeRequests(senior, '/api/analytics/flowpilot/escalations?period=90d', ROUNDS);
-  const coldWindow = (days: number) => (i: number) => {
-    const to = new Date(Date.now() - i * 60_000);
-    const from = new Date(to.getTime() - days * 86_400_000);
-    return `/api/analytics/flowpilot/escalations?from=${from.toISOString()}&to=${to.toISOString()}`;
-  };
+  const coldWindow =
+    (days: number, compare = false) =>
+    (i: number) => {
+      const to = new Date(Date.now() - i * 60_000);
+      const from = new Date(to.getTime() - days * 86_400_000);
+      const extra = compare ? '&compare=true' : '';
+      return `/api/analytics/flowpilot/escalations?from=${from.toISOString()}&to=${to.toISOString()}${extra}`;
+    };
   const c30 = await timeRequests(senior, coldWindow(30), ROUNDS);
   const c90 = await timeRequests(senior, coldWindow(90), ROUNDS);
+  const c30compare = await timeRequests(senior, coldWindow(30, true), ROUNDS);
 
   // Claim throughput: fresh open handoffs, claimed over HTTP.
   await db.db.execute(`
@@ -196,6 +200,7 @@ async function main() {
   row('analytics    GET …/escalations?period=90d (repeat)', a90);
   row('analytics    30-day window, computed (cold)', c30);
   row('analytics    90-day window, computed (cold)', c90);
+  row('analytics    30-day window + previous (compare=true, cold)', c30compare);
   console.log(
     `claims       sequential ${seqRate.toFixed(0)}/s, 8 in flight ${parRate.toFixed(0)}/s  (${CLAIMS} each)`,
   );

@@ -6,6 +6,11 @@ export const ZAnalyticsQuery = z
     period: z.enum(['7d', '30d', '90d']).optional(),
     from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
     to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+    /** `true` adds `previous`: the same figures for the window of equal length just before. */
+    compare: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .optional()
+      .transform((v) => v === 'true'),
   })
   .refine((q) => !(q.period && (q.from || q.to)), {
     message: 'use period or from/to, not both',
@@ -32,6 +37,7 @@ export const ZEscalationAnalytics = z.object({
   baseline: z.object({ n: z.number().int(), medianSeconds: z.number().nullable() }),
   minutesRecovered: z.object({ perEscalation: z.number(), hoursPerWeek: z.number() }).nullable(),
   minutesRecoveredNote: z.string().nullable(),
+  /** Present when the request asked for `compare=true`. */
   previous: z
     .object({
       escalations: z.number().int(),

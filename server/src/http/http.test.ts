@@ -247,6 +247,7 @@ describe('bad input gets a clear 4xx', () => {
     expect((await a.junior.client.get('/api/handoffs?status=bogus')).status).toBe(400);
     expect((await a.junior.client.get('/api/sessions?status=nope')).status).toBe(400);
     expect((await a.junior.client.get('/api/analytics/flowpilot/escalations?period=1y')).status).toBe(400);
+    expect((await a.junior.client.get('/api/analytics/flowpilot/escalations?compare=yes')).status).toBe(400);
     expect(
       (await a.junior.client.get('/api/analytics/flowpilot/escalations?from=2026-02-01&to=2026-01-01'))
         .status,

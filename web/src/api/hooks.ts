@@ -41,7 +41,8 @@ export const keys = {
   queue: ['handoffs', 'queue'] as const,
   handoffs: ['handoffs'] as const,
   handoff: (id: string) => ['handoff', id] as const,
-  escalationAnalytics: (period: Period) => ['analytics', 'escalations', period] as const,
+  escalationAnalytics: (period: Period, compare: boolean) =>
+    ['analytics', 'escalations', period, compare] as const,
   users: ['users'] as const,
   teammates: ['teammates'] as const,
   invitations: ['invitations'] as const,
@@ -313,12 +314,18 @@ export function claimedByName(err: unknown): string | null {
 
 // ---------- Analytics ----------
 
-export function useEscalationAnalytics(period: Period, enabled = true) {
+/** `compare` adds the previous period's figures (for deltas); the queue's metric card needs none. */
+export function useEscalationAnalytics(period: Period, opts: { enabled?: boolean; compare?: boolean } = {}) {
+  const compare = opts.compare ?? false;
   return useQuery({
-    queryKey: keys.escalationAnalytics(period),
+    queryKey: keys.escalationAnalytics(period, compare),
     queryFn: () =>
-      requestParsed(ZEscalationAnalytics, 'GET', `/api/analytics/flowpilot/escalations${qs({ period })}`),
-    enabled,
+      requestParsed(
+        ZEscalationAnalytics,
+        'GET',
+        `/api/analytics/flowpilot/escalations${qs({ period, compare: compare ? 'true' : undefined })}`,
+      ),
+    enabled: opts.enabled ?? true,
     retry: (count, err) => !isApiError(err, 403) && count < 2,
   });
 }

@@ -130,10 +130,10 @@ describe('escalation analytics (hand-computed)', () => {
     });
   });
 
-  it('the previous period is reported for deltas', async () => {
-    const a = (
-      await t.senior.client.get('/api/analytics/flowpilot/escalations?from=2026-02-22&to=2026-03-07')
-    ).body;
+  it('compare=true adds the previous period, for deltas', async () => {
+    const base = '/api/analytics/flowpilot/escalations?from=2026-02-22&to=2026-03-07';
+    expect((await t.senior.client.get(base)).body.previous).toBeUndefined();
+    const a = (await t.senior.client.get(`${base}&compare=true`)).body;
     // from/to as dates: [Feb 22, Mar 8) — the Feb 20 escalation sits in the previous window.
     expect(a.period.to).toBe('2026-03-08T00:00:00.000Z');
     expect(a.escalations).toBe(5);

@@ -28,11 +28,11 @@ export async function escalationAnalytics(
     cache = new Map();
     answers.set(deps.db, cache);
   }
-  const key = `${actor.accountId}|${window.from.toISOString()}|${window.to.toISOString()}`;
+  const key = `${actor.accountId}|${window.from.toISOString()}|${window.to.toISOString()}|${q.compare}`;
   const version = await repo.analyticsVersion(deps.db.db, actor.accountId);
   const hit = cache.get(key);
   if (hit && hit.version === version) return hit.value;
-  const value = await computeAnalytics(deps, actor.accountId, window.from, window.to);
+  const value = await computeAnalytics(deps, actor.accountId, window.from, window.to, q.compare);
   if (cache.size >= MAX_ANSWERS) cache.delete(cache.keys().next().value!);
   cache.set(key, { version, value });
   return value;
@@ -43,13 +43,14 @@ async function computeAnalytics(
   accountId: string,
   from: Date,
   to: Date,
+  compare: boolean,
 ): Promise<TEscalationAnalytics> {
   const span = to.getTime() - from.getTime();
   const prevFrom = new Date(from.getTime() - span);
   const db = deps.db.db;
   const [current, previous, series, open, baseline] = await Promise.all([
     repo.periodSummary(db, accountId, from, to),
-    repo.periodSummary(db, accountId, prevFrom, from),
+    compare ? repo.periodSummary(db, accountId, prevFrom, from) : null,
     repo.dailySeries(db, accountId, from, to),
     repo.openCount(db, accountId),
     repo.baselineSummary(db, accountId),
@@ -77,12 +78,14 @@ async function computeAnalytics(
     baseline,
     minutesRecovered: recovered.value,
     minutesRecoveredNote: recovered.note,
-    previous: {
-      escalations: previous.escalations,
-      claimRate: rate(previous.claimed, previous.escalations),
-      timeToFirstActionMedian: previous.ttfaMedian,
-      timeToClaimMedian: previous.ttcMedian,
-    },
+    ...(previous && {
+      previous: {
+        escalations: previous.escalations,
+        claimRate: rate(previous.claimed, previous.escalations),
+        timeToFirstActionMedian: previous.ttfaMedian,
+        timeToClaimMedian: previous.ttcMedian,
+      },
+    }),
   };
 }
 

@@ -49,7 +49,7 @@ export function EscalationAnalyticsPage() {
   const [params, setParams] = useSearchParams();
   const raw = params.get('period');
   const period: Period = raw === '7d' || raw === '90d' ? raw : '30d';
-  const analytics = useEscalationAnalytics(period, allowed);
+  const analytics = useEscalationAnalytics(period, { enabled: allowed, compare: true });
 
   if (!allowed || isApiError(analytics.error, 403)) {
     return (

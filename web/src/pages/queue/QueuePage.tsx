@@ -22,7 +22,7 @@ export function QueuePage() {
   const canClaim = isEngineerOrAdmin(me.user.role);
   // The queue is kept fresh by useLiveEvents() in the app shell.
   const queue = useQueue();
-  const analytics = useEscalationAnalytics('30d', canClaim);
+  const analytics = useEscalationAnalytics('30d', { enabled: canClaim });
   const claim = useClaimHandoff();
   const navigate = useNavigate();
   const [claimErrors, setClaimErrors] = useState<Record<string, string>>({});
