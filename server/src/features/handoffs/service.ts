@@ -158,6 +158,7 @@ export async function escalate(
     await deps.db.db.transaction(async (tx) => {
       const s = await sessionsRepo.lockSession(tx, actor.accountId, sessionId);
       if (!s) throw notFound('Session');
+      assertMayWrite(actor, s); // again, under the lock: the owner may have changed meanwhile
       if (s.status === 'resolved') throw conflict('session_resolved', 'This session is already resolved');
       const existing = await repo.findActiveForSession(tx, actor.accountId, sessionId);
       if (existing) {
