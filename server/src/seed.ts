@@ -48,6 +48,8 @@ export const DEMO_USERS = [
   },
 ] as const;
 
+type DemoKey = (typeof DEMO_USERS)[number]['key'];
+
 export async function isEmpty(deps: Pick<Deps, 'db'>) {
   const [r] = await deps.db.db.select({ n: count() }).from(accounts);
   return (r?.n ?? 0) === 0;
@@ -73,7 +75,7 @@ const MIN = 60_000;
 export async function seedDemo(deps: Deps) {
   const accountId = newId();
   await authRepo.insertAccount(deps.db.db, { id: accountId, name: DEMO_ACCOUNT });
-  const u: Record<(typeof DEMO_USERS)[number]['key'], ReturnType<typeof toAuthUser>> = {} as never;
+  const made = new Map<string, ReturnType<typeof toAuthUser>>();
   for (const d of DEMO_USERS) {
     const row = await authRepo.insertUser(deps.db.db, {
       id: newId(),
@@ -84,8 +86,15 @@ export async function seedDemo(deps: Deps) {
       role: d.role,
       tier: d.tier,
     });
-    u[d.key] = toAuthUser(row);
+    made.set(d.key, toAuthUser(row));
   }
+  const person = (key: DemoKey) => made.get(key)!;
+  const u = {
+    owner: person('owner'),
+    senior: person('senior'),
+    junior: person('junior'),
+    viewer: person('viewer'),
+  };
 
   await seedHistory(deps, u);
 
@@ -313,10 +322,7 @@ const HISTORY_TIMES = [
 ] as const;
 
 /** Two weeks of escalations that were picked up and worked, plus stopwatch baselines of the old process. */
-async function seedHistory(
-  deps: Deps,
-  u: Record<(typeof DEMO_USERS)[number]['key'], ReturnType<typeof toAuthUser>>,
-) {
+async function seedHistory(deps: Deps, u: Record<DemoKey, ReturnType<typeof toAuthUser>>) {
   const start = deps.clock().getTime() - 14 * 86_400_000;
   for (const [i, h] of HISTORY.entries()) {
     let t = start + i * 31 * 3_600_000 + 9 * 3_600_000; // every ~31 hours, mid-morning
