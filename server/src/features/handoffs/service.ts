@@ -167,6 +167,8 @@ export async function escalate(
         });
       }
       const now = deps.clock();
+      // Read again under the lock: the snapshot's tried-list must hold every step committed
+      // before the handoff, including one logged while the assessment was being computed.
       const timeline = await sessionsRepo.listTimeline(tx, actor.accountId, sessionId);
       const context = buildHandoffContext({
         session: { ...loaded.engine, createdAt: s.createdAt },

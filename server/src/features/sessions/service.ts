@@ -101,29 +101,17 @@ export async function getSession(deps: Deps, actor: AuthUser, id: string): Promi
 }
 
 /** The session as the assistant reads it. */
-export async function loadEngineSession(
-  deps: Deps,
-  accountId: string,
-  id: string,
-  db: Tx | Deps['db']['db'] = deps.db.db,
-) {
-  const summary = await repo.findSessionSummary(db, accountId, id);
+export async function loadEngineSession(deps: Deps, accountId: string, id: string) {
+  const summary = await repo.findSessionSummary(deps.db.db, accountId, id);
   if (!summary) return null;
-  const timeline = await repo.listTimeline(db, accountId, id);
+  const timeline = await repo.listTimeline(deps.db.db, accountId, id);
   const engine: EngineSession = {
     title: summary.session.title,
     problem: summary.session.problem,
     customer: summary.session.customer,
     asset: summary.session.asset,
     category: summary.session.category,
-    timeline: presentTimeline(timeline).map((e) => ({
-      id: e.id,
-      kind: e.kind,
-      text: e.text,
-      outcome: e.outcome,
-      detail: e.detail,
-      at: e.at,
-    })),
+    timeline: presentTimeline(timeline),
   };
   return { summary, engine };
 }
@@ -136,19 +124,23 @@ export function assertMayWrite(actor: AuthUser, session: repo.SessionRow) {
   }
 }
 
+type NewEntry = Omit<
+  Parameters<typeof repo.insertTimelineEntries>[1][number],
+  'id' | 'accountId' | 'sessionId'
+>;
+type SessionPatch = Parameters<typeof repo.updateSession>[3];
+
 /**
  * Runs one session write in a transaction: locks the session, checks the writer, appends the
- * timeline entries, stamps the claimer's first action, and records `session.updated`.
+ * timeline entries, stamps the claimer's first action, updates the session (with whatever `extra`
+ * returns) and records `session.updated`.
  */
 async function writeToSession(
   deps: Deps,
   actor: AuthUser,
   sessionId: string,
-  build: (
-    s: repo.SessionRow,
-    now: Date,
-  ) => Omit<Parameters<typeof repo.insertTimelineEntries>[1][number], 'id' | 'accountId' | 'sessionId'>[],
-  extra?: (tx: Tx, s: repo.SessionRow, now: Date) => Promise<void>,
+  entries: NewEntry[],
+  extra?: (tx: Tx, now: Date) => Promise<SessionPatch>,
 ) {
   await deps.db.db.transaction(async (tx) => {
     const s = await repo.lockSession(tx, actor.accountId, sessionId);
@@ -156,23 +148,20 @@ async function writeToSession(
     assertMayWrite(actor, s);
     if (s.status === 'resolved') throw new AppError('session_resolved', 409, 'This session is resolved');
     const now = deps.clock();
-    const entries = build(s, now);
-    if (entries.length) {
-      await repo.insertTimelineEntries(
-        tx,
-        entries.map((e, i) => ({
-          ...e,
-          id: newId(),
-          accountId: actor.accountId,
-          sessionId,
-          // keep a stable order inside one write
-          createdAt: new Date(now.getTime() + i),
-        })),
-      );
-    }
+    await repo.insertTimelineEntries(
+      tx,
+      entries.map((e, i) => ({
+        ...e,
+        id: newId(),
+        accountId: actor.accountId,
+        sessionId,
+        // keep a stable order inside one write
+        createdAt: new Date(now.getTime() + i),
+      })),
+    );
     await stampFirstAction(tx, { accountId: actor.accountId, sessionId, actorId: actor.id, at: now });
-    await extra?.(tx, s, now);
-    const updated = await repo.updateSession(tx, actor.accountId, sessionId, { updatedAt: now });
+    const patch = (await extra?.(tx, now)) ?? {};
+    const updated = await repo.updateSession(tx, actor.accountId, sessionId, { ...patch, updatedAt: now });
     await recordEvent(tx, actor.accountId, 'session.updated', {
       session: { id: sessionId, status: updated!.status },
     });
@@ -187,7 +176,7 @@ export function addStep(
   sessionId: string,
   body: z.output<typeof ZStepBody> | TStepBody,
 ) {
-  return writeToSession(deps, actor, sessionId, () => [
+  return writeToSession(deps, actor, sessionId, [
     {
       kind: 'step',
       text: body.action,
@@ -199,7 +188,7 @@ export function addStep(
 }
 
 export function addNote(deps: Deps, actor: AuthUser, sessionId: string, text: string) {
-  return writeToSession(deps, actor, sessionId, () => [{ kind: 'note', text, authorId: actor.id }]);
+  return writeToSession(deps, actor, sessionId, [{ kind: 'note', text, authorId: actor.id }]);
 }
 
 export async function askAssistant(deps: Deps, actor: AuthUser, sessionId: string, text: string) {
@@ -208,7 +197,7 @@ export async function askAssistant(deps: Deps, actor: AuthUser, sessionId: strin
   assertMayWrite(actor, loaded.summary.session);
   // The reply is computed outside the transaction: an LLM may take seconds.
   const reply = await deps.assistant.reply(loaded.engine, text);
-  const session = await writeToSession(deps, actor, sessionId, () => [
+  const session = await writeToSession(deps, actor, sessionId, [
     { kind: 'assistant_user', text, authorId: actor.id },
     { kind: 'assistant_reply', text: reply.text, detail: `engine:${reply.engine}`, authorId: null },
   ]);
@@ -220,14 +209,10 @@ export function resolveSession(deps: Deps, actor: AuthUser, sessionId: string, r
     deps,
     actor,
     sessionId,
-    () => [{ kind: 'resolution', text: resolution, authorId: actor.id }],
-    async (tx, _s, now) => {
-      await repo.updateSession(tx, actor.accountId, sessionId, {
-        status: 'resolved',
-        resolvedAt: now,
-        resolution,
-      });
+    [{ kind: 'resolution', text: resolution, authorId: actor.id }],
+    async (tx, now) => {
       await closeActiveHandoff(tx, { accountId: actor.accountId, sessionId, actorId: actor.id, at: now });
+      return { status: 'resolved', resolvedAt: now, resolution };
     },
   );
 }
