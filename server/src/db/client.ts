@@ -23,8 +23,7 @@ export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
-  /** Raw LISTEN/NOTIFY, used by the live hub and the outbox worker to wake other processes. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** NOTIFY after a commit, so that other processes' listeners (the live stream) wake up. */
   notify(channel: string, payload: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -43,10 +42,6 @@ export async function openPglite(
   return {
     db,
     kind: 'pglite',
-    async listen(channel, onPayload) {
-      const unsub = await client.listen(channel, onPayload);
-      return unsub;
-    },
     async notify(channel, payload) {
       await client.query('select pg_notify($1, $2)', [channel, payload]);
     },
@@ -65,32 +60,10 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   // An idle client erroring (server restart) must not crash the process.
   pool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
-  let listener: pg.Client | null = null;
-  const handlers = new Map<string, Set<(p: string) => void>>();
   return {
     db,
     kind: 'postgres',
     url,
-    async listen(channel, onPayload) {
-      if (!listener) {
-        listener = new pg.Client({ connectionString: url });
-        listener.on('error', () => {});
-        await listener.connect();
-        listener.on('notification', (msg) => {
-          for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
-        });
-      }
-      let set = handlers.get(channel);
-      if (!set) {
-        set = new Set();
-        handlers.set(channel, set);
-        await listener.query(`LISTEN "${channel.replace(/"/g, '')}"`);
-      }
-      set.add(onPayload);
-      return async () => {
-        set.delete(onPayload);
-      };
-    },
     async notify(channel, payload) {
       await pool.query('select pg_notify($1, $2)', [channel, payload]);
     },
@@ -98,7 +71,6 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       await pool.query('select 1');
     },
     async close() {
-      await listener?.end().catch(() => {});
       await pool.end();
     },
   };

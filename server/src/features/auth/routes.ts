@@ -86,12 +86,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps, demo: z.infer<typeo
 
   app.get('/api/teammates', async (req) => {
     const auth = requireAuth(req);
-    const users = await service.listTeam(deps, auth.user.accountId);
-    return {
-      teammates: users
-        .filter((u) => u.role !== 'viewer')
-        .map((u) => ({ id: u.id, name: u.name, role: u.role, tier: u.tier })),
-    };
+    return { teammates: await service.listTeammates(deps, auth.user.accountId) };
   });
 
   app.patch('/api/users/:id', async (req) => {

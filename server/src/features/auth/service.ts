@@ -9,7 +9,7 @@ import type {
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, forbidden, notFound } from '../../errors.js';
-import type { AuthUser } from '../../http/auth-context.js';
+import { type AuthUser, hasRole } from '../../http/auth-context.js';
 import { hashPassword, timingDummyHash, verifyPassword } from './password.js';
 import * as repo from './repo.js';
 import { hashToken, newId, newToken } from './tokens.js';
@@ -233,6 +233,14 @@ export async function changeUser(deps: Deps, actor: AuthUser, userId: string, pa
 
 export async function listTeam(deps: Deps, accountId: string) {
   return repo.listUsers(deps.db.db, accountId);
+}
+
+/** Escalation targets: the engineer-or-admin members of the account. */
+export async function listTeammates(deps: Deps, accountId: string) {
+  const users = await repo.listUsers(deps.db.db, accountId);
+  return users
+    .filter((u) => hasRole(u, 'engineer'))
+    .map((u) => ({ id: u.id, name: u.name, role: u.role, tier: u.tier }));
 }
 
 export async function listInvitations(deps: Deps, accountId: string) {
