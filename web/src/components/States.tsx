@@ -34,6 +34,16 @@ export function LoadingRows({
   );
 }
 
+/** A form's error that belongs to no single field (announced; nothing when there is none). */
+export function FormError({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <div className="inline-alert inline-alert-error" role="alert">
+      {message}
+    </div>
+  );
+}
+
 export function ErrorState({
   error,
   onRetry,

@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/client';
 import { useAcceptInvitation, useInvitationLookup, useMe } from '../../api/hooks';
 import { Field, splitFieldError } from '../../components/Field';
-import { ErrorState, LoadingRows } from '../../components/States';
+import { ErrorState, FormError, LoadingRows } from '../../components/States';
 import { BrandMark } from '../../layout/BrandMark';
 import { ROLE_LABEL } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
@@ -87,11 +87,7 @@ export function AcceptInvitePage() {
               />
             )}
           </Field>
-          {err.general ? (
-            <div className="inline-alert inline-alert-error" role="alert">
-              {err.general}
-            </div>
-          ) : null}
+          <FormError message={err.general} />
           <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={accept.isPending}>
             {accept.isPending ? 'Joining…' : `Join ${account.name}`}
           </button>

@@ -6,6 +6,7 @@ import { BrandMark } from '../../layout/BrandMark';
 import { ROLE_LABEL } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
 import './auth.css';
+import { FormError } from '../../components/States';
 
 /** Only same-app paths are followed after sign-in. */
 export function safeFrom(from: string | null): string {
@@ -68,11 +69,7 @@ export function SignInPage() {
               />
             )}
           </Field>
-          {err.general ? (
-            <div className="inline-alert inline-alert-error" role="alert">
-              {err.general}
-            </div>
-          ) : null}
+          <FormError message={err.general} />
           <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={login.isPending}>
             {login.isPending ? 'Signing in…' : 'Sign in'}
           </button>

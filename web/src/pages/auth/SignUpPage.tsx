@@ -5,6 +5,7 @@ import { Field, splitFieldError } from '../../components/Field';
 import { BrandMark } from '../../layout/BrandMark';
 import { useTitle } from '../../lib/useTitle';
 import './auth.css';
+import { FormError } from '../../components/States';
 
 export function SignUpPage() {
   useTitle('Create an account');
@@ -82,11 +83,7 @@ export function SignUpPage() {
               />
             )}
           </Field>
-          {err.general ? (
-            <div className="inline-alert inline-alert-error" role="alert">
-              {err.general}
-            </div>
-          ) : null}
+          <FormError message={err.general} />
           <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={signup.isPending}>
             {signup.isPending ? 'Creating…' : 'Create account'}
           </button>

@@ -4,7 +4,7 @@ import { useAskAssistant, useSuggestions } from '../../api/hooks';
 import { splitFieldError } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { LongText } from '../../components/LongText';
-import { ErrorState, Skeleton } from '../../components/States';
+import { ErrorState, FormError, Skeleton } from '../../components/States';
 import { formatTime } from '../../lib/format';
 
 export function AssistantPanel({
@@ -177,11 +177,7 @@ export function AssistantPanel({
                 if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) send(e);
               }}
             />
-            {err.general || err.fieldMessage ? (
-              <div className="inline-alert inline-alert-error" role="alert">
-                {err.general ?? err.fieldMessage}
-              </div>
-            ) : null}
+            <FormError message={err.general ?? err.fieldMessage} />
             <div className="chat-composer-foot">
               <span className="field-hint">Ctrl + Enter to send</span>
               <button

@@ -4,6 +4,7 @@ import { isApiError } from '../../api/client';
 import { useEscalate, useTeammates } from '../../api/hooks';
 import { Dialog } from '../../components/Dialog';
 import { Field, splitFieldError } from '../../components/Field';
+import { FormError } from '../../components/States';
 import { URGENCIES, URGENCY_LABEL } from '../../components/UrgencyLabel';
 import { useCurrentUser } from '../../layout/RequireAuth';
 
@@ -150,15 +151,7 @@ export function EscalateDialog({
             </select>
           )}
         </Field>
-        {conflict ? (
-          <div className="inline-alert inline-alert-error" role="alert">
-            This session already has an open escalation.
-          </div>
-        ) : err.general ? (
-          <div className="inline-alert inline-alert-error" role="alert">
-            {err.general}
-          </div>
-        ) : null}
+        <FormError message={conflict ? 'This session already has an open escalation.' : err.general} />
       </div>
     </Dialog>
   );

@@ -4,6 +4,7 @@ import { useAddNote, useLogStep } from '../../api/hooks';
 import { splitFieldError } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { OUTCOME_META, OUTCOMES } from '../../components/OutcomeBadge';
+import { FormError } from '../../components/States';
 import { useDraft } from '../../lib/drafts';
 
 /**
@@ -165,11 +166,7 @@ export function StepForm({
               ))}
             </div>
           </fieldset>
-          {stepErr.general || stepErr.fieldMessage ? (
-            <div className="inline-alert inline-alert-error" role="alert">
-              {stepErr.general ?? stepErr.fieldMessage}
-            </div>
-          ) : null}
+          <FormError message={stepErr.general ?? stepErr.fieldMessage} />
         </form>
       ) : (
         <form className="panel-body form-stack" aria-label="Add a note" onSubmit={submitNote}>
@@ -184,11 +181,7 @@ export function StepForm({
               onChange={(e) => setNote(e.target.value)}
             />
           </div>
-          {noteErr.general || noteErr.fieldMessage ? (
-            <div className="inline-alert inline-alert-error" role="alert">
-              {noteErr.general ?? noteErr.fieldMessage}
-            </div>
-          ) : null}
+          <FormError message={noteErr.general ?? noteErr.fieldMessage} />
           <div className="form-actions">
             <button type="submit" className="btn btn-primary" disabled={addNote.isPending || !note.trim()}>
               Add note

@@ -6,6 +6,7 @@ import { useCurrentUser } from '../../layout/RequireAuth';
 import { isEngineerOrAdmin } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
 import './sessions.css';
+import { FormError } from '../../components/States';
 
 const CATEGORIES = [
   'Network',
@@ -138,11 +139,7 @@ export function NewSessionPage() {
               )}
             </Field>
           </div>
-          {err.general ? (
-            <div className="inline-alert inline-alert-error" role="alert">
-              {err.general}
-            </div>
-          ) : null}
+          <FormError message={err.general} />
         </div>
         <div className="dialog-footer">
           <Link to="/sessions" className="btn">

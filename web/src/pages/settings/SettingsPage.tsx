@@ -11,7 +11,7 @@ import {
 } from '../../api/hooks';
 import { Field, splitFieldError } from '../../components/Field';
 import { Icon } from '../../components/Icon';
-import { ErrorState, LoadingRows, Skeleton } from '../../components/States';
+import { ErrorState, FormError, LoadingRows, Skeleton } from '../../components/States';
 import { useCurrentUser } from '../../layout/RequireAuth';
 import { formatDate } from '../../lib/format';
 import { isAdmin, ROLE_LABEL } from '../../lib/roles';
@@ -274,11 +274,7 @@ function Invitations() {
             {invite.isPending ? 'Inviting…' : 'Create invitation'}
           </button>
         </form>
-        {err.general ? (
-          <div className="inline-alert inline-alert-error" role="alert">
-            {err.general}
-          </div>
-        ) : null}
+        <FormError message={err.general} />
         {acceptUrl && invite.data ? (
           <div className="invite-result" role="status">
             <p>
