@@ -19,7 +19,7 @@ export const SESSION_COOKIE = 'rf_session';
 const ZIdParam = z.object({ id: z.string().min(1).max(64) });
 const ZTokenParam = z.object({ token: z.string().min(1).max(200) });
 
-export function requestOrigin(req: FastifyRequest) {
+function requestOrigin(req: FastifyRequest) {
   return `${req.protocol}://${req.host}`;
 }
 
