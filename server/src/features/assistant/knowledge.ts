@@ -3,7 +3,7 @@
  * `server/src/knowledge/playbooks/` is validated at module load; a broken file throws with its name.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -48,6 +48,13 @@ export const ZCheck = z
       });
   });
 
+export const ZSource = z
+  .object({
+    title: z.string().min(5),
+    url: z.url({ protocol: /^https$/ }),
+  })
+  .strict();
+
 export const ZCause = z
   .object({
     id: ZSlug,
@@ -57,6 +64,13 @@ export const ZCause = z
     signs: z.array(z.string().min(2)).default([]),
     checks: z.array(ZCheck).min(1),
     fixes: z.array(z.string().min(5)).min(1),
+    /**
+     * Error codes and exact messages that point straight at this cause (`0x800f081f`,
+     * `550 5.1.1`, `AADSTS50076`, `event 4740`, `ERR_CERT_DATE_INVALID`, "Need password").
+     */
+    codes: z.array(z.string().min(2)).default([]),
+    /** The public article the facts come from (vendor KB, Microsoft Learn page, RFC). */
+    source: ZSource.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -109,9 +123,10 @@ export function parsePlaybook(fileName: string, text: string): Playbook {
 
 /** Load every `*.json` playbook in a directory, sorted by file name. */
 export function loadPlaybooks(dir: string = DEFAULT_PLAYBOOK_DIR): Playbook[] {
-  const files = readdirSync(dir)
+  // Playbooks may sit in topic sub-folders (playbooks/identity/mfa-loop.json); the id is the file name.
+  const files = (readdirSync(dir, { recursive: true }) as string[])
     .filter((f) => f.endsWith('.json'))
-    .sort();
+    .sort((a, b) => basename(a).localeCompare(basename(b)));
   if (files.length === 0) throw new Error(`No playbooks found in ${dir}`);
-  return files.map((f) => parsePlaybook(f, readFileSync(join(dir, f), 'utf8')));
+  return files.map((f) => parsePlaybook(basename(f), readFileSync(join(dir, f), 'utf8')));
 }
