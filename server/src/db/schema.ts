@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   doublePrecision,
@@ -19,6 +20,8 @@ export const accounts = pgTable('accounts', {
   id: id(),
   name: text('name').notNull(),
   webhookUrl: text('webhook_url'),
+  /** The account's newest live-event number: bumped inside every transaction that records one. */
+  eventSeq: bigint('event_seq', { mode: 'number' }).notNull().default(0),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
@@ -192,17 +195,24 @@ export const handoffAudit = pgTable(
   (t) => [index('handoff_audit_handoff_idx').on(t.handoffId, t.id)],
 );
 
-/** The replayable live stream (SSE ids are this table's ids). */
+/**
+ * The replayable live stream. SSE ids are `seq`, numbered per account in commit order (see
+ * migration 0001); `id` is only a row key.
+ */
 export const events = pgTable(
   'events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     accountId: text('account_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
     type: text('type').notNull(),
     payload: jsonb('payload').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('events_account_idx').on(t.accountId, t.id)],
+  (t) => [
+    uniqueIndex('events_account_seq_key').on(t.accountId, t.seq),
+    index('events_created_idx').on(t.createdAt),
+  ],
 );
 
 /** Transactional outbox: one row per recipient per channel. */

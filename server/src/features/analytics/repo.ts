@@ -85,12 +85,12 @@ export async function dailySeries(db: DbOrTx, accountId: string, from: Date, to:
 }
 
 /**
- * Changes whenever anything the analytics read changes: every handoff transition writes an event,
- * and baselines are counted with their newest insert.
+ * Changes whenever anything the analytics read changes: every handoff transition records an event
+ * (bumping the account's commit-ordered event_seq), and baselines are counted with their newest insert.
  */
 export async function analyticsVersion(db: DbOrTx, accountId: string): Promise<string> {
   const res = await db.execute(sql`
-    select (select coalesce(max(id), 0) from events where account_id = ${accountId})::text as events,
+    select (select event_seq from accounts where id = ${accountId})::text as events,
            (select count(*)::text || '/' || coalesce(max(created_at)::text, '') from baselines
              where account_id = ${accountId}) as baselines`);
   const r = rowsOf(res)[0] ?? {};

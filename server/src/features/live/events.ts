@@ -1,33 +1,25 @@
 import type { TEventType, TLiveEvent } from '@rf/contracts';
-import { and, asc, eq, gt } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { events } from '../../db/schema.js';
+import * as repo from './repo.js';
 
 /** The channel every process LISTENs on; a NOTIFY after commit says "new events are stored". */
 export const EVENTS_CHANNEL = 'rf_events';
 
 /**
- * Writes a live event row. Call inside the business transaction: the event exists exactly when the
- * change does, and its id is the SSE id a reconnecting client replays from.
+ * Writes a live event row inside the business transaction: the event exists exactly when the
+ * change does. Its `seq` (the SSE id a reconnecting client replays from) is the account's next
+ * number, taken under the account row's lock, so seq order is commit order within an account.
+ *
+ * Call it after the transaction's other row locks (session, handoff): it locks the account row
+ * until commit, and taking it last keeps the lock order fixed (session → handoff → account).
  */
 export async function recordEvent(
-  db: DbOrTx,
+  tx: DbOrTx,
   accountId: string,
   type: TEventType,
   data: Omit<TLiveEvent, 'type'>,
-) {
-  const [row] = await db
-    .insert(events)
-    .values({ accountId, type, payload: { type, ...data } })
-    .returning({ id: events.id });
-  return row!.id;
-}
-
-export async function eventsAfter(db: DbOrTx, accountId: string, afterId: number, limit = 500) {
-  return db
-    .select()
-    .from(events)
-    .where(and(eq(events.accountId, accountId), gt(events.id, afterId)))
-    .orderBy(asc(events.id))
-    .limit(limit);
+): Promise<number> {
+  const seq = await repo.nextEventSeq(tx, accountId);
+  await repo.insertEvent(tx, { accountId, seq, type, payload: { type, ...data } });
+  return seq;
 }
