@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Harness, makeTeam, PASSWORD, type Res, startApp, type Team } from '../../test/harness.js';
 import { DEFAULT_POLICIES } from '../rate-limit/policy.js';
+import { purgeIdleBuckets } from '../rate-limit/repo.js';
 import { passwordChecksSoFar } from './password.js';
 
 // Behind a proxy, so each request can come "from" its own address (X-Forwarded-For).
@@ -213,6 +214,17 @@ describe('growing delays instead of a lockout', () => {
       const who = [team.owner, team.admin, team.senior][i % 3]!;
       expect((await login(who.email, PASSWORD, from)).res.status).toBe(200);
     }
+  });
+});
+
+describe('housekeeping', () => {
+  it('buckets idle for a day are purged; recent ones are kept', async () => {
+    const victim = await member();
+    expect((await login(victim.email, 'one-typo', freshAddress())).res.status).toBe(401);
+    expect(await purgeIdleBuckets(h.db.db, new Date())).toBe(0);
+    const purged = await purgeIdleBuckets(h.db.db, new Date(Date.now() + 2 * 86_400_000));
+    expect(purged).toBeGreaterThanOrEqual(3);
+    expect(await purgeIdleBuckets(h.db.db, new Date(Date.now() + 2 * 86_400_000))).toBe(0);
   });
 });
 
