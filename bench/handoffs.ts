@@ -73,7 +73,6 @@ async function main() {
     db,
     config: loadConfig({ LOG_LEVEL: 'silent' }),
     clock: () => new Date(),
-    loginRateLimit: { maxPerEmail: 5, maxPerIp: 1000, windowMs: 60_000 },
     assistant: createAssistant({ llm: null }),
     afterCommit: () => {},
   };

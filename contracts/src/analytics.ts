@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { ZId } from './common.js';
+import { ZDateOrDateTime, ZDateTime, ZId, ZOptionalText } from './common.js';
 
 export const ZAnalyticsQuery = z
   .object({
     period: z.enum(['7d', '30d', '90d']).optional(),
-    from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-    to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+    from: ZDateOrDateTime.optional(),
+    to: ZDateOrDateTime.optional(),
     /** `true` adds `previous`: the same figures for the window of equal length just before. */
     compare: z
       .enum(['true', 'false'], { message: 'must be true or false' })
@@ -13,7 +13,7 @@ export const ZAnalyticsQuery = z
       .transform((v) => v === 'true'),
   })
   .refine((q) => !(q.period && (q.from || q.to)), {
-    message: 'use period or from/to, not both',
+    message: 'Use a period or a start and end date, not both',
     path: ['period'],
   });
 
@@ -54,9 +54,9 @@ export const ZBaselineBody = z.object({
     .number()
     .positive('must be a positive number of seconds')
     .max(24 * 3600),
-  measuredAt: z.iso.datetime({ offset: true }),
+  measuredAt: ZDateTime,
   handoffId: ZId.nullish(),
-  note: z.string().trim().max(500).nullish(),
+  note: ZOptionalText(500).nullable(),
 });
 export type TBaselineBody = z.input<typeof ZBaselineBody>;
 export const ZBaseline = z.object({

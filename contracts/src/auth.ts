@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { ZId, ZRole, ZTier } from './common.js';
+import { ZId, ZRole, ZText, ZTier } from './common.js';
 
-const email = z.email('must be a valid email address').max(254);
-const password = z.string().min(8, 'must have at least 8 characters').max(200);
-const name = z.string().trim().min(1, 'is required').max(120);
+// Trimmed first, so a pasted address with a trailing space is still an address.
+const email = ZText(254).pipe(z.email('must be a valid email address'));
+// Passwords are taken as typed (no trimming), but NUL and broken Unicode are refused like anywhere.
+const password = ZText(200, { min: 8, trim: false });
+const name = ZText(120);
 
 export const ZSignupBody = z.object({
-  accountName: z.string().trim().min(1, 'is required').max(120),
+  accountName: ZText(120),
   name,
   email,
   password,
@@ -14,8 +16,8 @@ export const ZSignupBody = z.object({
 export type TSignupBody = z.infer<typeof ZSignupBody>;
 
 export const ZLoginBody = z.object({
-  email: z.string().trim().min(1, 'is required').max(254),
-  password: z.string().min(1, 'is required').max(200),
+  email: ZText(254),
+  password: ZText(200, { trim: false }),
 });
 export type TLoginBody = z.infer<typeof ZLoginBody>;
 
@@ -51,7 +53,10 @@ export type TAcceptInvitationBody = z.infer<typeof ZAcceptInvitationBody>;
 
 export const ZPatchUserBody = z
   .object({ role: ZRole.optional(), tier: ZTier.optional() })
-  .refine((b) => b.role !== undefined || b.tier !== undefined, { message: 'role or tier is required' });
+  .refine((b) => b.role !== undefined || b.tier !== undefined, {
+    message: 'Choose a role or a tier to change',
+    path: ['role'],
+  });
 export type TPatchUserBody = z.infer<typeof ZPatchUserBody>;
 
 export const ZNotificationPreferences = z.object({ email: z.boolean() });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZAssessment, ZStartHere } from './assistant.js';
-import { ZId, ZTier, ZUserRef } from './common.js';
+import { ZId, ZText, ZTier, ZUserRef } from './common.js';
 import { ZOutcome } from './sessions.js';
 
 export const ZUrgency = z.enum(['low', 'normal', 'high', 'critical']);
@@ -11,13 +11,13 @@ export type THandoffStatus = z.infer<typeof ZHandoffStatus>;
 export const ZCreateHandoffBody = z
   .object({
     intent: z.literal('escalate'),
-    reason: z.string().trim().min(1, 'is required').max(500),
+    reason: ZText(500),
     urgency: ZUrgency,
     targetTier: ZTier.nullish(),
     targetUserId: ZId.nullish(),
   })
   .refine((b) => !(b.targetTier != null && b.targetUserId != null), {
-    message: 'choose a target tier or a teammate, not both',
+    message: 'Choose a target tier or a teammate, not both',
     path: ['targetUserId'],
   });
 export type TCreateHandoffBody = z.input<typeof ZCreateHandoffBody>;

@@ -1,41 +1,33 @@
 import { z } from 'zod';
-import { ZId, ZUserRef } from './common.js';
+import { ZId, ZOptionalText, ZText, ZUserRef } from './common.js';
 
 export const ZOutcome = z.enum(['worked', 'failed', 'partial', 'info']);
 export type TOutcome = z.infer<typeof ZOutcome>;
 export const ZSessionStatus = z.enum(['active', 'escalated', 'resolved']);
 export type TSessionStatus = z.infer<typeof ZSessionStatus>;
 
-const text = (max: number) => z.string().trim().min(1, 'is required').max(max);
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => (v === '' ? undefined : v));
-
 export const ZCreateSessionBody = z.object({
-  title: text(200),
-  problem: text(5000),
-  customer: optionalText(200),
-  asset: optionalText(200),
-  category: optionalText(80),
+  title: ZText(200),
+  problem: ZText(5000),
+  customer: ZOptionalText(200),
+  asset: ZOptionalText(200),
+  category: ZOptionalText(80),
 });
 export type TCreateSessionBody = z.input<typeof ZCreateSessionBody>;
 
 export const ZListSessionsQuery = z.object({
   status: ZSessionStatus.optional(),
-  owner: z.union([z.literal('me'), ZId]).optional(),
-  q: z.string().trim().max(200).optional(),
+  /** `me` or a user id. */
+  owner: ZId.optional(),
+  q: ZOptionalText(200),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const ZStepBody = z.object({ action: text(500), outcome: ZOutcome, detail: optionalText(5000) });
+export const ZStepBody = z.object({ action: ZText(500), outcome: ZOutcome, detail: ZOptionalText(5000) });
 export type TStepBody = z.input<typeof ZStepBody>;
-export const ZNoteBody = z.object({ text: text(5000) });
-export const ZAssistantMessageBody = z.object({ text: text(4000) });
-export const ZResolveBody = z.object({ resolution: text(5000) });
+export const ZNoteBody = z.object({ text: ZText(5000) });
+export const ZAssistantMessageBody = z.object({ text: ZText(4000) });
+export const ZResolveBody = z.object({ resolution: ZText(5000) });
 
 export const ZTimelineKind = z.enum([
   'step',

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { TDemoInfo } from '@rf/contracts';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Deps } from './deps.js';
 import { AppError } from './errors.js';
 import { analyticsRoutes } from './features/analytics/routes.js';
@@ -32,6 +32,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     genReqId: () => crypto.randomUUID(),
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1_048_576,
+    // A path that does not decode (`/api/sessions/%zz`) or whose parameter is longer than any id
+    // names nothing: 404, as for any id that does not exist (instead of Fastify's own 400 shape).
+    frameworkErrors: (err, req, res) => {
+      const reply = res as unknown as FastifyReply;
+      if (err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+        return reply.code(404).send({ error: { code: 'not_found', message: 'Not found' } });
+      }
+      req.log.error({ err }, 'framework error');
+      return reply
+        .code(500)
+        .send({ error: { code: 'internal', message: `Something went wrong (request ${req.id})` } });
+    },
   });
 
   await app.register(fastifyCookie);
@@ -58,16 +70,26 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       if (err.status === 429 && typeof err.extra.retryAfterSeconds === 'number') {
         reply.header('retry-after', String(err.extra.retryAfterSeconds));
       }
-      const { retryAfterSeconds: _ignored, field, ...extra } = err.extra;
-      return reply.code(err.status).send({
-        error: { code: err.code, message: err.message, ...(typeof field === 'string' ? { field } : {}) },
-        ...extra,
-      });
+      const { retryAfterSeconds: _ignored, field, fields, ...extra } = err.extra;
+      // A 400 that names one field also lists it in `fields`, so forms read one shape.
+      const named =
+        typeof field === 'string'
+          ? { field, fields: Array.isArray(fields) ? fields : [{ field, message: err.message }] }
+          : {};
+      return reply
+        .code(err.status)
+        .send({ error: { code: err.code, message: err.message, ...named }, ...extra });
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const code = fastifyErrorCode(err);
-      return reply.code(status).send({ error: { code, message: clientMessage(err, code) } });
+      const message = clientMessage(err, code);
+      // A body that is not JSON (or too large) is a problem with the field "body".
+      const named =
+        code === 'invalid_json' || code === 'body_too_large'
+          ? { field: 'body', fields: [{ field: 'body', message }] }
+          : {};
+      return reply.code(status).send({ error: { code, message, ...named } });
     }
     req.log.error({ err }, 'unhandled error');
     return reply

@@ -23,7 +23,6 @@ const deps: Deps = {
   db: database,
   config,
   clock: () => new Date(),
-  loginRateLimit: { maxPerEmail: 5, maxPerIp: 50, windowMs: 15 * 60_000 },
   assistant: createAssistant({ llm: config.ai }),
   afterCommit: () => {
     database.notify(EVENTS_CHANNEL, '').catch((err) => console.error('notify failed', err));

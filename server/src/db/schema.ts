@@ -59,6 +59,7 @@ export const authSessions = pgTable(
   (t) => [index('auth_sessions_user_idx').on(t.userId)],
 );
 
+/** An audit trail of failed sign-ins (e-mail, address, time); the limiter is `rateLimits`. */
 export const loginAttempts = pgTable(
   'login_attempts',
   {
@@ -69,6 +70,21 @@ export const loginAttempts = pgTable(
     at: ts('at').notNull().defaultNow(),
   },
   (t) => [index('login_attempts_email_idx').on(t.email, t.at), index('login_attempts_ip_idx').on(t.ip, t.at)],
+);
+
+/**
+ * Rate-limit buckets (decision 011): one row per e-mail, address, e-mail+address or user and
+ * purpose, keyed `policy:subject`. Growing delays, not lockouts; see features/rate-limit/policy.ts.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    countedAt: ts('counted_at').notNull(),
+    blockedUntil: ts('blocked_until').notNull(),
+  },
+  (t) => [index('rate_limits_idle_idx').on(t.countedAt)],
 );
 
 export const invitations = pgTable(

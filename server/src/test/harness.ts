@@ -25,10 +25,20 @@ export interface Harness {
 
 export interface StartOptions {
   db?: Database;
-  loginRateLimit?: Deps['loginRateLimit'];
+  /** Rate-limit policy overrides; by default only sign-up and the assistant are relaxed. */
+  rateLimits?: Deps['rateLimits'];
   env?: Record<string, string>;
   llm?: Parameters<typeof createAssistant>[0]['llm'];
 }
+
+/**
+ * Every test talks from 127.0.0.1: the production sign-in limits apply, but sign-ups and assistant
+ * messages (which many test files make in bulk) are relaxed unless a test sets them.
+ */
+const TEST_RATE_LIMITS: NonNullable<Deps['rateLimits']> = {
+  signup: { free: 10_000, leakMs: 1000, baseDelayMs: 1000, maxDelayMs: 1000 },
+  assistant: { free: 10_000, leakMs: 1000, baseDelayMs: 1000, maxDelayMs: 1000 },
+};
 
 /** A real server on 127.0.0.1 with a fresh database: tests talk to it over real HTTP. */
 export async function startApp(opts: StartOptions = {}): Promise<Harness> {
@@ -38,7 +48,7 @@ export async function startApp(opts: StartOptions = {}): Promise<Harness> {
     db,
     config: loadConfig({ DATA_DIR: '/tmp/rf-test-unused', LOG_LEVEL: 'silent', ...opts.env }),
     clock: () => (now ? new Date(now) : new Date()),
-    loginRateLimit: opts.loginRateLimit ?? { maxPerEmail: 5, maxPerIp: 1000, windowMs: 15 * 60_000 },
+    rateLimits: { ...TEST_RATE_LIMITS, ...opts.rateLimits },
     assistant: createAssistant({ llm: opts.llm ?? null }),
     afterCommit: () => {
       db.notify(EVENTS_CHANNEL, '').catch(() => {});

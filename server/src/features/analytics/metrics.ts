@@ -59,11 +59,11 @@ export function resolvePeriod(
   const from = q.from
     ? new Date(isDateOnly(q.from) ? `${q.from}T00:00:00Z` : q.from)
     : new Date(to.getTime() - 30 * DAY);
-  if (Number.isNaN(from.getTime())) return { error: 'from: is not a valid date', field: 'from' };
-  if (Number.isNaN(to.getTime())) return { error: 'to: is not a valid date', field: 'to' };
-  if (from >= to) return { error: 'from: must be before to', field: 'from' };
+  if (Number.isNaN(from.getTime())) return { error: 'Start date is not a valid date', field: 'from' };
+  if (Number.isNaN(to.getTime())) return { error: 'End date is not a valid date', field: 'to' };
+  if (from >= to) return { error: 'Start date must be before the end date', field: 'from' };
   if (to.getTime() - from.getTime() > 400 * DAY)
-    return { error: 'from: the window can span at most 400 days', field: 'from' };
+    return { error: 'The period can span at most 400 days', field: 'from' };
   return { from, to };
 }
 

@@ -5,7 +5,15 @@ const OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 export const hashPassword = (password: string) => hash(password, OPTIONS);
 
+let checks = 0;
+/**
+ * How many passwords this process has verified. The login-limit tests read it to prove that a
+ * burst of parallel guesses gets only as many argon2 checks as the limit allows.
+ */
+export const passwordChecksSoFar = () => checks;
+
 export async function verifyPassword(hashed: string, password: string): Promise<boolean> {
+  checks++;
   try {
     return await verify(hashed, password);
   } catch {

@@ -47,21 +47,6 @@ export async function recordLoginAttempt(db: DbOrTx, row: typeof loginAttempts.$
   await db.insert(loginAttempts).values(row);
 }
 
-export async function countFailedLogins(db: DbOrTx, by: { email?: string; ip?: string }, since: Date) {
-  const where = [eq(loginAttempts.success, false), gt(loginAttempts.at, since)];
-  if (by.email) where.push(eq(loginAttempts.email, by.email));
-  if (by.ip) where.push(eq(loginAttempts.ip, by.ip));
-  const [r] = await db
-    .select({ n: count() })
-    .from(loginAttempts)
-    .where(and(...where));
-  return r?.n ?? 0;
-}
-
-export async function clearFailedLogins(db: DbOrTx, email: string) {
-  await db.delete(loginAttempts).where(and(eq(loginAttempts.email, email), eq(loginAttempts.success, false)));
-}
-
 export async function listUsers(db: DbOrTx, accountId: string) {
   return db.select().from(users).where(eq(users.accountId, accountId)).orderBy(users.createdAt, users.id);
 }

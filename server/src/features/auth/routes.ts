@@ -1,23 +1,22 @@
 import {
   ZAcceptInvitationBody,
   type ZDemoInfo,
+  ZIdParam,
   ZInvitationBody,
   ZLoginBody,
   ZNotificationPreferences,
   ZPatchUserBody,
   ZSignupBody,
+  ZTokenParam,
 } from '@rf/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { requireAuth, requireRole } from '../../http/auth-context.js';
 import { parse } from '../../http/validate.js';
 import * as service from './service.js';
 
 export const SESSION_COOKIE = 'rf_session';
-
-const ZIdParam = z.object({ id: z.string().min(1).max(64) });
-const ZTokenParam = z.object({ token: z.string().min(1).max(200) });
 
 function requestOrigin(req: FastifyRequest) {
   return `${req.protocol}://${req.host}`;
@@ -39,7 +38,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps, demo: z.infer<typeo
 
   app.post('/api/auth/signup', async (req, reply) => {
     const body = parse(ZSignupBody, req.body);
-    const s = await service.signup(deps, body);
+    const s = await service.signup(deps, body, req.ip);
     reply.code(201);
     return signIn(reply, s);
   });
@@ -116,7 +115,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps, demo: z.infer<typeo
   app.post('/api/invitations/:token/accept', async (req, reply) => {
     const { token } = parse(ZTokenParam, req.params, 'params');
     const body = parse(ZAcceptInvitationBody, req.body);
-    const s = await service.acceptInvitation(deps, token, body);
+    const s = await service.acceptInvitation(deps, token, body, req.ip);
     reply.code(201);
     return signIn(reply, s);
   });

@@ -10,6 +10,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, forbidden, notFound } from '../../errors.js';
 import { type AuthUser, hasRole } from '../../http/auth-context.js';
+import * as limiter from '../rate-limit/limiter.js';
 import { hashPassword, timingDummyHash, verifyPassword } from './password.js';
 import * as repo from './repo.js';
 import { hashToken, newId, newToken } from './tokens.js';
@@ -53,8 +54,12 @@ async function uniqueEmail<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function signup(deps: Deps, body: TSignupBody): Promise<SignedIn> {
+const signupRefused = (wait: string) => `Too many new accounts from this address. Try again in ${wait}.`;
+
+export async function signup(deps: Deps, body: TSignupBody, ip: string): Promise<SignedIn> {
   const email = body.email.toLowerCase();
+  // Counted before the argon2 hash: that hash is what a flood of sign-ups would cost us.
+  await limiter.take(deps, [{ policy: 'signup', key: ip }], signupRefused);
   const passwordHash = await hashPassword(body.password);
   return uniqueEmail(() =>
     deps.db.db.transaction(async (tx) => {
@@ -75,24 +80,21 @@ export async function signup(deps: Deps, body: TSignupBody): Promise<SignedIn> {
   );
 }
 
+/** The buckets one sign-in attempt counts against (decision 011). */
+const loginBuckets = (email: string, ip: string): limiter.Bucket[] => [
+  { policy: 'loginPair', key: `${email}|${ip}` },
+  { policy: 'loginEmail', key: email },
+  { policy: 'loginIp', key: ip },
+];
+
 export async function login(deps: Deps, body: TLoginBody, ip: string): Promise<SignedIn> {
   const email = body.email.trim().toLowerCase();
-  const { maxPerEmail, maxPerIp, windowMs } = deps.loginRateLimit;
-  const since = new Date(deps.clock().getTime() - windowMs);
-  const [byEmail, byIp] = await Promise.all([
-    repo.countFailedLogins(deps.db.db, { email }, since),
-    repo.countFailedLogins(deps.db.db, { ip }, since),
-  ]);
-  if (byEmail >= maxPerEmail || byIp >= maxPerIp) {
-    throw new AppError(
-      'rate_limited',
-      429,
-      'Too many failed sign-in attempts. Wait a few minutes and try again.',
-      {
-        retryAfterSeconds: Math.ceil(windowMs / 1000),
-      },
-    );
-  }
+  // Counted before the password is checked, so parallel guesses cannot all slip through.
+  await limiter.take(
+    deps,
+    loginBuckets(email, ip),
+    (wait) => `Too many sign-in attempts. Try again in ${wait}.`,
+  );
   const user = await repo.findUserByEmail(deps.db.db, email);
   let ok = false;
   if (user) ok = await verifyPassword(user.passwordHash, body.password);
@@ -103,7 +105,9 @@ export async function login(deps: Deps, body: TLoginBody, ip: string): Promise<S
   }
   const account = (await repo.findAccount(deps.db.db, user.accountId))!;
   const token = await startSession(deps, deps.db.db, user);
-  await repo.clearFailedLogins(deps.db.db, email);
+  const [pair, byEmail, byIp] = loginBuckets(email, ip);
+  await limiter.reset(deps, [pair!, byEmail!]);
+  await limiter.refund(deps, byIp!);
   return { user, account, token };
 }
 
@@ -190,8 +194,10 @@ export async function acceptInvitation(
   deps: Deps,
   token: string,
   body: TAcceptInvitationBody,
+  ip: string,
 ): Promise<SignedIn> {
   const { invitation, account } = await usableInvitation(deps, token);
+  await limiter.take(deps, [{ policy: 'signup', key: ip }], signupRefused);
   const passwordHash = await hashPassword(body.password);
   return uniqueEmail(() =>
     deps.db.db.transaction(async (tx) => {

@@ -1,19 +1,21 @@
 import {
   ZAssistantMessageBody,
   ZCreateSessionBody,
+  ZIdParam,
   ZListSessionsQuery,
   ZNoteBody,
   ZResolveBody,
   ZStepBody,
 } from '@rf/contracts';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { requireAuth, requireRole } from '../../http/auth-context.js';
 import { parse } from '../../http/validate.js';
+import { takeAssistantMessage } from '../rate-limit/limiter.js';
 import * as service from './service.js';
 
-export const ZIdParam = z.object({ id: z.string().min(1).max(64) });
+/** Re-exported for the other features' routes: the shared id rule lives in the contracts. */
+export { ZIdParam } from '@rf/contracts';
 
 export function sessionRoutes(app: FastifyInstance, deps: Deps) {
   app.post('/api/sessions', async (req, reply) => {
@@ -55,6 +57,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     const auth = requireRole(req, 'engineer');
     const { id } = parse(ZIdParam, req.params, 'params');
     const body = parse(ZAssistantMessageBody, req.body);
+    await takeAssistantMessage(deps, auth.user.id);
     reply.code(201);
     return service.askAssistant(deps, auth.user, id, body.text);
   });
