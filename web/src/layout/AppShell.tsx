@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { useLogout, useQueue } from '../api/hooks';
+import { useLogout } from '../api/auth';
+import { useQueue } from '../api/handoffs';
 import { useLiveEvents } from '../api/live';
 import { Icon, type IconName } from '../components/Icon';
 import { initials } from '../lib/format';

@@ -1,7 +1,7 @@
 import type { TMe } from '@rf/contracts';
 import type { ReactNode } from 'react';
 import { isRouteErrorResponse, Link, Navigate, useLocation, useRouteError } from 'react-router';
-import { useMe } from '../api/hooks';
+import { useMe } from '../api/auth';
 import { ErrorState } from '../components/States';
 import { BrandMark } from './BrandMark';
 

@@ -1,7 +1,7 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { useAcceptInvitation, useInvitationLookup, useMe } from '../../api/auth';
 import { isApiError } from '../../api/client';
-import { useAcceptInvitation, useInvitationLookup, useMe } from '../../api/hooks';
 import { Field, splitFieldError } from '../../components/Field';
 import { ErrorState, FormError, LoadingRows } from '../../components/States';
 import { BrandMark } from '../../layout/BrandMark';

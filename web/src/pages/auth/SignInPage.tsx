@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import { useDemoInfo, useLogin, useMe } from '../../api/hooks';
+import { useDemoInfo, useLogin, useMe } from '../../api/auth';
 import { Field, splitFieldError } from '../../components/Field';
 import { BrandMark } from '../../layout/BrandMark';
 import { ROLE_LABEL } from '../../lib/roles';

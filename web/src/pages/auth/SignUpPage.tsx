@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
-import { useMe, useSignup } from '../../api/hooks';
+import { useMe, useSignup } from '../../api/auth';
 import { Field, splitFieldError } from '../../components/Field';
 import { BrandMark } from '../../layout/BrandMark';
 import { useTitle } from '../../lib/useTitle';

@@ -5,12 +5,12 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
 import {
   claimedByName,
-  sessionQuery,
   useCancelHandoff,
   useClaimHandoff,
   useHandoff,
   useReleaseHandoff,
-} from '../../api/hooks';
+} from '../../api/handoffs';
+import { sessionQuery } from '../../api/sessions';
 import { Icon } from '../../components/Icon';
 import { LongText } from '../../components/LongText';
 import { OutcomeBadge } from '../../components/OutcomeBadge';

@@ -1,8 +1,9 @@
 import type { THandoff } from '@rf/contracts';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { useEscalationAnalytics } from '../../api/analytics';
 import { errorMessage, isApiError } from '../../api/client';
-import { claimedByName, useClaimHandoff, useEscalationAnalytics, useQueue } from '../../api/hooks';
+import { claimedByName, useClaimHandoff, useQueue } from '../../api/handoffs';
 import { EscalationMetricCard } from '../../components/EscalationMetricCard';
 import { Icon } from '../../components/Icon';
 import { EmptyState, ErrorState, LoadingRows, Skeleton } from '../../components/States';

@@ -1,6 +1,6 @@
 import type { TSessionDetail } from '@rf/contracts';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { useAskAssistant, useSuggestions } from '../../api/hooks';
+import { useAskAssistant, useSuggestions } from '../../api/assistant';
 import { splitFieldError } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { LongText } from '../../components/LongText';

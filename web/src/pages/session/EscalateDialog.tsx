@@ -1,7 +1,8 @@
 import type { TSessionDetail, TUrgency } from '@rf/contracts';
 import { useId, useState } from 'react';
 import { isApiError } from '../../api/client';
-import { useEscalate, useTeammates } from '../../api/hooks';
+import { useEscalate } from '../../api/handoffs';
+import { useTeammates } from '../../api/team';
 import { Dialog } from '../../components/Dialog';
 import { Field, splitFieldError } from '../../components/Field';
 import { FormError } from '../../components/States';

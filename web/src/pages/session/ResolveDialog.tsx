@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useResolveSession } from '../../api/hooks';
+import { useResolveSession } from '../../api/sessions';
 import { Dialog } from '../../components/Dialog';
 import { Field, splitFieldError } from '../../components/Field';
 

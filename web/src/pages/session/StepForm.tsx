@@ -1,6 +1,6 @@
 import type { TOutcome } from '@rf/contracts';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { useAddNote, useLogStep } from '../../api/hooks';
+import { useAddNote, useLogStep } from '../../api/sessions';
 import { splitFieldError } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { OUTCOME_META, OUTCOMES } from '../../components/OutcomeBadge';

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { useCreateSession } from '../../api/hooks';
+import { useCreateSession } from '../../api/sessions';
 import { Field, splitFieldError } from '../../components/Field';
 import { useCurrentUser } from '../../layout/RequireAuth';
 import { isEngineerOrAdmin } from '../../lib/roles';

@@ -1,7 +1,7 @@
 import type { TSessionSummary } from '@rf/contracts';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { type SessionFilters, useSessions } from '../../api/hooks';
+import { type SessionFilters, useSessions } from '../../api/sessions';
 import { Icon } from '../../components/Icon';
 import { EmptyState, ErrorState, LoadingRows } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';

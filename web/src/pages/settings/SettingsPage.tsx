@@ -1,14 +1,8 @@
 import { type TRole, type TUser, ZRole } from '@rf/contracts';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../../api/client';
-import {
-  useInvite,
-  useNotificationPreferences,
-  usePatchUser,
-  usePendingInvitations,
-  useSaveNotificationPreferences,
-  useUsers,
-} from '../../api/hooks';
+import { useNotificationPreferences, useSaveNotificationPreferences } from '../../api/preferences';
+import { useInvite, usePatchUser, usePendingInvitations, useUsers } from '../../api/team';
 import { Field, splitFieldError } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { ErrorState, FormError, LoadingRows, Skeleton } from '../../components/States';
