@@ -1,6 +1,6 @@
 import type { THandoffWithContext } from '@rf/contracts';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
 import {
@@ -14,6 +14,7 @@ import { sessionQuery } from '../../api/sessions';
 import { Icon } from '../../components/Icon';
 import { LongText } from '../../components/LongText';
 import { OutcomeBadge } from '../../components/OutcomeBadge';
+import { ReconnectingNotice } from '../../components/Reconnecting';
 import { ErrorState, Skeleton } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { UrgencyLabel } from '../../components/UrgencyLabel';
@@ -41,7 +42,7 @@ export function HandoffContextPage() {
   useTitle(handoff.data ? `Handoff: ${handoff.data.session.title}` : 'Handoff');
 
   if (handoff.isPending) return <HandoffSkeleton />;
-  if (handoff.isError) {
+  if (handoff.data === undefined) {
     if (isApiError(handoff.error, 404)) return <NotFoundPage what="handoff" />;
     return (
       <div className="page">
@@ -53,14 +54,19 @@ export function HandoffContextPage() {
       </div>
     );
   }
-  return <HandoffContext handoff={handoff.data} />;
+  return (
+    <HandoffContext
+      handoff={handoff.data}
+      notice={<ReconnectingNotice query={handoff} what="this handoff" />}
+    />
+  );
 }
 
 function prefersReducedMotion() {
   return typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 }
 
-function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
+function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; notice: ReactNode }) {
   const me = useCurrentUser();
   const navigate = useNavigate();
   const qc = useQueryClient();
@@ -102,6 +108,7 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
           <Icon name="arrowLeft" size={14} /> Queue
         </Link>
       </nav>
+      {notice}
 
       <header className="handoff-header">
         <div className="handoff-header-main">

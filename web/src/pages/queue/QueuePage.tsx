@@ -6,6 +6,7 @@ import { errorMessage, isApiError } from '../../api/client';
 import { claimedByName, useClaimHandoff, useQueue } from '../../api/handoffs';
 import { EscalationMetricCard } from '../../components/EscalationMetricCard';
 import { Icon } from '../../components/Icon';
+import { ReconnectingNotice } from '../../components/Reconnecting';
 import { EmptyState, ErrorState, LoadingRows, Skeleton } from '../../components/States';
 import { UrgencyLabel } from '../../components/UrgencyLabel';
 import { WaitingTimer } from '../../components/WaitingTimer';
@@ -110,9 +111,10 @@ export function QueuePage() {
         </div>
       ) : null}
 
+      <ReconnectingNotice query={queue} what="the queue" />
       {queue.isPending ? (
         <LoadingRows rows={3} height={96} label="Loading the queue" />
-      ) : queue.isError ? (
+      ) : queue.data === undefined ? (
         <ErrorState
           error={queue.error}
           onRetry={() => void queue.refetch()}

@@ -1,10 +1,11 @@
 import type { TSessionDetail } from '@rf/contracts';
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/client';
 import { useHandoff } from '../../api/handoffs';
 import { useSession } from '../../api/sessions';
 import { Icon } from '../../components/Icon';
+import { ReconnectingNotice } from '../../components/Reconnecting';
 import { ErrorState, Skeleton } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Where } from '../../components/Where';
@@ -38,7 +39,7 @@ function SessionScreen({ id }: { id: string }) {
   useTitle(session.data?.title ?? 'Session');
 
   if (session.isPending) return <SessionSkeleton />;
-  if (session.isError) {
+  if (session.data === undefined) {
     if (isApiError(session.error, 404)) return <NotFoundPage what="session" />;
     return (
       <div className="page">
@@ -50,10 +51,12 @@ function SessionScreen({ id }: { id: string }) {
       </div>
     );
   }
-  return <SessionView session={session.data} />;
+  return (
+    <SessionView session={session.data} notice={<ReconnectingNotice query={session} what="this session" />} />
+  );
 }
 
-function SessionView({ session }: { session: TSessionDetail }) {
+function SessionView({ session, notice }: { session: TSessionDetail; notice: ReactNode }) {
   const me = useCurrentUser();
   const location = useLocation();
   const navigate = useNavigate();
@@ -102,6 +105,7 @@ function SessionView({ session }: { session: TSessionDetail }) {
           <Icon name="arrowLeft" size={14} /> Sessions
         </Link>
       </nav>
+      {notice}
       <header className="session-header">
         <div className="session-header-main">
           <div className="session-title-row">
