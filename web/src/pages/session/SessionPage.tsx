@@ -10,7 +10,7 @@ import { ErrorState, Skeleton } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Where } from '../../components/Where';
 import { useCurrentUser } from '../../layout/RequireAuth';
-import { useDraft } from '../../lib/drafts';
+import { useDraft, useJsonDraft } from '../../lib/drafts';
 import { formatRelative } from '../../lib/format';
 import { isAdmin, isEngineerOrAdmin } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
@@ -62,7 +62,8 @@ function SessionView({ session, notice }: { session: TSessionDetail; notice: Rea
   const navigate = useNavigate();
   const [stepAction, setStepAction] = useDraft(session.id, 'step-action');
   const [chatDraft, setChatDraft] = useDraft(session.id, 'assistant');
-  const [startHere, setStartHere] = useState<{ action: string; why: string } | null>(null);
+  // Kept as a draft too: a reload keeps the Start here hint along with its pre-filled action.
+  const [startHere, setStartHere] = useJsonDraft<{ action: string; why: string }>(session.id, 'start-here');
   const [stepFocusTick, setStepFocusTick] = useState(0);
   const [chatFocusTick, setChatFocusTick] = useState(0);
   const [dialog, setDialog] = useState<'resolve' | 'escalate' | null>(null);
@@ -82,7 +83,7 @@ function SessionView({ session, notice }: { session: TSessionDetail; notice: Rea
       // Drop the state so a reload or Back does not apply it again.
       navigate(location.pathname, { replace: true, state: null });
     }
-  }, [location.state, location.pathname, navigate, session.id, setStepAction]);
+  }, [location.state, location.pathname, navigate, session.id, setStepAction, setStartHere]);
 
   const role = me.user.role;
   const isOwner = session.owner.id === me.user.id;
