@@ -15,6 +15,7 @@ import { Icon } from '../../components/Icon';
 import { LongText } from '../../components/LongText';
 import { OutcomeBadge } from '../../components/OutcomeBadge';
 import { ReconnectingNotice } from '../../components/Reconnecting';
+import { RichText } from '../../components/RichText';
 import { ErrorState, Skeleton } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { UrgencyLabel } from '../../components/UrgencyLabel';
@@ -119,8 +120,10 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
               Assessment by {assessment.engine === 'llm' ? 'LLM' : 'built-in playbooks'}
             </span>
           </div>
-          <h1>{p.title}</h1>
-          <p className="handoff-oneliner">{p.problem}</p>
+          <h1 dir="auto">{p.title}</h1>
+          <p className="handoff-oneliner" dir="auto">
+            {p.problem}
+          </p>
         </div>
         <div className="handoff-header-actions">
           {canClaim ? (
@@ -190,17 +193,17 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
                 </dd>
               </div>
               <div>
-                <dt>Waiting</dt>
+                <dt>{h.claimedAt ? 'Waited' : 'Waiting'}</dt>
                 <dd className="tabular">
                   {h.claimedAt && h.claimedBy
-                    ? `Picked up by ${h.claimedBy.name} at ${formatTime(h.claimedAt)}`
+                    ? `${formatElapsed(h.waitingSeconds)}, until ${h.claimedBy.name} picked it up at ${formatTime(h.claimedAt)}`
                     : `${formatElapsed(h.waitingSeconds)} since ${formatTime(h.createdAt)}`}
                 </dd>
               </div>
             </dl>
             <blockquote className="reason-quote">
               <span className="reason-label">Why {h.createdBy.name.split(' ')[0]} is stuck</span>
-              {p.reason}
+              <span dir="auto">{p.reason}</span>
             </blockquote>
           </section>
 
@@ -211,29 +214,7 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
             {tried.length === 0 ? (
               <p className="muted">Nothing was logged before escalating.</p>
             ) : (
-              <ol className="tried-list">
-                {tried.map((t, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: the snapshot is immutable and has no ids
-                  <li key={i} className={`tried-item tried-${t.kind}`}>
-                    <span className="tried-outcome">
-                      {t.kind === 'step' && t.outcome ? (
-                        <OutcomeBadge outcome={t.outcome} />
-                      ) : t.kind === 'note' ? (
-                        <span className="badge">Note</span>
-                      ) : (
-                        <span className="badge">{t.followed ? 'Suggested · followed' : 'Suggested'}</span>
-                      )}
-                    </span>
-                    <div className="tried-text">
-                      <LongText text={t.text} />
-                      {t.detail ? <span className="tried-detail">{t.detail}</span> : null}
-                    </div>
-                    <time className="tried-time tabular" dateTime={t.at} title={formatDateTime(t.at)}>
-                      {formatTime(t.at)}
-                    </time>
-                  </li>
-                ))}
-              </ol>
+              <TriedList tried={tried} />
             )}
           </section>
         </div>
@@ -243,8 +224,12 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
             <h2 id="sec-start" className="handoff-section-title">
               Start here
             </h2>
-            <p className="start-here-action">{startHere.action}</p>
-            <p className="start-here-why">{startHere.why}</p>
+            <p className="start-here-action">
+              <RichText text={startHere.action} />
+            </p>
+            <p className="start-here-why">
+              <RichText text={startHere.why} />
+            </p>
             {canWork ? (
               <button
                 type="button"
@@ -282,7 +267,9 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
                 {assessment.likelyCauses.map((c) => (
                   <li key={c.cause} className="cause">
                     <div className="cause-head">
-                      <span className="cause-name">{c.cause}</span>
+                      <span className="cause-name">
+                        <RichText text={c.cause} />
+                      </span>
                       <span className="cause-pct tabular">{Math.round(c.confidence * 100)}%</span>
                     </div>
                     {/* biome-ignore lint/a11y/useSemanticElements: a styled bar; <meter> cannot take the token colours reliably */}
@@ -299,7 +286,9 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
                     {c.evidence.length > 0 ? (
                       <ul className="evidence">
                         {c.evidence.map((e) => (
-                          <li key={e}>{e}</li>
+                          <li key={e}>
+                            <RichText text={e} />
+                          </li>
                         ))}
                       </ul>
                     ) : null}
@@ -315,7 +304,10 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
                     <li key={r.cause}>
                       <Icon name="x" size={12} strokeWidth={2.4} />
                       <span>
-                        <s>{r.cause}</s> — <span className="muted">{r.why}</span>
+                        <s>{r.cause}</s> —{' '}
+                        <span className="muted">
+                          <RichText text={r.why} />
+                        </span>
                       </span>
                     </li>
                   ))}
@@ -327,7 +319,9 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
                 <h3 className="section-title">Gaps — nobody has checked</h3>
                 <ul className="gaps">
                   {assessment.gaps.map((g) => (
-                    <li key={g}>{g}</li>
+                    <li key={g}>
+                      <RichText text={g} />
+                    </li>
                   ))}
                 </ul>
               </>
@@ -354,6 +348,57 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
         </div>
       </div>
     </div>
+  );
+}
+
+type TriedItem = THandoffWithContext['context']['tried'][number];
+
+/** Long sessions show the most recent entries; the rest is one click away. */
+const TRIED_COLLAPSED = 8;
+
+function TriedList({ tried }: { tried: TriedItem[] }) {
+  const [all, setAll] = useState(false);
+  const hidden = all ? 0 : Math.max(0, tried.length - TRIED_COLLAPSED);
+  return (
+    <>
+      {hidden > 0 ? (
+        <button type="button" className="link-button show-more tried-show-all" onClick={() => setAll(true)}>
+          Show all {tried.length} ({hidden} earlier)
+        </button>
+      ) : null}
+      <ol className="tried-list" start={hidden + 1} data-testid="tried-list">
+        {tried.slice(hidden).map((t, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the snapshot is immutable and has no ids
+          <li key={hidden + i} className={`tried-item tried-${t.kind}`}>
+            <span className="tried-outcome">
+              {t.kind === 'step' && t.outcome ? (
+                <OutcomeBadge outcome={t.outcome} />
+              ) : t.kind === 'note' ? (
+                <span className="badge">Note</span>
+              ) : (
+                <span className="badge">{t.followed ? 'Suggested · followed' : 'Suggested'}</span>
+              )}
+              {t.kind === 'step' && t.followed ? (
+                <span className="badge badge-followed" title="Logged from an assistant suggestion">
+                  From a suggestion
+                </span>
+              ) : null}
+            </span>
+            <div className="tried-text">
+              <LongText text={t.text} />
+              {t.detail ? (
+                <span className="tried-detail" dir="auto">
+                  {t.detail}
+                </span>
+              ) : null}
+            </div>
+            <time className="tried-time tabular" dateTime={t.at} title={formatDateTime(t.at)}>
+              {formatTime(t.at)}
+            </time>
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }
 

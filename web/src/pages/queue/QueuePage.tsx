@@ -198,7 +198,7 @@ function QueueCard({
       <div className="queue-card-main">
         <div className="queue-card-top">
           <UrgencyLabel urgency={h.urgency} />
-          <h3 className="queue-card-title">
+          <h3 className="queue-card-title" dir="auto">
             <Link to={`/handoffs/${h.id}`}>{h.session.title}</Link>
           </h3>
         </div>
@@ -207,7 +207,7 @@ function QueueCard({
           <span className={where ? 'dot-sep' : ''}>Escalated by {isMine ? 'you' : h.createdBy.name}</span>
           {target ? <span className="dot-sep">For {target}</span> : null}
         </div>
-        <p className="queue-card-reason" title={h.reason}>
+        <p className="queue-card-reason" title={h.reason} dir="auto">
           “{h.reason}”
         </p>
       </div>
@@ -244,7 +244,7 @@ function ClaimedRow({ handoff: h, claimError }: { handoff: THandoff; claimError:
       <div className="queue-card-main">
         <div className="queue-card-top">
           <UrgencyLabel urgency={h.urgency} />
-          <h3 className="queue-card-title">
+          <h3 className="queue-card-title" dir="auto">
             <Link to={`/handoffs/${h.id}`}>{h.session.title}</Link>
           </h3>
         </div>

@@ -4,6 +4,7 @@ import { useAskAssistant, useSuggestions } from '../../api/assistant';
 import { CharCounter } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { LongText } from '../../components/LongText';
+import { RichText } from '../../components/RichText';
 import { ErrorState, FormError, Skeleton } from '../../components/States';
 import { formatTime } from '../../lib/format';
 import { apiErrors, fieldSentence, limitsOf } from '../../lib/forms';
@@ -98,8 +99,12 @@ export function AssistantPanel({
               {suggestions.data.suggestions.slice(0, showAll ? undefined : 3).map((s) => (
                 <li key={s.id} className="suggestion">
                   <div className="suggestion-text">
-                    <strong>{s.action}</strong>
-                    <span className="muted">{s.why}</span>
+                    <strong>
+                      <RichText text={s.action} />
+                    </strong>
+                    <span className="muted">
+                      <RichText text={s.why} />
+                    </span>
                     {s.cause ? <span className="suggestion-cause">Checks: {s.cause}</span> : null}
                   </div>
                   {canEdit ? (

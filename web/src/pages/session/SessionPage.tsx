@@ -110,7 +110,7 @@ function SessionView({ session, notice }: { session: TSessionDetail; notice: Rea
       <header className="session-header">
         <div className="session-header-main">
           <div className="session-title-row">
-            <h1>{session.title}</h1>
+            <h1 dir="auto">{session.title}</h1>
             <StatusBadge status={session.status} />
           </div>
           <div className="meta-line">
@@ -149,7 +149,9 @@ function SessionView({ session, notice }: { session: TSessionDetail; notice: Rea
         ) : null}
       </header>
 
-      <p className="problem-statement">{session.problem}</p>
+      <p className="problem-statement" dir="auto">
+        {session.problem}
+      </p>
 
       {session.openHandoffId ? <HandoffBanner handoffId={session.openHandoffId} /> : null}
       {resolved && session.resolution ? (
@@ -157,7 +159,7 @@ function SessionView({ session, notice }: { session: TSessionDetail; notice: Rea
           <Icon name="check2" size={18} />
           <div>
             <strong>Resolved{session.resolvedAt ? ` ${formatRelative(session.resolvedAt)}` : ''}.</strong>{' '}
-            {session.resolution}
+            <span dir="auto">{session.resolution}</span>
           </div>
         </div>
       ) : null}
@@ -239,12 +241,16 @@ function HandoffBanner({ handoffId }: { handoffId: string }) {
           h.status === 'claimed' && h.claimedBy ? (
             <>
               <strong>Escalated, picked up by {h.claimedBy.name}.</strong>{' '}
-              <span className="muted">“{h.reason}”</span>
+              <span className="muted" dir="auto">
+                “{h.reason}”
+              </span>
             </>
           ) : (
             <>
               <strong>Escalated by {h.createdBy.name}, waiting in the queue.</strong>{' '}
-              <span className="muted">“{h.reason}”</span>
+              <span className="muted" dir="auto">
+                “{h.reason}”
+              </span>
             </>
           )
         ) : (

@@ -175,7 +175,7 @@ function SessionRow({ session: s }: { session: TSessionSummary }) {
   return (
     <li className="session-row">
       <div className="session-row-main">
-        <Link to={`/sessions/${s.id}`} className="session-row-title">
+        <Link to={`/sessions/${s.id}`} className="session-row-title" dir="auto">
           {s.title}
         </Link>
         <div className="meta-line">

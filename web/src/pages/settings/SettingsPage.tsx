@@ -117,7 +117,7 @@ function Team() {
         </div>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table team-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
