@@ -25,6 +25,18 @@ test('focus moves to the page heading after signing in, opening a session and Pi
   await expect(page.getByRole('heading', { level: 1, name: s.title })).toBeFocused();
 });
 
+test('Pick Up on the handoff screen leaves focus on its heading', async ({ page, signIn, personPage }) => {
+  const junior = await personPage('junior');
+  const api = apiFor(junior);
+  const s = await api.createSession({ title: `Focus on handoff ${uniq()}`, problem: 'Scanner offline.' });
+  const h = await api.escalate(s.id, { reason: 'No idea', urgency: 'low' });
+  await signIn('senior');
+  await page.goto(`/handoffs/${h.id}`);
+  await page.getByRole('button', { name: 'Pick Up' }).click();
+  await expect(page.getByRole('button', { name: 'Start here' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: s.title })).toBeFocused();
+});
+
 test('Escape closes the user menu and returns focus to its button', async ({ page, signIn }) => {
   await signIn('junior');
   const button = page.getByRole('button', { name: /account menu/i });

@@ -7,10 +7,16 @@ import { formatTime } from '../lib/format';
  * reach (network failure or 5xx, while retrying or after giving up). The screen keeps the last
  * good data and says so, instead of swapping it for an error while other parts still show it.
  */
-export function isReconnecting(q: Pick<UseQueryResult, 'data' | 'failureCount' | 'failureReason'>): boolean {
-  if (q.data === undefined || q.failureCount === 0) return false;
-  const err = q.failureReason;
-  return !(isApiError(err) && err.status >= 400 && err.status < 500);
+type QueryState = Pick<UseQueryResult, 'data' | 'error' | 'failureCount' | 'failureReason'>;
+
+const unreachable = (err: unknown) =>
+  Boolean(err) && !(isApiError(err) && err.status >= 400 && err.status < 500);
+
+export function isReconnecting(q: QueryState): boolean {
+  if (q.data === undefined) return false;
+  // `failureReason` covers a refresh that is failing and retrying; `error` stays set while the
+  // next refresh runs (the failure count starts again at 0), so the notice does not flicker.
+  return (q.failureCount > 0 && unreachable(q.failureReason)) || unreachable(q.error);
 }
 
 /** "Reconnecting…" above content that is kept from the last good answer. */
@@ -18,7 +24,7 @@ export function ReconnectingNotice({
   query,
   what = 'this page',
 }: {
-  query: Pick<UseQueryResult, 'data' | 'failureCount' | 'failureReason' | 'dataUpdatedAt'>;
+  query: QueryState & Pick<UseQueryResult, 'dataUpdatedAt'>;
   what?: string;
 }) {
   if (!isReconnecting(query)) return null;

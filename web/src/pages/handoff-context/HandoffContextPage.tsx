@@ -1,6 +1,6 @@
 import type { THandoffWithContext } from '@rf/contracts';
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
 import {
@@ -75,6 +75,7 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
   const release = useReleaseHandoff();
   const cancel = useCancelHandoff();
   const [leaving, setLeaving] = useState(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
   const { problemSummary: p, tried, assessment, startHere } = h.context;
 
   const role = me.user.role;
@@ -120,7 +121,9 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
               Assessment by {assessment.engine === 'llm' ? 'LLM' : 'built-in playbooks'}
             </span>
           </div>
-          <h1 dir="auto">{p.title}</h1>
+          <h1 dir="auto" ref={headingRef} tabIndex={-1}>
+            {p.title}
+          </h1>
           <p className="handoff-oneliner" dir="auto">
             {p.problem}
           </p>
@@ -131,7 +134,12 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
               type="button"
               className="btn btn-primary"
               disabled={claim.isPending}
-              onClick={() => claim.mutate(h.id)}
+              onClick={() =>
+                // The Pick Up button goes away with the claim: put focus on the heading, not <body>.
+                claim.mutate(h.id, {
+                  onSuccess: () => requestAnimationFrame(() => headingRef.current?.focus()),
+                })
+              }
             >
               <Icon name="hand" size={16} />
               {claim.isPending ? 'Picking up…' : 'Pick Up'}
