@@ -20,8 +20,8 @@ async function shot(page: Page, name: string) {
 
 test.use({ reducedMotion: 'reduce' });
 
-test('screenshots of the main screens', async ({ page, browser, personPage }) => {
-  test.setTimeout(120_000);
+test('screenshots of the main screens', async ({ browser, personPage }) => {
+  test.setTimeout(180_000);
 
   // Real data, made through the API as the junior.
   const junior = await personPage('junior');
@@ -100,90 +100,93 @@ test('screenshots of the main screens', async ({ page, browser, personPage }) =>
   });
   await api.logStep(dns.id, { action: 'ipconfig /flushdns on the workstation', outcome: 'worked' });
 
-  // Sign-in
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto('/signin');
-  await expect(page.getByRole('heading', { name: 'Demo sign-ins' })).toBeVisible();
-  await shot(page, 'signin');
-
-  // Sessions list, as the senior
-  const senior = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    reducedMotion: 'reduce',
+  // A session with the kind of long unbroken path technicians paste, to show it wraps on a phone.
+  const outlook = await api.createSession({
+    title: 'Outlook stuck on "Loading profile" after the autocomplete cache grew',
+    problem:
+      'Outlook hangs at the splash screen for one user since the mailbox migration. Renaming the profile did not help.',
+    customer: 'Fabrikam Legal',
+    asset: 'LT-FAB-0917',
+    category: 'Email',
   });
-  const s = await senior.newPage();
-  await s.goto('/signin');
-  await s.getByLabel('Email').fill('sam@northwind.example');
-  await s.getByLabel('Password').fill('demo-senior-pass');
-  await s.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(
-    s.getByRole('link', { name: 'Intranet not resolving from branch office' }).first(),
-  ).toBeVisible();
-  await shot(s, 'sessions-1440');
+  await api.logStep(outlook.id, {
+    action:
+      'Renamed %LOCALAPPDATA%\\Microsoft\\Outlook\\RoamCache\\Stream_Autocomplete_0_8F2A1C3E5B7D9F0A1B2C3D4E5F6A7B8C.dat',
+    outcome: 'failed',
+    detail: 'Outlook still hangs at "Loading profile"',
+  });
+  await api.logStep(outlook.id, { action: 'Started Outlook with `outlook.exe /safe`', outcome: 'partial' });
+  await api.escalate(outlook.id, {
+    reason: 'Safe mode opens, so an add-in or the OST; I cannot tell which',
+    urgency: 'normal',
+  });
 
-  // Queue with cards
-  await s.goto('/queue');
-  await expect(s.getByTestId('queue-card').first()).toBeVisible();
-  await s.waitForTimeout(300);
-  await shot(s, 'queue-1440');
+  // Every main screen at desktop and phone width. The senior picks up a different card at each
+  // width, so both handoff screens are fresh.
+  const pickUp = { 1440: 'VPN drops every 10 minutes', 390: outlook.title } as const;
+  for (const width of [1440, 390] as const) {
+    const viewport = { width, height: width === 1440 ? 900 : 844 };
 
-  // Session view with a real timeline (the junior's escalated session, seen by the senior)
-  await s.goto(`/sessions/${dns.id}`);
-  await expect(s.getByTestId('timeline-entry').first()).toBeVisible();
-  await expect(
-    s
-      .getByRole('button', { name: /^I did this/ })
-      .first()
-      .or(s.getByText('Suggested next steps')),
-  ).toBeVisible();
-  await s.waitForTimeout(300);
+    const anon = await browser.newContext({ viewport, reducedMotion: 'reduce' });
+    const a = await anon.newPage();
+    await a.goto('/signin');
+    await expect(a.getByRole('heading', { name: 'Demo sign-ins' })).toBeVisible();
+    await shot(a, `signin-${width}`);
+    await a.goto('/signup');
+    await expect(a.getByRole('heading', { level: 1 })).toBeVisible();
+    await shot(a, `signup-${width}`);
+    await anon.close();
 
-  // Handoff context: the senior picks up the VPN escalation
-  await s.goto('/queue');
-  const card = s.getByTestId('queue-card').filter({ hasText: 'VPN drops every 10 minutes' }).first();
-  await card.getByRole('button', { name: 'Pick Up' }).click();
-  await expect(s).toHaveURL(/\/handoffs\//);
-  await expect(s.getByRole('heading', { name: 'AI assessment' })).toBeVisible();
-  await shot(s, 'handoff-1440');
+    const senior = await browser.newContext({ viewport, reducedMotion: 'reduce' });
+    const s = await senior.newPage();
+    await s.goto('/signin');
+    await s.getByLabel('Email').fill('sam@northwind.example');
+    await s.getByLabel('Password').fill('demo-senior-pass');
+    await s.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(
+      s.getByRole('link', { name: 'Intranet not resolving from branch office' }).first(),
+    ).toBeVisible();
+    await shot(s, `sessions-${width}`);
 
-  // Start here → the session view, with the step ready to log
-  await s.getByRole('button', { name: 'Start here' }).click();
-  await expect(s.getByLabel('What did you do?')).not.toHaveValue('');
-  await s.waitForTimeout(400);
-  await shot(s, 'session-1440');
+    if (width === 390) {
+      await s.getByRole('button', { name: 'Navigation' }).click();
+      await s.screenshot({ path: path.join(outDir, 'nav-open-390.png') });
+      await s.keyboard.press('Escape');
+    }
 
-  // Analytics
-  await s.goto('/analytics/escalations');
-  await expect(s.getByRole('heading', { name: 'Escalation analytics' })).toBeVisible();
-  await s.waitForTimeout(500);
-  await shot(s, 'analytics-1440');
+    await s.goto('/queue');
+    await expect(s.getByTestId('queue-card').first()).toBeVisible();
+    await s.waitForTimeout(300);
+    await shot(s, `queue-${width}`);
 
-  // Narrow: 360 px
-  await s.setViewportSize({ width: 360, height: 780 });
-  await s.goto('/sessions');
-  await expect(
-    s.getByRole('link', { name: 'Intranet not resolving from branch office' }).first(),
-  ).toBeVisible();
-  await shot(s, 'sessions-360');
-  await s.getByRole('button', { name: 'Navigation' }).click();
-  await s.screenshot({ path: path.join(outDir, 'nav-open-360.png') });
-  await s.getByRole('button', { name: 'Navigation' }).click();
-  await s.goto('/queue');
-  await expect(s.getByTestId('queue-card').first()).toBeVisible();
-  await shot(s, 'queue-360');
-  await s.goto(`/sessions/${vpn.id}`);
-  await expect(s.getByTestId('timeline-entry').first()).toBeVisible();
-  await shot(s, 'session-360');
-  await s.goBack();
-  await senior.close();
+    const card = s.getByTestId('queue-card').filter({ hasText: pickUp[width] }).first();
+    await card.getByRole('button', { name: 'Pick Up' }).click();
+    await expect(s).toHaveURL(/\/handoffs\//);
+    await expect(s.getByRole('heading', { name: 'AI assessment' })).toBeVisible();
+    await shot(s, `handoff-${width}`);
 
-  // Settings: team and invitations, as the owner
-  const owner = await personPage('owner', { width: 1440, height: 900 });
-  await owner.goto('/settings');
-  await expect(owner.getByRole('heading', { name: 'Team', exact: true })).toBeVisible();
-  await owner.waitForTimeout(300);
-  await shot(owner, 'settings-1440');
-  await owner.goto('/sessions/new');
-  await expect(owner.getByRole('heading', { name: 'New FlowPilot session' })).toBeVisible();
-  await shot(owner, 'new-session-1440');
+    // Start here → the session view, with the step ready to log
+    await s.getByRole('button', { name: 'Start here' }).click();
+    await expect(s.getByLabel('What did you do?')).not.toHaveValue('');
+    await expect(s.getByRole('button', { name: /^I did this/ }).first()).toBeVisible();
+    await s.waitForTimeout(400);
+    await shot(s, `session-${width}`);
+
+    await s.goto('/sessions/new');
+    await expect(s.getByRole('heading', { name: 'New FlowPilot session' })).toBeVisible();
+    await shot(s, `new-session-${width}`);
+
+    await s.goto('/analytics/escalations');
+    await expect(s.getByRole('heading', { name: 'Escalation analytics' })).toBeVisible();
+    await s.waitForTimeout(500);
+    await shot(s, `analytics-${width}`);
+    await senior.close();
+
+    // Settings: team and invitations, as the owner
+    const owner = await personPage('owner', viewport);
+    await owner.goto('/settings');
+    await expect(owner.getByRole('heading', { name: 'Team', exact: true })).toBeVisible();
+    await owner.waitForTimeout(300);
+    await shot(owner, `settings-${width}`);
+  }
 });

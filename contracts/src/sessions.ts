@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZAssistantReply } from './assistant.js';
 import { ZId, ZOptionalText, ZText, ZUserRef } from './common.js';
 
 export const ZOutcome = z.enum(['worked', 'failed', 'partial', 'info']);
@@ -74,3 +75,7 @@ export type TSessionDetail = z.infer<typeof ZSessionDetail>;
 
 export const ZSessionsResponse = z.object({ sessions: z.array(ZSessionSummary) });
 export const ZSessionResponse = z.object({ session: ZSessionDetail });
+
+/** `POST /api/sessions/{id}/assistant/messages`: the reply, and the session with both chat entries. */
+export const ZAssistantMessageResponse = z.object({ reply: ZAssistantReply, session: ZSessionDetail });
+export type TAssistantMessageResponse = z.infer<typeof ZAssistantMessageResponse>;

@@ -5,23 +5,14 @@ import '@fontsource/inter/700.css';
 import './design/tokens.css';
 import './design/base.css';
 import './design/components.css';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router/dom';
-import { isApiError } from './api/client';
+import { createQueryClient } from './api/queryClient';
 import { router } from './router';
 
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 10_000,
-      // 4xx answers are decisions, not hiccups: do not retry them.
-      retry: (count, err) => !(isApiError(err) && err.status >= 400 && err.status < 500) && count < 2,
-    },
-    mutations: { retry: false },
-  },
-});
+const queryClient = createQueryClient();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');

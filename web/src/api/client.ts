@@ -1,21 +1,39 @@
 import { ZErrorBody } from '@rf/contracts';
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { Endpoint, HttpMethod } from './endpoints';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { HttpMethod } from './endpoints';
+export { qs } from './endpoints';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
 
 /** Every non-2xx answer (and every network failure) surfaces as one of these. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** The first bad field (kept for callers that show one). */
   readonly field: string | undefined;
+  /** Every bad field of a 400, each with its own plain message. */
+  readonly fields: FieldError[];
   readonly body: unknown;
 
-  constructor(opts: { status: number; code: string; message: string; field?: string; body?: unknown }) {
+  constructor(opts: {
+    status: number;
+    code: string;
+    message: string;
+    field?: string;
+    fields?: FieldError[];
+    body?: unknown;
+  }) {
     super(opts.message);
     this.name = 'ApiError';
     this.status = opts.status;
     this.code = opts.code;
-    this.field = opts.field;
+    this.fields = opts.fields ?? (opts.field ? [{ field: opts.field, message: opts.message }] : []);
+    this.field = opts.field ?? this.fields[0]?.field;
     this.body = opts.body;
   }
 }
@@ -24,17 +42,39 @@ export function isApiError(err: unknown, status?: number): err is ApiError {
   return err instanceof ApiError && (status === undefined || err.status === status);
 }
 
+/** A network failure (server unreachable, connection dropped), as opposed to an answer. */
+export function isNetworkError(err: unknown): boolean {
+  return isApiError(err, 0);
+}
+
+// 400 answers may list every bad field at once; older servers name only the first one.
+const ZFieldsBody = z.object({
+  error: z.object({ fields: z.array(z.object({ field: z.string(), message: z.string() })).optional() }),
+});
+
+/** "title: must be at most 200 characters" → "must be at most 200 characters" (the field is shown beside it). */
+function withoutFieldPrefix(field: string, message: string): string {
+  return message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as the Idempotency-Key header: a retried create with the same key does nothing twice. */
+  idempotencyKey?: string;
+}
+
 /**
  * One request to the ResolutionFlow API. JSON bodies only; body-less POSTs send no
  * content-type (the server rejects an empty JSON body). Throws ApiError on failure.
  */
-export async function request(method: HttpMethod, path: string, body?: unknown): Promise<unknown> {
+export async function request(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<unknown> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const init: RequestInit = { method, credentials: 'same-origin', headers };
-  if (body !== undefined) {
+  if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    init.body = JSON.stringify(opts.body);
   }
+  if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
   let res: Response;
   try {
     res = await fetch(path, init);
@@ -58,13 +98,16 @@ export async function request(method: HttpMethod, path: string, body?: unknown):
   if (!res.ok) {
     const parsed = ZErrorBody.safeParse(data);
     if (parsed.success) {
-      throw new ApiError({
-        status: res.status,
-        code: parsed.data.error.code,
-        message: parsed.data.error.message,
-        field: parsed.data.error.field,
-        body: data,
-      });
+      const { code, message, field } = parsed.data.error;
+      const listed = ZFieldsBody.safeParse(data);
+      const fields = (
+        listed.success && listed.data.error.fields?.length
+          ? listed.data.error.fields
+          : field
+            ? [{ field, message }]
+            : []
+      ).map((f) => ({ field: f.field, message: withoutFieldPrefix(f.field, f.message) }));
+      throw new ApiError({ status: res.status, code, message, field, fields, body: data });
     }
     throw new ApiError({
       status: res.status,
@@ -81,9 +124,9 @@ export async function requestParsed<S extends z.ZodType>(
   schema: S,
   method: HttpMethod,
   path: string,
-  body?: unknown,
+  opts: RequestOptions = {},
 ): Promise<z.infer<S>> {
-  const data = await request(method, path, body);
+  const data = await request(method, path, opts);
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     // A contract mismatch is a bug between server and client: say so plainly.
@@ -98,10 +141,24 @@ export async function requestParsed<S extends z.ZodType>(
   return parsed.data;
 }
 
+type CallArgs<P> = [P] extends [undefined]
+  ? [opts?: RequestOptions & { params?: undefined }]
+  : [opts: RequestOptions & { params: P }];
+
+/** Calls one endpoint of the table in endpoints.ts and parses its answer with the schema listed there. */
+export function call<P, S extends z.ZodType>(ep: Endpoint<P, S>, ...args: CallArgs<P>): Promise<z.infer<S>> {
+  const opts = (args[0] ?? {}) as RequestOptions & { params?: P };
+  if (opts.idempotencyKey && !ep.idempotent) {
+    throw new Error(`${ep.method} endpoint does not take an Idempotency-Key`);
+  }
+  return requestParsed(ep.response, ep.method, ep.path(opts.params as P), opts);
+}
+
 /** A short, human message for any error thrown by a query or mutation. */
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) {
-    if (err.field) return `${humanizeField(err.field)} ${err.message}`;
+    const first = err.fields[0];
+    if (first) return `${humanizeField(first.field)} ${first.message}`;
     return err.message;
   }
   if (err instanceof Error) return err.message;
@@ -111,13 +168,4 @@ export function errorMessage(err: unknown): string {
 export function humanizeField(field: string): string {
   const words = field.replace(/([A-Z])/g, ' $1').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-export function qs(params: Record<string, string | number | undefined | null>): string {
-  const sp = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) {
-    if (v !== undefined && v !== null && v !== '') sp.set(k, String(v));
-  }
-  const s = sp.toString();
-  return s ? `?${s}` : '';
 }

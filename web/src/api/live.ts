@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { keys } from './hooks';
+import { keys } from './keys';
 
 /**
  * How fresh the queue is kept. Today: the queue (and open handoff screens) are
@@ -18,7 +18,7 @@ export function useLiveEvents(opts: { enabled?: boolean } = {}): { mode: LiveMod
   useEffect(() => {
     if (!enabled) return;
     const timer = window.setInterval(() => {
-      void qc.invalidateQueries({ queryKey: keys.handoffs });
+      void qc.invalidateQueries({ queryKey: keys.handoffs.all });
     }, QUEUE_REFRESH_MS);
     return () => window.clearInterval(timer);
   }, [qc, enabled]);

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { useLogout, useQueue } from '../api/hooks';
+import { useLogout } from '../api/auth';
+import { useQueue } from '../api/handoffs';
 import { useLiveEvents } from '../api/live';
 import { Icon, type IconName } from '../components/Icon';
 import { initials } from '../lib/format';
@@ -21,6 +22,8 @@ export function AppShell() {
   const location = useLocation();
   const [navOpen, setNavOpen] = useState(false);
   const navId = useId();
+  const navToggleRef = useRef<HTMLButtonElement>(null);
+  useFocusHeadingOnNavigate();
   useLiveEvents();
   const queue = useQueue();
   const openCount = queue.data?.filter((h) => h.status === 'open').length ?? 0;
@@ -28,6 +31,18 @@ export function AppShell() {
   // Close the collapsed nav whenever the route changes.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on navigation only
   useEffect(() => setNavOpen(false), [location.pathname]);
+
+  // The collapsed nav closes on Escape, and focus goes back to its toggle.
+  useEffect(() => {
+    if (!navOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setNavOpen(false);
+      navToggleRef.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [navOpen]);
 
   const items: NavItem[] = [
     { to: '/sessions', label: 'Sessions', icon: 'layers' },
@@ -45,6 +60,7 @@ export function AppShell() {
       <header className="topbar">
         <div className="topbar-inner">
           <button
+            ref={navToggleRef}
             type="button"
             className="btn btn-ghost nav-toggle"
             aria-expanded={navOpen}
@@ -95,6 +111,7 @@ function UserMenu() {
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const ref = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
   const logout = useLogout();
   const navigate = useNavigate();
 
@@ -104,7 +121,9 @@ function UserMenu() {
       if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);
     };
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setOpen(false);
+      if (e.key !== 'Escape') return;
+      setOpen(false);
+      buttonRef.current?.focus();
     };
     document.addEventListener('mousedown', onDown);
     document.addEventListener('keydown', onKey);
@@ -117,6 +136,7 @@ function UserMenu() {
   return (
     <div className="usermenu" ref={ref}>
       <button
+        ref={buttonRef}
         type="button"
         className="usermenu-button"
         aria-expanded={open}
@@ -158,4 +178,34 @@ function UserMenu() {
       ) : null}
     </div>
   );
+}
+
+/**
+ * After a navigation (and after signing in), move focus to the new page's heading so keyboard
+ * and screen-reader users start at the top of what changed. It waits for the heading (pages
+ * show skeletons first) and leaves focus alone if something else took it meanwhile (the step
+ * form focusing its input for "Start here", a dialog).
+ */
+function useFocusHeadingOnNavigate() {
+  const { pathname } = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on navigation only
+  useEffect(() => {
+    const before = document.activeElement;
+    const deadline = performance.now() + 5_000;
+    let frame = 0;
+    const tick = () => {
+      const active = document.activeElement;
+      const untouched = !active || active === document.body || active === before || !active.isConnected;
+      if (!untouched) return;
+      const heading = document.querySelector<HTMLElement>('#main h1');
+      if (heading) {
+        if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+        heading.focus();
+        return;
+      }
+      if (performance.now() < deadline) frame = requestAnimationFrame(tick);
+    };
+    frame = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(frame);
+  }, [pathname]);
 }

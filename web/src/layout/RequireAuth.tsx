@@ -1,11 +1,14 @@
 import type { TMe } from '@rf/contracts';
 import type { ReactNode } from 'react';
 import { isRouteErrorResponse, Link, Navigate, useLocation, useRouteError } from 'react-router';
-import { useMe } from '../api/hooks';
+import { useMe } from '../api/auth';
 import { ErrorState } from '../components/States';
 import { BrandMark } from './BrandMark';
 
-/** Renders children only for a signed-in user; otherwise sends them to /signin. */
+/**
+ * Renders children only for a signed-in user; otherwise sends them to /signin?from=<here>.
+ * Any 401 anywhere clears the user (api/queryClient.ts), which lands here.
+ */
 export function RequireAuth({ children }: { children: ReactNode }) {
   const me = useMe();
   const location = useLocation();
@@ -16,7 +19,9 @@ export function RequireAuth({ children }: { children: ReactNode }) {
       </div>
     );
   }
-  if (me.isError) {
+  // A failed refresh of a known user keeps the app on screen (pages say "Reconnecting…");
+  // only a first load that fails has nothing to show.
+  if (me.data === undefined) {
     return (
       <div className="auth-page">
         <div className="auth-card card">

@@ -24,3 +24,12 @@ describe('askAboutStepText', () => {
     );
   });
 });
+
+describe('drafts survive a reload', () => {
+  it('are kept in sessionStorage under a per-session key', () => {
+    writeDraft('session-d', 'escalate-reason', 'half a reason');
+    expect(window.sessionStorage.getItem('rf:draft:session-d:escalate-reason')).toBe('half a reason');
+    writeDraft('session-d', 'escalate-reason', '');
+    expect(window.sessionStorage.getItem('rf:draft:session-d:escalate-reason')).toBeNull();
+  });
+});

@@ -171,25 +171,25 @@ describe('the whole flow through HTTP', () => {
 });
 
 describe('what the assistant suggested, and whether it was followed', () => {
-  it('marks a suggestion followed only when a later step does what it said', async () => {
+  it('marks a step logged from a suggestion ("I did this") as followed, and lists no chat reply as a suggestion', async () => {
     const sessionId = await sessionWithSteps();
+    const offered = await t.junior.client.get(`/api/sessions/${sessionId}/suggestions`);
+    const first = offered.body.suggestions[0].action as string;
     const chat = await t.junior.client.post(`/api/sessions/${sessionId}/assistant/messages`, {
       text: 'What should I try next?',
     });
     expect(chat.status).toBe(201);
-    const first = chat.body.reply.suggestions[0].action as string;
-    expect(chat.body.reply.text).toContain(first);
-    await t.junior.client.post(`/api/sessions/${sessionId}/assistant/messages`, {
-      text: 'What is ruled out?',
-    });
     await t.junior.client.post(`/api/sessions/${sessionId}/steps`, { action: first, outcome: 'failed' });
+    await t.junior.client.post(`/api/sessions/${sessionId}/steps`, {
+      action: 'Asked the user to reboot the laptop',
+      outcome: 'info',
+    });
     const { body } = await escalate(t.junior.client, sessionId);
-    const suggestions = body.handoff.context.tried.filter((x: { kind: string }) => x.kind === 'suggestion');
-    expect(suggestions).toHaveLength(2);
-    expect(suggestions[0].followed).toBe(true);
-    // The tried list keeps the timeline order: the step comes after both replies.
-    const kinds = body.handoff.context.tried.map((x: { kind: string }) => x.kind);
-    expect(kinds.slice(-3)).toEqual(['suggestion', 'suggestion', 'step']);
+    const tried = body.handoff.context.tried as { kind: string; text: string; followed?: boolean }[];
+    expect(tried.filter((x) => x.kind === 'suggestion')).toEqual([]);
+    expect(tried.find((x) => x.text === first)).toMatchObject({ kind: 'step', followed: true });
+    expect(tried.find((x) => x.text === 'Asked the user to reboot the laptop')?.followed).toBeUndefined();
+    expect(tried.filter((x) => x.followed)).toHaveLength(1);
   });
 });
 

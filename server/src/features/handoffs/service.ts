@@ -12,7 +12,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, forbidden, notFound } from '../../errors.js';
 import { type AuthUser, hasRole } from '../../http/auth-context.js';
-import type { EngineSession } from '../assistant/engine.js';
+import { type EngineSession, suggestNextSteps } from '../assistant/engine.js';
 import { newId } from '../auth/tokens.js';
 import { recordEvent } from '../live/events.js';
 import * as sessionsRepo from '../sessions/repo.js';
@@ -53,23 +53,31 @@ export function buildHandoffContext(opts: {
   now: Date;
 }): THandoffContext {
   const { session, timeline, assessed } = opts;
+  // "I did this" logs a suggested action as a step. The suggestions panel always comes from the
+  // deterministic built-in engine, so what it could have offered in this session is the union of
+  // its suggestions before the first step and now (two rankings, not one per step: this runs
+  // under the session lock). Chat replies are conversation, not suggestions: they are not listed.
+  const suggested = [
+    ...suggestNextSteps({ ...session, timeline: [] }, 50).suggestions,
+    ...suggestNextSteps({ ...session, timeline }, 50).suggestions,
+  ].map((x) => normalise(x.action));
+  const fromSuggestion = (step: string) => {
+    const s = normalise(step);
+    return suggested.some((a) => a.length > 8 && (s === a || s.includes(a)));
+  };
   const tried: THandoffContext['tried'] = [];
-  timeline.forEach((e, i) => {
+  for (const e of timeline) {
     if (e.kind === 'step')
-      tried.push({ kind: 'step', text: e.text, outcome: e.outcome, at: e.at, detail: e.detail });
-    else if (e.kind === 'note') tried.push({ kind: 'note', text: e.text, outcome: null, at: e.at });
-    else if (e.kind === 'assistant_reply') {
-      // Followed = a step logged after this reply does what the reply suggested.
-      const later = timeline.slice(i + 1).filter((x) => x.kind === 'step');
       tried.push({
-        kind: 'suggestion',
+        kind: 'step',
         text: e.text,
-        outcome: null,
+        outcome: e.outcome,
         at: e.at,
-        followed: later.some((x) => mentions(e.text, x.text)),
+        detail: e.detail,
+        ...(fromSuggestion(e.text) ? { followed: true } : {}),
       });
-    }
-  });
+    else if (e.kind === 'note') tried.push({ kind: 'note', text: e.text, outcome: null, at: e.at });
+  }
   return {
     problemSummary: {
       title: session.title,
@@ -87,10 +95,6 @@ export function buildHandoffContext(opts: {
 }
 
 const normalise = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
-const mentions = (reply: string, step: string) => {
-  const s = normalise(step);
-  return s.length > 8 && normalise(reply).includes(s);
-};
 
 async function audit(
   tx: Tx,

@@ -1,13 +1,17 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { ZAcceptInvitationBody } from '@rf/contracts';
+import { type FormEvent, type ReactNode, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { useAcceptInvitation, useInvitationLookup, useMe } from '../../api/auth';
 import { isApiError } from '../../api/client';
-import { useAcceptInvitation, useInvitationLookup, useMe } from '../../api/hooks';
-import { Field, splitFieldError } from '../../components/Field';
+import { Field } from '../../components/Field';
 import { ErrorState, FormError, LoadingRows } from '../../components/States';
 import { BrandMark } from '../../layout/BrandMark';
+import { limitsOf, useFieldErrors } from '../../lib/forms';
 import { ROLE_LABEL } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
 import './auth.css';
+
+const LIMITS = limitsOf(ZAcceptInvitationBody, ['name', 'password'] as const);
 
 export function AcceptInvitePage() {
   useTitle('Accept invitation');
@@ -18,10 +22,13 @@ export function AcceptInvitePage() {
   const navigate = useNavigate();
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const err = splitFieldError(accept.error);
+  const formRef = useRef<HTMLFormElement>(null);
+  const check = useFieldErrors(ZAcceptInvitationBody);
+  const err = check.merged(accept.error);
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
+    if (!check.validate({ name, password }, formRef.current)) return;
     accept.mutate({ name, password }, { onSuccess: () => navigate('/sessions', { replace: true }) });
   };
 
@@ -59,22 +66,26 @@ export function AcceptInvitePage() {
             You are signed in as {me.data.user.email}. Accepting signs you in as {invitation.email} instead.
           </p>
         ) : null}
-        <form className="form-stack" onSubmit={onSubmit} noValidate>
-          <Field label="Your name" error={err.field === 'name' ? err.fieldMessage : null}>
+        <form ref={formRef} className="form-stack" onSubmit={onSubmit} noValidate>
+          <Field label="Your name" error={err.fields.name} maxLength={LIMITS.name}>
             {(ctl) => (
               <input
                 {...ctl}
                 className="input"
                 autoComplete="name"
                 value={name}
-                onChange={(e) => setName(e.target.value)}
+                onChange={(e) => {
+                  check.clear('name');
+                  setName(e.target.value);
+                }}
               />
             )}
           </Field>
           <Field
             label="Password"
             hint="At least 8 characters."
-            error={err.field === 'password' ? err.fieldMessage : null}
+            error={err.fields.password}
+            maxLength={LIMITS.password}
           >
             {(ctl) => (
               <input
@@ -83,7 +94,10 @@ export function AcceptInvitePage() {
                 type="password"
                 autoComplete="new-password"
                 value={password}
-                onChange={(e) => setPassword(e.target.value)}
+                onChange={(e) => {
+                  check.clear('password');
+                  setPassword(e.target.value);
+                }}
               />
             )}
           </Field>

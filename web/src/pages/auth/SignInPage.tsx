@@ -1,8 +1,10 @@
-import { type FormEvent, useState } from 'react';
+import { ZLoginBody } from '@rf/contracts';
+import { type FormEvent, useRef, useState } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import { useDemoInfo, useLogin, useMe } from '../../api/hooks';
-import { Field, splitFieldError } from '../../components/Field';
+import { useDemoInfo, useLogin, useMe } from '../../api/auth';
+import { Field } from '../../components/Field';
 import { BrandMark } from '../../layout/BrandMark';
+import { useFieldErrors } from '../../lib/forms';
 import { ROLE_LABEL } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
 import './auth.css';
@@ -23,14 +25,17 @@ export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const from = safeFrom(params.get('from'));
+  const formRef = useRef<HTMLFormElement>(null);
+  const check = useFieldErrors(ZLoginBody);
 
   if (me.data) return <Navigate to={from} replace />;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
+    if (!check.validate({ email, password }, formRef.current)) return;
     login.mutate({ email, password }, { onSuccess: () => navigate(from, { replace: true }) });
   };
-  const err = splitFieldError(login.error);
+  const err = check.merged(login.error);
 
   return (
     <div className="auth-page">
@@ -40,8 +45,8 @@ export function SignInPage() {
       <main className="auth-card card">
         <h1>Sign in</h1>
         <p className="lede">Pick up where your team left off.</p>
-        <form className="form-stack" onSubmit={onSubmit} noValidate>
-          <Field label="Email" error={err.field === 'email' ? err.fieldMessage : null}>
+        <form ref={formRef} className="form-stack" onSubmit={onSubmit} noValidate>
+          <Field label="Email" error={err.fields.email}>
             {(ctl) => (
               <input
                 {...ctl}
@@ -51,11 +56,14 @@ export function SignInPage() {
                 autoComplete="username"
                 required
                 value={email}
-                onChange={(e) => setEmail(e.target.value)}
+                onChange={(e) => {
+                  check.clear('email');
+                  setEmail(e.target.value);
+                }}
               />
             )}
           </Field>
-          <Field label="Password" error={err.field === 'password' ? err.fieldMessage : null}>
+          <Field label="Password" error={err.fields.password}>
             {(ctl) => (
               <input
                 {...ctl}
@@ -65,7 +73,10 @@ export function SignInPage() {
                 autoComplete="current-password"
                 required
                 value={password}
-                onChange={(e) => setPassword(e.target.value)}
+                onChange={(e) => {
+                  check.clear('password');
+                  setPassword(e.target.value);
+                }}
               />
             )}
           </Field>
@@ -92,6 +103,7 @@ export function SignInPage() {
                   setEmail(s.email);
                   setPassword(s.password);
                   login.reset();
+                  check.reset();
                 }}
               >
                 <strong>{s.name}</strong>

@@ -1,11 +1,15 @@
-import { type FormEvent, useState } from 'react';
+import { ZSignupBody } from '@rf/contracts';
+import { type FormEvent, useRef, useState } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
-import { useMe, useSignup } from '../../api/hooks';
-import { Field, splitFieldError } from '../../components/Field';
+import { useMe, useSignup } from '../../api/auth';
+import { Field } from '../../components/Field';
 import { BrandMark } from '../../layout/BrandMark';
+import { limitsOf, useFieldErrors } from '../../lib/forms';
 import { useTitle } from '../../lib/useTitle';
 import './auth.css';
 import { FormError } from '../../components/States';
+
+const LIMITS = limitsOf(ZSignupBody, ['accountName', 'name', 'email', 'password'] as const);
 
 export function SignUpPage() {
   useTitle('Create an account');
@@ -13,14 +17,19 @@ export function SignUpPage() {
   const signup = useSignup();
   const navigate = useNavigate();
   const [form, setForm] = useState({ accountName: '', name: '', email: '', password: '' });
+  const formRef = useRef<HTMLFormElement>(null);
+  const check = useFieldErrors(ZSignupBody);
   if (me.data) return <Navigate to="/sessions" replace />;
 
-  const err = splitFieldError(signup.error);
-  const fieldError = (f: string) => (err.field === f ? err.fieldMessage : null);
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
+  const err = check.merged(signup.error);
+  const fieldError = (f: string) => err.fields[f] ?? null;
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => {
+    check.clear(k);
     setForm((s) => ({ ...s, [k]: e.target.value }));
+  };
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
+    if (!check.validate(form, formRef.current)) return;
     signup.mutate(form, { onSuccess: () => navigate('/sessions', { replace: true }) });
   };
 
@@ -32,8 +41,12 @@ export function SignUpPage() {
       <main className="auth-card card">
         <h1>Create your team's account</h1>
         <p className="lede">You will be its owner and can invite your technicians next.</p>
-        <form className="form-stack" onSubmit={onSubmit} noValidate>
-          <Field label="Company or team name" error={fieldError('accountName')}>
+        <form ref={formRef} className="form-stack" onSubmit={onSubmit} noValidate>
+          <Field
+            label="Company or team name"
+            error={fieldError('accountName')}
+            maxLength={LIMITS.accountName}
+          >
             {(ctl) => (
               <input
                 {...ctl}
@@ -45,7 +58,7 @@ export function SignUpPage() {
               />
             )}
           </Field>
-          <Field label="Your name" error={fieldError('name')}>
+          <Field label="Your name" error={fieldError('name')} maxLength={LIMITS.name}>
             {(ctl) => (
               <input
                 {...ctl}
@@ -57,7 +70,7 @@ export function SignUpPage() {
               />
             )}
           </Field>
-          <Field label="Work email" error={fieldError('email')}>
+          <Field label="Work email" error={fieldError('email')} maxLength={LIMITS.email}>
             {(ctl) => (
               <input
                 {...ctl}
@@ -70,7 +83,12 @@ export function SignUpPage() {
               />
             )}
           </Field>
-          <Field label="Password" hint="At least 8 characters." error={fieldError('password')}>
+          <Field
+            label="Password"
+            hint="At least 8 characters."
+            error={fieldError('password')}
+            maxLength={LIMITS.password}
+          >
             {(ctl) => (
               <input
                 {...ctl}

@@ -1,19 +1,21 @@
 import type { THandoffWithContext } from '@rf/contracts';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
 import {
   claimedByName,
-  sessionQuery,
   useCancelHandoff,
   useClaimHandoff,
   useHandoff,
   useReleaseHandoff,
-} from '../../api/hooks';
+} from '../../api/handoffs';
+import { sessionQuery } from '../../api/sessions';
 import { Icon } from '../../components/Icon';
 import { LongText } from '../../components/LongText';
 import { OutcomeBadge } from '../../components/OutcomeBadge';
+import { ReconnectingNotice } from '../../components/Reconnecting';
+import { RichText } from '../../components/RichText';
 import { ErrorState, Skeleton } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { UrgencyLabel } from '../../components/UrgencyLabel';
@@ -41,7 +43,7 @@ export function HandoffContextPage() {
   useTitle(handoff.data ? `Handoff: ${handoff.data.session.title}` : 'Handoff');
 
   if (handoff.isPending) return <HandoffSkeleton />;
-  if (handoff.isError) {
+  if (handoff.data === undefined) {
     if (isApiError(handoff.error, 404)) return <NotFoundPage what="handoff" />;
     return (
       <div className="page">
@@ -53,14 +55,19 @@ export function HandoffContextPage() {
       </div>
     );
   }
-  return <HandoffContext handoff={handoff.data} />;
+  return (
+    <HandoffContext
+      handoff={handoff.data}
+      notice={<ReconnectingNotice query={handoff} what="this handoff" />}
+    />
+  );
 }
 
 function prefersReducedMotion() {
   return typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 }
 
-function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
+function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; notice: ReactNode }) {
   const me = useCurrentUser();
   const navigate = useNavigate();
   const qc = useQueryClient();
@@ -68,6 +75,7 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
   const release = useReleaseHandoff();
   const cancel = useCancelHandoff();
   const [leaving, setLeaving] = useState(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
   const { problemSummary: p, tried, assessment, startHere } = h.context;
 
   const role = me.user.role;
@@ -102,6 +110,7 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
           <Icon name="arrowLeft" size={14} /> Queue
         </Link>
       </nav>
+      {notice}
 
       <header className="handoff-header">
         <div className="handoff-header-main">
@@ -112,8 +121,12 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
               Assessment by {assessment.engine === 'llm' ? 'LLM' : 'built-in playbooks'}
             </span>
           </div>
-          <h1>{p.title}</h1>
-          <p className="handoff-oneliner">{p.problem}</p>
+          <h1 dir="auto" ref={headingRef} tabIndex={-1}>
+            {p.title}
+          </h1>
+          <p className="handoff-oneliner" dir="auto">
+            {p.problem}
+          </p>
         </div>
         <div className="handoff-header-actions">
           {canClaim ? (
@@ -121,7 +134,12 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
               type="button"
               className="btn btn-primary"
               disabled={claim.isPending}
-              onClick={() => claim.mutate(h.id)}
+              onClick={() =>
+                // The Pick Up button goes away with the claim: put focus on the heading, not <body>.
+                claim.mutate(h.id, {
+                  onSuccess: () => requestAnimationFrame(() => headingRef.current?.focus()),
+                })
+              }
             >
               <Icon name="hand" size={16} />
               {claim.isPending ? 'Picking up…' : 'Pick Up'}
@@ -183,17 +201,17 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
                 </dd>
               </div>
               <div>
-                <dt>Waiting</dt>
+                <dt>{h.claimedAt ? 'Waited' : 'Waiting'}</dt>
                 <dd className="tabular">
                   {h.claimedAt && h.claimedBy
-                    ? `Picked up by ${h.claimedBy.name} at ${formatTime(h.claimedAt)}`
+                    ? `${formatElapsed(h.waitingSeconds)}, until ${h.claimedBy.name} picked it up at ${formatTime(h.claimedAt)}`
                     : `${formatElapsed(h.waitingSeconds)} since ${formatTime(h.createdAt)}`}
                 </dd>
               </div>
             </dl>
             <blockquote className="reason-quote">
               <span className="reason-label">Why {h.createdBy.name.split(' ')[0]} is stuck</span>
-              {p.reason}
+              <span dir="auto">{p.reason}</span>
             </blockquote>
           </section>
 
@@ -204,29 +222,7 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
             {tried.length === 0 ? (
               <p className="muted">Nothing was logged before escalating.</p>
             ) : (
-              <ol className="tried-list">
-                {tried.map((t, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: the snapshot is immutable and has no ids
-                  <li key={i} className={`tried-item tried-${t.kind}`}>
-                    <span className="tried-outcome">
-                      {t.kind === 'step' && t.outcome ? (
-                        <OutcomeBadge outcome={t.outcome} />
-                      ) : t.kind === 'note' ? (
-                        <span className="badge">Note</span>
-                      ) : (
-                        <span className="badge">{t.followed ? 'Suggested · followed' : 'Suggested'}</span>
-                      )}
-                    </span>
-                    <div className="tried-text">
-                      <LongText text={t.text} />
-                      {t.detail ? <span className="tried-detail">{t.detail}</span> : null}
-                    </div>
-                    <time className="tried-time tabular" dateTime={t.at} title={formatDateTime(t.at)}>
-                      {formatTime(t.at)}
-                    </time>
-                  </li>
-                ))}
-              </ol>
+              <TriedList tried={tried} />
             )}
           </section>
         </div>
@@ -236,8 +232,12 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
             <h2 id="sec-start" className="handoff-section-title">
               Start here
             </h2>
-            <p className="start-here-action">{startHere.action}</p>
-            <p className="start-here-why">{startHere.why}</p>
+            <p className="start-here-action">
+              <RichText text={startHere.action} />
+            </p>
+            <p className="start-here-why">
+              <RichText text={startHere.why} />
+            </p>
             {canWork ? (
               <button
                 type="button"
@@ -275,7 +275,9 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
                 {assessment.likelyCauses.map((c) => (
                   <li key={c.cause} className="cause">
                     <div className="cause-head">
-                      <span className="cause-name">{c.cause}</span>
+                      <span className="cause-name">
+                        <RichText text={c.cause} />
+                      </span>
                       <span className="cause-pct tabular">{Math.round(c.confidence * 100)}%</span>
                     </div>
                     {/* biome-ignore lint/a11y/useSemanticElements: a styled bar; <meter> cannot take the token colours reliably */}
@@ -292,7 +294,9 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
                     {c.evidence.length > 0 ? (
                       <ul className="evidence">
                         {c.evidence.map((e) => (
-                          <li key={e}>{e}</li>
+                          <li key={e}>
+                            <RichText text={e} />
+                          </li>
                         ))}
                       </ul>
                     ) : null}
@@ -308,7 +312,10 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
                     <li key={r.cause}>
                       <Icon name="x" size={12} strokeWidth={2.4} />
                       <span>
-                        <s>{r.cause}</s> — <span className="muted">{r.why}</span>
+                        <s>{r.cause}</s> —{' '}
+                        <span className="muted">
+                          <RichText text={r.why} />
+                        </span>
                       </span>
                     </li>
                   ))}
@@ -320,7 +327,9 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
                 <h3 className="section-title">Gaps — nobody has checked</h3>
                 <ul className="gaps">
                   {assessment.gaps.map((g) => (
-                    <li key={g}>{g}</li>
+                    <li key={g}>
+                      <RichText text={g} />
+                    </li>
                   ))}
                 </ul>
               </>
@@ -347,6 +356,57 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
         </div>
       </div>
     </div>
+  );
+}
+
+type TriedItem = THandoffWithContext['context']['tried'][number];
+
+/** Long sessions show the most recent entries; the rest is one click away. */
+const TRIED_COLLAPSED = 8;
+
+function TriedList({ tried }: { tried: TriedItem[] }) {
+  const [all, setAll] = useState(false);
+  const hidden = all ? 0 : Math.max(0, tried.length - TRIED_COLLAPSED);
+  return (
+    <>
+      {hidden > 0 ? (
+        <button type="button" className="link-button show-more tried-show-all" onClick={() => setAll(true)}>
+          Show all {tried.length} ({hidden} earlier)
+        </button>
+      ) : null}
+      <ol className="tried-list" start={hidden + 1} data-testid="tried-list">
+        {tried.slice(hidden).map((t, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the snapshot is immutable and has no ids
+          <li key={hidden + i} className={`tried-item tried-${t.kind}`}>
+            <span className="tried-outcome">
+              {t.kind === 'step' && t.outcome ? (
+                <OutcomeBadge outcome={t.outcome} />
+              ) : t.kind === 'note' ? (
+                <span className="badge">Note</span>
+              ) : (
+                <span className="badge">{t.followed ? 'Suggested · followed' : 'Suggested'}</span>
+              )}
+              {t.kind === 'step' && t.followed ? (
+                <span className="badge badge-followed" title="Logged from an assistant suggestion">
+                  From a suggestion
+                </span>
+              ) : null}
+            </span>
+            <div className="tried-text">
+              <LongText text={t.text} />
+              {t.detail ? (
+                <span className="tried-detail" dir="auto">
+                  {t.detail}
+                </span>
+              ) : null}
+            </div>
+            <time className="tried-time tabular" dateTime={t.at} title={formatDateTime(t.at)}>
+              {formatTime(t.at)}
+            </time>
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }
 

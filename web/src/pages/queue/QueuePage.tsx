@@ -1,10 +1,12 @@
 import type { THandoff } from '@rf/contracts';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { useEscalationAnalytics } from '../../api/analytics';
 import { errorMessage, isApiError } from '../../api/client';
-import { claimedByName, useClaimHandoff, useEscalationAnalytics, useQueue } from '../../api/hooks';
+import { claimedByName, useClaimHandoff, useQueue } from '../../api/handoffs';
 import { EscalationMetricCard } from '../../components/EscalationMetricCard';
 import { Icon } from '../../components/Icon';
+import { ReconnectingNotice } from '../../components/Reconnecting';
 import { EmptyState, ErrorState, LoadingRows, Skeleton } from '../../components/States';
 import { UrgencyLabel } from '../../components/UrgencyLabel';
 import { WaitingTimer } from '../../components/WaitingTimer';
@@ -109,9 +111,10 @@ export function QueuePage() {
         </div>
       ) : null}
 
+      <ReconnectingNotice query={queue} what="the queue" />
       {queue.isPending ? (
         <LoadingRows rows={3} height={96} label="Loading the queue" />
-      ) : queue.isError ? (
+      ) : queue.data === undefined ? (
         <ErrorState
           error={queue.error}
           onRetry={() => void queue.refetch()}
@@ -195,7 +198,7 @@ function QueueCard({
       <div className="queue-card-main">
         <div className="queue-card-top">
           <UrgencyLabel urgency={h.urgency} />
-          <h3 className="queue-card-title">
+          <h3 className="queue-card-title" dir="auto">
             <Link to={`/handoffs/${h.id}`}>{h.session.title}</Link>
           </h3>
         </div>
@@ -204,7 +207,7 @@ function QueueCard({
           <span className={where ? 'dot-sep' : ''}>Escalated by {isMine ? 'you' : h.createdBy.name}</span>
           {target ? <span className="dot-sep">For {target}</span> : null}
         </div>
-        <p className="queue-card-reason" title={h.reason}>
+        <p className="queue-card-reason" title={h.reason} dir="auto">
           “{h.reason}”
         </p>
       </div>
@@ -241,7 +244,7 @@ function ClaimedRow({ handoff: h, claimError }: { handoff: THandoff; claimError:
       <div className="queue-card-main">
         <div className="queue-card-top">
           <UrgencyLabel urgency={h.urgency} />
-          <h3 className="queue-card-title">
+          <h3 className="queue-card-title" dir="auto">
             <Link to={`/handoffs/${h.id}`}>{h.session.title}</Link>
           </h3>
         </div>

@@ -1,11 +1,15 @@
-import type { TSessionDetail } from '@rf/contracts';
+import { type TSessionDetail, ZAssistantMessageBody } from '@rf/contracts';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { useAskAssistant, useSuggestions } from '../../api/hooks';
-import { splitFieldError } from '../../components/Field';
+import { useAskAssistant, useSuggestions } from '../../api/assistant';
+import { CharCounter } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { LongText } from '../../components/LongText';
+import { RichText } from '../../components/RichText';
 import { ErrorState, FormError, Skeleton } from '../../components/States';
 import { formatTime } from '../../lib/format';
+import { apiErrors, fieldSentence, limitsOf } from '../../lib/forms';
+
+const LIMITS = limitsOf(ZAssistantMessageBody, ['text'] as const);
 
 export function AssistantPanel({
   session,
@@ -49,7 +53,7 @@ export function AssistantPanel({
     if (!text) return;
     ask.mutate(text, { onSuccess: () => onDraftChange('') });
   };
-  const err = splitFieldError(ask.error);
+  const err = apiErrors(ask.error);
 
   return (
     <aside className="assistant panel" aria-labelledby="assistant-title">
@@ -95,8 +99,12 @@ export function AssistantPanel({
               {suggestions.data.suggestions.slice(0, showAll ? undefined : 3).map((s) => (
                 <li key={s.id} className="suggestion">
                   <div className="suggestion-text">
-                    <strong>{s.action}</strong>
-                    <span className="muted">{s.why}</span>
+                    <strong>
+                      <RichText text={s.action} />
+                    </strong>
+                    <span className="muted">
+                      <RichText text={s.why} />
+                    </span>
                     {s.cause ? <span className="suggestion-cause">Checks: {s.cause}</span> : null}
                   </div>
                   {canEdit ? (
@@ -169,7 +177,8 @@ export function AssistantPanel({
               name="assistant-message"
               data-testid="assistant-composer"
               rows={3}
-              maxLength={4000}
+              maxLength={LIMITS.text}
+              dir="auto"
               placeholder="Ask the assistant…"
               value={draft}
               onChange={(e) => onDraftChange(e.target.value)}
@@ -177,9 +186,14 @@ export function AssistantPanel({
                 if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) send(e);
               }}
             />
-            <FormError message={err.general ?? err.fieldMessage} />
+            <FormError
+              message={
+                err.general ?? (err.fields.text ? fieldSentence('Your message', err.fields.text) : null)
+              }
+            />
             <div className="chat-composer-foot">
               <span className="field-hint">Ctrl + Enter to send</span>
+              {LIMITS.text ? <CharCounter length={draft.length} max={LIMITS.text} /> : null}
               <button
                 type="submit"
                 className="btn btn-primary btn-sm"

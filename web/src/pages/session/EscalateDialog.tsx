@@ -1,12 +1,17 @@
-import type { TSessionDetail, TUrgency } from '@rf/contracts';
+import { type TSessionDetail, type TUrgency, ZCreateHandoffBody } from '@rf/contracts';
 import { useId, useState } from 'react';
 import { isApiError } from '../../api/client';
-import { useEscalate, useTeammates } from '../../api/hooks';
+import { useEscalate } from '../../api/handoffs';
+import { useTeammates } from '../../api/team';
 import { Dialog } from '../../components/Dialog';
-import { Field, splitFieldError } from '../../components/Field';
+import { Field } from '../../components/Field';
 import { FormError } from '../../components/States';
 import { URGENCIES, URGENCY_LABEL } from '../../components/UrgencyLabel';
 import { useCurrentUser } from '../../layout/RequireAuth';
+import { useDraft } from '../../lib/drafts';
+import { limitsOf, useFieldErrors } from '../../lib/forms';
+
+const LIMITS = limitsOf(ZCreateHandoffBody, ['reason'] as const);
 
 const URGENCY_HINT: Record<TUrgency, string> = {
   low: 'Whenever someone is free',
@@ -29,41 +34,41 @@ export function EscalateDialog({
   const me = useCurrentUser();
   const escalate = useEscalate(session.id);
   const users = useTeammates(open);
-  const [reason, setReason] = useState('');
+  const [reason, setReason] = useDraft(session.id, 'escalate-reason');
   const [urgency, setUrgency] = useState<TUrgency>('normal');
   const [target, setTarget] = useState('');
   const urgencyName = useId();
 
   const teammates = (users.data ?? []).filter((u) => u.id !== me.user.id);
-  const err = splitFieldError(escalate.error);
+  const check = useFieldErrors(ZCreateHandoffBody);
+  const err = check.merged(escalate.error);
   const conflict = isApiError(escalate.error, 409);
 
   const close = () => {
     escalate.reset();
+    check.reset();
     onClose();
   };
 
   const submit = () => {
-    if (!reason.trim()) return;
     const [kind, value] = target.split(':');
-    escalate.mutate(
-      {
-        intent: 'escalate',
-        reason: reason.trim(),
-        urgency,
-        targetTier: kind === 'tier' ? Number(value) : null,
-        targetUserId: kind === 'user' ? (value ?? null) : null,
+    const body = {
+      intent: 'escalate' as const,
+      reason: reason.trim(),
+      urgency,
+      targetTier: kind === 'tier' ? Number(value) : null,
+      targetUserId: kind === 'user' ? (value ?? null) : null,
+    };
+    if (!check.validate(body, document.querySelector('dialog[open]'))) return;
+    escalate.mutate(body, {
+      onSuccess: () => {
+        setReason('');
+        setTarget('');
+        setUrgency('normal');
+        onDone();
+        onClose();
       },
-      {
-        onSuccess: () => {
-          setReason('');
-          setTarget('');
-          setUrgency('normal');
-          onDone();
-          onClose();
-        },
-      },
-    );
+    });
   };
 
   return (
@@ -78,7 +83,7 @@ export function EscalateDialog({
           <button type="button" className="btn" onClick={close}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-primary" disabled={escalate.isPending || !reason.trim()}>
+          <button type="submit" className="btn btn-primary" disabled={escalate.isPending}>
             {escalate.isPending ? 'Escalating…' : 'Escalate'}
           </button>
         </>
@@ -88,18 +93,22 @@ export function EscalateDialog({
         <Field
           label="Why are you stuck?"
           hint="One line. It is the first thing the senior reads."
-          error={err.field === 'reason' ? err.fieldMessage : null}
+          error={err.fields.reason}
+          maxLength={LIMITS.reason}
+          length={reason.length}
         >
           {(ctl) => (
             <input
               {...ctl}
               className="input"
               name="reason"
-              maxLength={500}
               autoComplete="off"
               placeholder="DNS looks fine but the VPN still drops every 10 minutes"
               value={reason}
-              onChange={(e) => setReason(e.target.value)}
+              onChange={(e) => {
+                check.clear('reason');
+                setReason(e.target.value);
+              }}
             />
           )}
         </Field>
@@ -124,7 +133,7 @@ export function EscalateDialog({
         <Field
           label="Send to (optional)"
           hint="A tier includes everyone at that tier and above."
-          error={err.field === 'targetUserId' || err.field === 'targetTier' ? err.fieldMessage : null}
+          error={err.fields.targetUserId ?? err.fields.targetTier}
         >
           {(ctl) => (
             <select

@@ -1,7 +1,12 @@
+import { ZResolveBody } from '@rf/contracts';
 import { useState } from 'react';
-import { useResolveSession } from '../../api/hooks';
+import { useResolveSession } from '../../api/sessions';
 import { Dialog } from '../../components/Dialog';
-import { Field, splitFieldError } from '../../components/Field';
+import { Field } from '../../components/Field';
+import { FormError } from '../../components/States';
+import { limitsOf, useFieldErrors } from '../../lib/forms';
+
+const LIMITS = limitsOf(ZResolveBody, ['resolution'] as const);
 
 export function ResolveDialog({
   sessionId,
@@ -16,9 +21,11 @@ export function ResolveDialog({
 }) {
   const resolve = useResolveSession(sessionId);
   const [resolution, setResolution] = useState('');
-  const err = splitFieldError(resolve.error);
+  const check = useFieldErrors(ZResolveBody);
+  const err = check.merged(resolve.error);
   const close = () => {
     resolve.reset();
+    check.reset();
     onClose();
   };
   return (
@@ -28,7 +35,7 @@ export function ResolveDialog({
       title="Resolve session"
       description="Record what fixed it. The next technician with this problem will thank you."
       onSubmit={() => {
-        if (!resolution.trim()) return;
+        if (!check.validate({ resolution })) return;
         resolve.mutate(resolution.trim(), {
           onSuccess: () => {
             onDone();
@@ -51,7 +58,12 @@ export function ResolveDialog({
         </>
       }
     >
-      <Field label="Resolution" error={err.fieldMessage ?? err.general}>
+      <Field
+        label="Resolution"
+        error={err.fields.resolution}
+        maxLength={LIMITS.resolution}
+        length={resolution.length}
+      >
         {(ctl) => (
           <textarea
             {...ctl}
@@ -59,10 +71,14 @@ export function ResolveDialog({
             rows={4}
             placeholder="Re-created the Outlook profile; the stale credential in Credential Manager was the cause."
             value={resolution}
-            onChange={(e) => setResolution(e.target.value)}
+            onChange={(e) => {
+              check.clear('resolution');
+              setResolution(e.target.value);
+            }}
           />
         )}
       </Field>
+      <FormError message={err.general} />
     </Dialog>
   );
 }

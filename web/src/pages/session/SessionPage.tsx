@@ -1,14 +1,16 @@
 import type { TSessionDetail } from '@rf/contracts';
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/client';
-import { useHandoff, useSession } from '../../api/hooks';
+import { useHandoff } from '../../api/handoffs';
+import { useSession } from '../../api/sessions';
 import { Icon } from '../../components/Icon';
+import { ReconnectingNotice } from '../../components/Reconnecting';
 import { ErrorState, Skeleton } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Where } from '../../components/Where';
 import { useCurrentUser } from '../../layout/RequireAuth';
-import { useDraft } from '../../lib/drafts';
+import { useDraft, useJsonDraft } from '../../lib/drafts';
 import { formatRelative } from '../../lib/format';
 import { isAdmin, isEngineerOrAdmin } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
@@ -37,7 +39,7 @@ function SessionScreen({ id }: { id: string }) {
   useTitle(session.data?.title ?? 'Session');
 
   if (session.isPending) return <SessionSkeleton />;
-  if (session.isError) {
+  if (session.data === undefined) {
     if (isApiError(session.error, 404)) return <NotFoundPage what="session" />;
     return (
       <div className="page">
@@ -49,16 +51,19 @@ function SessionScreen({ id }: { id: string }) {
       </div>
     );
   }
-  return <SessionView session={session.data} />;
+  return (
+    <SessionView session={session.data} notice={<ReconnectingNotice query={session} what="this session" />} />
+  );
 }
 
-function SessionView({ session }: { session: TSessionDetail }) {
+function SessionView({ session, notice }: { session: TSessionDetail; notice: ReactNode }) {
   const me = useCurrentUser();
   const location = useLocation();
   const navigate = useNavigate();
   const [stepAction, setStepAction] = useDraft(session.id, 'step-action');
   const [chatDraft, setChatDraft] = useDraft(session.id, 'assistant');
-  const [startHere, setStartHere] = useState<{ action: string; why: string } | null>(null);
+  // Kept as a draft too: a reload keeps the Start here hint along with its pre-filled action.
+  const [startHere, setStartHere] = useJsonDraft<{ action: string; why: string }>(session.id, 'start-here');
   const [stepFocusTick, setStepFocusTick] = useState(0);
   const [chatFocusTick, setChatFocusTick] = useState(0);
   const [dialog, setDialog] = useState<'resolve' | 'escalate' | null>(null);
@@ -78,7 +83,7 @@ function SessionView({ session }: { session: TSessionDetail }) {
       // Drop the state so a reload or Back does not apply it again.
       navigate(location.pathname, { replace: true, state: null });
     }
-  }, [location.state, location.pathname, navigate, session.id, setStepAction]);
+  }, [location.state, location.pathname, navigate, session.id, setStepAction, setStartHere]);
 
   const role = me.user.role;
   const isOwner = session.owner.id === me.user.id;
@@ -101,10 +106,11 @@ function SessionView({ session }: { session: TSessionDetail }) {
           <Icon name="arrowLeft" size={14} /> Sessions
         </Link>
       </nav>
+      {notice}
       <header className="session-header">
         <div className="session-header-main">
           <div className="session-title-row">
-            <h1>{session.title}</h1>
+            <h1 dir="auto">{session.title}</h1>
             <StatusBadge status={session.status} />
           </div>
           <div className="meta-line">
@@ -143,7 +149,9 @@ function SessionView({ session }: { session: TSessionDetail }) {
         ) : null}
       </header>
 
-      <p className="problem-statement">{session.problem}</p>
+      <p className="problem-statement" dir="auto">
+        {session.problem}
+      </p>
 
       {session.openHandoffId ? <HandoffBanner handoffId={session.openHandoffId} /> : null}
       {resolved && session.resolution ? (
@@ -151,7 +159,7 @@ function SessionView({ session }: { session: TSessionDetail }) {
           <Icon name="check2" size={18} />
           <div>
             <strong>Resolved{session.resolvedAt ? ` ${formatRelative(session.resolvedAt)}` : ''}.</strong>{' '}
-            {session.resolution}
+            <span dir="auto">{session.resolution}</span>
           </div>
         </div>
       ) : null}
@@ -233,12 +241,16 @@ function HandoffBanner({ handoffId }: { handoffId: string }) {
           h.status === 'claimed' && h.claimedBy ? (
             <>
               <strong>Escalated, picked up by {h.claimedBy.name}.</strong>{' '}
-              <span className="muted">“{h.reason}”</span>
+              <span className="muted" dir="auto">
+                “{h.reason}”
+              </span>
             </>
           ) : (
             <>
               <strong>Escalated by {h.createdBy.name}, waiting in the queue.</strong>{' '}
-              <span className="muted">“{h.reason}”</span>
+              <span className="muted" dir="auto">
+                “{h.reason}”
+              </span>
             </>
           )
         ) : (

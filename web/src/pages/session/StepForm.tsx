@@ -1,11 +1,15 @@
-import type { TOutcome } from '@rf/contracts';
+import { type TOutcome, ZNoteBody, ZStepBody } from '@rf/contracts';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { useAddNote, useLogStep } from '../../api/hooks';
-import { splitFieldError } from '../../components/Field';
+import { useAddNote, useLogStep } from '../../api/sessions';
+import { CharCounter } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { OUTCOME_META, OUTCOMES } from '../../components/OutcomeBadge';
 import { FormError } from '../../components/States';
 import { useDraft } from '../../lib/drafts';
+import { apiErrors, fieldSentence, limitsOf } from '../../lib/forms';
+
+const STEP_LIMITS = limitsOf(ZStepBody, ['action', 'detail'] as const);
+const NOTE_LIMITS = limitsOf(ZNoteBody, ['text'] as const);
 
 /**
  * Log a step in one motion: write what you did, optionally what it showed, then press
@@ -74,8 +78,10 @@ export function StepForm({
     addNote.mutate(note.trim(), { onSuccess: () => setNote('') });
   };
 
-  const stepErr = splitFieldError(logStep.error);
-  const noteErr = splitFieldError(addNote.error);
+  const stepErr = apiErrors(logStep.error);
+  const noteErr = apiErrors(addNote.error);
+  const detailErr = stepErr.fields.detail;
+  const actionErr = missing ? null : stepErr.fields.action;
 
   return (
     <div className="step-form panel">
@@ -119,10 +125,12 @@ export function StepForm({
               rows={2}
               name="action"
               placeholder="e.g. Flushed DNS cache and re-ran nslookup"
-              maxLength={500}
+              maxLength={STEP_LIMITS.action}
               autoComplete="off"
+              dir="auto"
               value={action}
-              aria-invalid={missing || stepErr.field === 'action' ? true : undefined}
+              aria-invalid={missing || actionErr ? true : undefined}
+              aria-describedby={`${actionId}-counter`}
               onKeyDown={(e) => {
                 // A step is one line: Enter does not add a newline.
                 if (e.key === 'Enter' && !e.shiftKey) e.preventDefault();
@@ -132,8 +140,15 @@ export function StepForm({
                 if (missing) setMissing(false);
               }}
             />
+            {STEP_LIMITS.action ? (
+              <div className="field-foot">
+                <CharCounter id={`${actionId}-counter`} length={action.length} max={STEP_LIMITS.action} />
+              </div>
+            ) : null}
             {missing ? (
               <span className="field-error">Describe the step first, then pick its outcome.</span>
+            ) : actionErr ? (
+              <span className="field-error">{fieldSentence('This', actionErr)}</span>
             ) : null}
           </div>
           <div className="field">
@@ -144,9 +159,13 @@ export function StepForm({
               name="detail"
               rows={2}
               placeholder="Command output, error text, what changed"
+              maxLength={STEP_LIMITS.detail}
+              dir="auto"
               value={detail}
+              aria-invalid={detailErr ? true : undefined}
               onChange={(e) => setDetail(e.target.value)}
             />
+            {detailErr ? <span className="field-error">{fieldSentence('This', detailErr)}</span> : null}
           </div>
           <fieldset className="outcome-row">
             <legend className="field-label">Outcome — pressing one logs the step</legend>
@@ -166,7 +185,7 @@ export function StepForm({
               ))}
             </div>
           </fieldset>
-          <FormError message={stepErr.general ?? stepErr.fieldMessage} />
+          <FormError message={stepErr.general} />
         </form>
       ) : (
         <form className="panel-body form-stack" aria-label="Add a note" onSubmit={submitNote}>
@@ -177,11 +196,22 @@ export function StepForm({
               className="textarea"
               rows={3}
               placeholder="Context for whoever picks this up: what the user said, what you noticed"
+              maxLength={NOTE_LIMITS.text}
+              dir="auto"
               value={note}
+              aria-invalid={noteErr.fields.text ? true : undefined}
               onChange={(e) => setNote(e.target.value)}
             />
+            {NOTE_LIMITS.text ? (
+              <div className="field-foot">
+                <CharCounter length={note.length} max={NOTE_LIMITS.text} />
+              </div>
+            ) : null}
+            {noteErr.fields.text ? (
+              <span className="field-error">{fieldSentence('This', noteErr.fields.text)}</span>
+            ) : null}
           </div>
-          <FormError message={noteErr.general ?? noteErr.fieldMessage} />
+          <FormError message={noteErr.general} />
           <div className="form-actions">
             <button type="submit" className="btn btn-primary" disabled={addNote.isPending || !note.trim()}>
               Add note

@@ -1,6 +1,7 @@
 import type { TTimelineEntry } from '@rf/contracts';
 import { Icon, type IconName } from '../../components/Icon';
 import { OUTCOME_META, OutcomeBadge } from '../../components/OutcomeBadge';
+import { RichText } from '../../components/RichText';
 import { formatDateTime, formatTime } from '../../lib/format';
 
 const KIND_META: Record<TTimelineEntry['kind'], { icon: IconName; label: string }> = {
@@ -65,8 +66,14 @@ export function Timeline({
                   </time>
                 </span>
               </div>
-              <p className="timeline-text">{e.text}</p>
-              {e.detail ? <p className="timeline-detail">{e.detail}</p> : null}
+              <p className="timeline-text" dir="auto">
+                <RichText text={e.text} />
+              </p>
+              {e.detail ? (
+                <p className="timeline-detail" dir="auto">
+                  {e.detail}
+                </p>
+              ) : null}
               {canAsk && e.kind === 'step' ? (
                 <button
                   type="button"

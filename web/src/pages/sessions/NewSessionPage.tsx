@@ -1,12 +1,16 @@
-import { type FormEvent, useState } from 'react';
+import { ZCreateSessionBody } from '@rf/contracts';
+import { type FormEvent, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { useCreateSession } from '../../api/hooks';
-import { Field, splitFieldError } from '../../components/Field';
+import { useCreateSession } from '../../api/sessions';
+import { Field } from '../../components/Field';
+import { FormError } from '../../components/States';
 import { useCurrentUser } from '../../layout/RequireAuth';
+import { limitsOf, useFieldErrors } from '../../lib/forms';
 import { isEngineerOrAdmin } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
 import './sessions.css';
-import { FormError } from '../../components/States';
+
+const LIMITS = limitsOf(ZCreateSessionBody, ['title', 'problem', 'customer', 'asset'] as const);
 
 const CATEGORIES = [
   'Network',
@@ -26,10 +30,14 @@ export function NewSessionPage() {
   const create = useCreateSession();
   const navigate = useNavigate();
   const [form, setForm] = useState({ title: '', problem: '', customer: '', asset: '', category: '' });
-  const err = splitFieldError(create.error);
-  const fieldError = (f: string) => (err.field === f ? err.fieldMessage : null);
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
+  const formRef = useRef<HTMLFormElement>(null);
+  const check = useFieldErrors(ZCreateSessionBody);
+  const err = check.merged(create.error);
+  const fieldError = (f: string) => err.fields[f] ?? null;
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => {
+    check.clear(k);
     setForm((s) => ({ ...s, [k]: e.target.value }));
+  };
 
   if (!isEngineerOrAdmin(me.user.role)) {
     return (
@@ -44,16 +52,15 @@ export function NewSessionPage() {
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate(
-      {
-        title: form.title,
-        problem: form.problem,
-        customer: form.customer || undefined,
-        asset: form.asset || undefined,
-        category: form.category || undefined,
-      },
-      { onSuccess: (s) => navigate(`/sessions/${s.id}`) },
-    );
+    const body = {
+      title: form.title,
+      problem: form.problem,
+      customer: form.customer || undefined,
+      asset: form.asset || undefined,
+      category: form.category || undefined,
+    };
+    if (!check.validate(body, formRef.current)) return;
+    create.mutate(body, { onSuccess: (s) => navigate(`/sessions/${s.id}`) });
   };
 
   return (
@@ -64,9 +71,15 @@ export function NewSessionPage() {
           <p>Describe the problem. The assistant suggests first checks as soon as the session starts.</p>
         </div>
       </div>
-      <form className="panel" onSubmit={onSubmit} noValidate>
+      <form ref={formRef} className="panel" onSubmit={onSubmit} noValidate>
         <div className="panel-body form-stack">
-          <Field label="Title" hint="One line, as you would title the ticket." error={fieldError('title')}>
+          <Field
+            label="Title"
+            hint="One line, as you would title the ticket."
+            error={fieldError('title')}
+            maxLength={LIMITS.title}
+            length={form.title.length}
+          >
             {(ctl) => (
               <input
                 {...ctl}
@@ -82,6 +95,8 @@ export function NewSessionPage() {
             label="Problem"
             hint="What the user reports, what changed, error messages."
             error={fieldError('problem')}
+            maxLength={LIMITS.problem}
+            length={form.problem.length}
           >
             {(ctl) => (
               <textarea
@@ -96,7 +111,7 @@ export function NewSessionPage() {
             )}
           </Field>
           <div className="form-row">
-            <Field label="Customer or site" error={fieldError('customer')}>
+            <Field label="Customer or site" error={fieldError('customer')} maxLength={LIMITS.customer}>
               {(ctl) => (
                 <input
                   {...ctl}
@@ -108,7 +123,7 @@ export function NewSessionPage() {
                 />
               )}
             </Field>
-            <Field label="Asset" error={fieldError('asset')}>
+            <Field label="Asset" error={fieldError('asset')} maxLength={LIMITS.asset}>
               {(ctl) => (
                 <input
                   {...ctl}

@@ -1,8 +1,9 @@
 import type { TSessionSummary } from '@rf/contracts';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { type SessionFilters, useSessions } from '../../api/hooks';
+import { type SessionFilters, useSessions } from '../../api/sessions';
 import { Icon } from '../../components/Icon';
+import { ReconnectingNotice } from '../../components/Reconnecting';
 import { EmptyState, ErrorState, LoadingRows } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useCurrentUser } from '../../layout/RequireAuth';
@@ -117,12 +118,13 @@ export function SessionsListPage() {
         </fieldset>
       </search>
 
+      <ReconnectingNotice query={sessions} what="the sessions" />
       <section className="panel session-list-panel" aria-label="Session list" aria-busy={sessions.isFetching}>
         {sessions.isPending ? (
           <div className="panel-body">
             <LoadingRows rows={5} height={52} label="Loading sessions" />
           </div>
-        ) : sessions.isError ? (
+        ) : sessions.data === undefined ? (
           <div className="panel-body">
             <ErrorState
               error={sessions.error}
@@ -173,7 +175,7 @@ function SessionRow({ session: s }: { session: TSessionSummary }) {
   return (
     <li className="session-row">
       <div className="session-row-main">
-        <Link to={`/sessions/${s.id}`} className="session-row-title">
+        <Link to={`/sessions/${s.id}`} className="session-row-title" dir="auto">
           {s.title}
         </Link>
         <div className="meta-line">

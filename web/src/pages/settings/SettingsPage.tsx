@@ -1,25 +1,21 @@
-import { type TRole, type TUser, ZRole } from '@rf/contracts';
-import { type FormEvent, useState } from 'react';
+import { type TRole, type TUser, ZInvitationBody, ZRole } from '@rf/contracts';
+import { type FormEvent, useRef, useState } from 'react';
 import { errorMessage } from '../../api/client';
-import {
-  useInvite,
-  useNotificationPreferences,
-  usePatchUser,
-  usePendingInvitations,
-  useSaveNotificationPreferences,
-  useUsers,
-} from '../../api/hooks';
-import { Field, splitFieldError } from '../../components/Field';
+import { useNotificationPreferences, useSaveNotificationPreferences } from '../../api/preferences';
+import { useInvite, usePatchUser, usePendingInvitations, useUsers } from '../../api/team';
+import { Field } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { ErrorState, FormError, LoadingRows, Skeleton } from '../../components/States';
 import { useCurrentUser } from '../../layout/RequireAuth';
 import { formatDate } from '../../lib/format';
+import { limitsOf, useFieldErrors } from '../../lib/forms';
 import { isAdmin, ROLE_LABEL } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
 import './settings.css';
 
 const ROLES = ZRole.options;
 const TIERS = [1, 2, 3] as const;
+const INVITE_LIMITS = limitsOf(ZInvitationBody, ['email'] as const);
 
 export function SettingsPage() {
   const me = useCurrentUser();
@@ -121,7 +117,7 @@ function Team() {
         </div>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table team-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -201,11 +197,14 @@ function Invitations() {
   const [role, setRole] = useState<TRole>('engineer');
   const [tier, setTier] = useState(1);
   const [copied, setCopied] = useState(false);
-  const err = splitFieldError(invite.error);
+  const formRef = useRef<HTMLFormElement>(null);
+  const check = useFieldErrors(ZInvitationBody);
+  const err = check.merged(invite.error);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setCopied(false);
+    if (!check.validate({ email, role, tier }, formRef.current)) return;
     invite.mutate({ email, role, tier }, { onSuccess: () => setEmail('') });
   };
 
@@ -217,10 +216,11 @@ function Invitations() {
         <h2 id="invite-title">Invite a teammate</h2>
       </div>
       <div className="panel-body form-stack">
-        <form className="invite-form" onSubmit={submit} noValidate>
+        <form ref={formRef} className="invite-form" onSubmit={submit} noValidate>
           <Field
             label="Email"
-            error={err.field === 'email' ? err.fieldMessage : null}
+            error={err.fields.email}
+            maxLength={INVITE_LIMITS.email}
             className="invite-email"
           >
             {(ctl) => (
@@ -230,11 +230,14 @@ function Invitations() {
                 type="email"
                 value={email}
                 placeholder="alex@example.com"
-                onChange={(e) => setEmail(e.target.value)}
+                onChange={(e) => {
+                  check.clear('email');
+                  setEmail(e.target.value);
+                }}
               />
             )}
           </Field>
-          <Field label="Role" error={err.field === 'role' ? err.fieldMessage : null}>
+          <Field label="Role" error={err.fields.role}>
             {(ctl) => (
               <select
                 {...ctl}
@@ -250,7 +253,7 @@ function Invitations() {
               </select>
             )}
           </Field>
-          <Field label="Tier" error={err.field === 'tier' ? err.fieldMessage : null}>
+          <Field label="Tier" error={err.fields.tier}>
             {(ctl) => (
               <select
                 {...ctl}
@@ -266,11 +269,7 @@ function Invitations() {
               </select>
             )}
           </Field>
-          <button
-            type="submit"
-            className="btn btn-primary invite-submit"
-            disabled={invite.isPending || !email.trim()}
-          >
+          <button type="submit" className="btn btn-primary invite-submit" disabled={invite.isPending}>
             {invite.isPending ? 'Inviting…' : 'Create invitation'}
           </button>
         </form>

@@ -1,0 +1,125 @@
+import { type APIRequestContext, request as playwrightRequest } from '@playwright/test';
+import { type EndpointName, endpoints } from '../web/src/api/endpoints';
+import { expect, PEOPLE, type Person, test, uniq } from './fixtures';
+import { baseURL } from './playwright.config';
+
+/**
+ * The web takes every response schema from one table (web/src/api/endpoints.ts). This test
+ * calls every entry of that table against the real server, with real data, and parses each
+ * real answer with the schema the web will use. A server answer the web cannot read (the chat
+ * reply once was) fails here. A new entry in the table without a call here fails too.
+ */
+test('every endpoint the web calls answers in the shape its response schema declares', async () => {
+  const covered = new Set<EndpointName>();
+  const contexts: APIRequestContext[] = [];
+  const newContext = async () => {
+    const ctx = await playwrightRequest.newContext({ baseURL });
+    contexts.push(ctx);
+    return ctx;
+  };
+
+  async function check<N extends EndpointName>(
+    ctx: APIRequestContext,
+    name: N,
+    params: Parameters<(typeof endpoints)[N]['path']>[0],
+    body?: unknown,
+  ) {
+    const ep = endpoints[name];
+    const path = (ep.path as (p: unknown) => string)(params);
+    const res = await ctx.fetch(path, {
+      method: ep.method,
+      ...(body === undefined ? {} : { data: body }),
+      headers: ep.idempotent ? { 'idempotency-key': crypto.randomUUID() } : {},
+    });
+    const text = await res.text();
+    expect(res.status(), `${name}: ${ep.method} ${path} answered ${text}`).toBeLessThan(300);
+    const data: unknown = text ? JSON.parse(text) : null;
+    const parsed = ep.response.safeParse(data);
+    expect(
+      parsed.success ? [] : parsed.error.issues,
+      `${name}: ${ep.method} ${path} answered a shape its schema rejects`,
+    ).toEqual([]);
+    covered.add(name);
+    return parsed.data as never as import('zod').infer<(typeof endpoints)[N]['response']>;
+  }
+
+  const signedIn = async (who: Person) => {
+    const ctx = await newContext();
+    await check(ctx, 'login', undefined, { email: PEOPLE[who].email, password: PEOPLE[who].password });
+    return ctx;
+  };
+
+  try {
+    const anon = await newContext();
+    await check(anon, 'demo', undefined);
+
+    const junior = await signedIn('junior');
+    await check(junior, 'me', undefined);
+    const tag = uniq();
+    const { session } = await check(junior, 'createSession', undefined, {
+      title: `Contract check ${tag}`,
+      problem: 'Outlook asks for the password every few minutes',
+    });
+    const id = session.id;
+    await check(junior, 'sessions', {});
+    await check(junior, 'sessions', { status: 'active', owner: 'me', q: 'Contract' });
+    await check(junior, 'session', { id });
+    await check(junior, 'logStep', { id }, { action: 'Cleared Credential Manager', outcome: 'failed' });
+    await check(junior, 'addNote', { id }, { text: 'User is on a new laptop' });
+    await check(junior, 'suggestions', { id });
+    await check(junior, 'askAssistant', { id }, { text: 'What should I check next?' });
+    await check(junior, 'teammates', undefined);
+    const { handoff } = await check(
+      junior,
+      'escalate',
+      { id },
+      { intent: 'escalate', reason: 'Stuck on the credential prompt', urgency: 'high' },
+    );
+
+    const senior = await signedIn('senior');
+    await check(senior, 'queue', undefined);
+    await check(senior, 'handoff', { id: handoff.id });
+    await check(senior, 'claimHandoff', { id: handoff.id });
+    await check(senior, 'releaseHandoff', { id: handoff.id });
+    await check(junior, 'cancelHandoff', { id: handoff.id });
+    await check(junior, 'resolveSession', { id }, { resolution: 'Re-created the Outlook profile' });
+    await check(senior, 'escalationAnalytics', { period: '30d', compare: false });
+    await check(senior, 'escalationAnalytics', { period: '7d', compare: true });
+
+    const owner = await signedIn('owner');
+    const { users } = await check(owner, 'users', undefined);
+    const viewer = users.find((u) => u.role === 'viewer');
+    expect(viewer).toBeTruthy();
+    await check(owner, 'patchUser', { id: viewer?.id ?? '' }, { tier: viewer?.tier ?? 1 });
+    const invited = await check(owner, 'invite', undefined, {
+      email: `contract-${tag}@example.com`,
+      role: 'engineer',
+      tier: 1,
+    });
+    await check(owner, 'invitations', undefined);
+    await check(owner, 'notificationPreferences', undefined);
+    await check(owner, 'saveNotificationPreferences', undefined, { email: true });
+
+    const invitee = await newContext();
+    await check(invitee, 'invitationLookup', { token: invited.token });
+    await check(
+      invitee,
+      'acceptInvitation',
+      { token: invited.token },
+      { name: 'Contract Invitee', password: 'a-long-password' },
+    );
+
+    const founder = await newContext();
+    await check(founder, 'signup', undefined, {
+      accountName: `Contract Co ${tag}`,
+      name: 'Contract Founder',
+      email: `founder-${tag}@example.com`,
+      password: 'a-long-password',
+    });
+    await check(founder, 'logout', undefined);
+  } finally {
+    for (const ctx of contexts) await ctx.dispose();
+  }
+
+  expect([...covered].sort()).toEqual(Object.keys(endpoints).sort());
+});

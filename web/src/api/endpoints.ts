@@ -1,0 +1,160 @@
+import {
+  ZAssistantMessageResponse,
+  ZAuthResponse,
+  ZDemoInfo,
+  ZEscalationAnalytics,
+  ZHandoffResponse,
+  ZHandoffsResponse,
+  ZInvitationLookup,
+  ZInvitationResponse,
+  ZMe,
+  ZNotificationPreferences,
+  ZPendingInvitations,
+  ZSessionResponse,
+  ZSessionsResponse,
+  ZSuggestionsResponse,
+  ZTeammatesResponse,
+  ZUserResponse,
+  ZUsersResponse,
+} from '@rf/contracts';
+import { z } from 'zod';
+import type { Period, SessionFilters } from './keys';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One API endpoint as the web uses it: how to build its path, and the contract schema its
+ * answer must parse with. `idempotent` creates carry an Idempotency-Key header.
+ */
+export interface Endpoint<P, S extends z.ZodType> {
+  readonly method: HttpMethod;
+  readonly path: (params: P) => string;
+  readonly response: S;
+  readonly idempotent: boolean;
+}
+
+function endpoint<S extends z.ZodType, P = undefined>(
+  method: HttpMethod,
+  path: (params: P) => string,
+  response: S,
+  opts: { idempotent?: boolean } = {},
+): Endpoint<P, S> {
+  return { method, path, response, idempotent: opts.idempotent ?? false };
+}
+
+const seg = encodeURIComponent;
+
+export function qs(params: Record<string, string | number | undefined | null>): string {
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') sp.set(k, String(v));
+  }
+  const s = sp.toString();
+  return s ? `?${s}` : '';
+}
+
+/** A 204 answer has no body; the client reads it as null. */
+const ZNoContent = z.null();
+
+/**
+ * Every endpoint the web calls, with the response schema it parses. This is the only place a
+ * response schema is chosen: `call()` takes it from here, and e2e/contract.spec.ts calls every
+ * entry against a real server and parses the real answer with it, so a drift between what the
+ * server sends and what the web expects fails a test instead of a user's screen.
+ */
+export const endpoints = {
+  // auth
+  me: endpoint('GET', () => '/api/me', ZMe),
+  demo: endpoint('GET', () => '/api/demo', ZDemoInfo),
+  login: endpoint('POST', () => '/api/auth/login', ZAuthResponse),
+  signup: endpoint('POST', () => '/api/auth/signup', ZAuthResponse),
+  logout: endpoint('POST', () => '/api/auth/logout', ZNoContent),
+  invitationLookup: endpoint(
+    'GET',
+    (p: { token: string }) => `/api/invitations/${seg(p.token)}`,
+    ZInvitationLookup,
+  ),
+  acceptInvitation: endpoint(
+    'POST',
+    (p: { token: string }) => `/api/invitations/${seg(p.token)}/accept`,
+    ZAuthResponse,
+  ),
+
+  // sessions
+  sessions: endpoint(
+    'GET',
+    (f: SessionFilters) => `/api/sessions${qs({ status: f.status, owner: f.owner, q: f.q })}`,
+    ZSessionsResponse,
+  ),
+  session: endpoint('GET', (p: { id: string }) => `/api/sessions/${seg(p.id)}`, ZSessionResponse),
+  createSession: endpoint('POST', () => '/api/sessions', ZSessionResponse, { idempotent: true }),
+  logStep: endpoint('POST', (p: { id: string }) => `/api/sessions/${seg(p.id)}/steps`, ZSessionResponse, {
+    idempotent: true,
+  }),
+  addNote: endpoint('POST', (p: { id: string }) => `/api/sessions/${seg(p.id)}/notes`, ZSessionResponse, {
+    idempotent: true,
+  }),
+  resolveSession: endpoint(
+    'POST',
+    (p: { id: string }) => `/api/sessions/${seg(p.id)}/resolve`,
+    ZSessionResponse,
+  ),
+
+  // assistant
+  suggestions: endpoint(
+    'GET',
+    (p: { id: string }) => `/api/sessions/${seg(p.id)}/suggestions`,
+    ZSuggestionsResponse,
+  ),
+  askAssistant: endpoint(
+    'POST',
+    (p: { id: string }) => `/api/sessions/${seg(p.id)}/assistant/messages`,
+    ZAssistantMessageResponse,
+    { idempotent: true },
+  ),
+
+  // handoffs
+  escalate: endpoint('POST', (p: { id: string }) => `/api/sessions/${seg(p.id)}/handoffs`, ZHandoffResponse, {
+    idempotent: true,
+  }),
+  queue: endpoint('GET', () => '/api/handoffs?status=open,claimed', ZHandoffsResponse),
+  handoff: endpoint('GET', (p: { id: string }) => `/api/handoffs/${seg(p.id)}`, ZHandoffResponse),
+  claimHandoff: endpoint('POST', (p: { id: string }) => `/api/handoffs/${seg(p.id)}/claim`, ZHandoffResponse),
+  releaseHandoff: endpoint(
+    'POST',
+    (p: { id: string }) => `/api/handoffs/${seg(p.id)}/release`,
+    ZHandoffResponse,
+  ),
+  cancelHandoff: endpoint(
+    'POST',
+    (p: { id: string }) => `/api/handoffs/${seg(p.id)}/cancel`,
+    ZHandoffResponse,
+  ),
+
+  // analytics
+  escalationAnalytics: endpoint(
+    'GET',
+    (p: { period: Period; compare: boolean }) =>
+      `/api/analytics/flowpilot/escalations${qs({ period: p.period, compare: p.compare ? 'true' : undefined })}`,
+    ZEscalationAnalytics,
+  ),
+
+  // team and preferences
+  users: endpoint('GET', () => '/api/users', ZUsersResponse),
+  teammates: endpoint('GET', () => '/api/teammates', ZTeammatesResponse),
+  patchUser: endpoint('PATCH', (p: { id: string }) => `/api/users/${seg(p.id)}`, ZUserResponse),
+  invitations: endpoint('GET', () => '/api/invitations', ZPendingInvitations),
+  invite: endpoint('POST', () => '/api/invitations', ZInvitationResponse),
+  notificationPreferences: endpoint(
+    'GET',
+    () => '/api/me/notification-preferences',
+    ZNotificationPreferences,
+  ),
+  saveNotificationPreferences: endpoint(
+    'PUT',
+    () => '/api/me/notification-preferences',
+    ZNotificationPreferences,
+  ),
+};
+
+export type EndpointName = keyof typeof endpoints;

@@ -1,0 +1,51 @@
+/**
+ * Every query key of the app, in one table. Hooks build their keys here and mutations
+ * invalidate through here, so "what does this change touch" has one answer. Keys are
+ * hierarchical: invalidating a prefix (e.g. `keys.sessions.all`) refreshes every list under it.
+ */
+export type Period = '7d' | '30d' | '90d';
+
+export interface SessionFilters {
+  status?: 'active' | 'escalated' | 'resolved';
+  owner?: 'me';
+  q?: string;
+}
+
+export const keys = {
+  me: ['me'] as const,
+  demo: ['demo'] as const,
+  invitation: (token: string) => ['invitation', token] as const,
+
+  sessions: {
+    /** Every session list, whatever its filters. */
+    all: ['sessions'] as const,
+    list: (filters: SessionFilters) => ['sessions', filters] as const,
+  },
+  session: {
+    /** Every single-session query (detail and suggestions) of every session. */
+    all: ['session'] as const,
+    /** One session: its detail and everything under it (suggestions). */
+    one: (id: string) => ['session', id] as const,
+    detail: (id: string) => ['session', id, 'detail'] as const,
+    suggestions: (id: string) => ['session', id, 'suggestions'] as const,
+  },
+
+  handoffs: {
+    /** The queue and every single handoff. */
+    all: ['handoffs'] as const,
+    queue: ['handoffs', 'queue'] as const,
+    one: (id: string) => ['handoffs', 'one', id] as const,
+  },
+
+  analytics: {
+    all: ['analytics'] as const,
+    escalations: (period: Period, compare: boolean) => ['analytics', 'escalations', period, compare] as const,
+  },
+
+  team: {
+    users: ['team', 'users'] as const,
+    teammates: ['team', 'teammates'] as const,
+    invitations: ['team', 'invitations'] as const,
+  },
+  notificationPreferences: ['preferences', 'notifications'] as const,
+};
