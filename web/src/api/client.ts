@@ -158,7 +158,10 @@ export function call<P, S extends z.ZodType>(ep: Endpoint<P, S>, ...args: CallAr
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) {
     const first = err.fields[0];
-    if (first) return `${humanizeField(first.field)} ${first.message}`;
+    // The server writes whole sentences ("Title can be at most 200 characters"); a fragment
+    // ("is required") gets the field's name in front.
+    if (first)
+      return /^[a-z]/.test(first.message) ? `${humanizeField(first.field)} ${first.message}` : first.message;
     return err.message;
   }
   if (err instanceof Error) return err.message;
