@@ -19,7 +19,7 @@ describe('all field errors at once, in plain words', () => {
   it('lists every bad field, not only the first', () => {
     const max = maxLengthOf(ZCreateSessionBody, 'title') ?? 0;
     const errors = checkFields(ZCreateSessionBody, { title: 'x'.repeat(max + 1), problem: '  ' });
-    expect(errors).toEqual({ title: `must be at most ${max} characters`, problem: 'is required' });
+    expect(errors).toEqual({ title: `can be at most ${max} characters`, problem: 'is required' });
   });
 
   it('keeps the contracts’ own wording', () => {
