@@ -46,6 +46,11 @@ export class Bm25Index {
     for (const [t, c] of df) this.idf.set(t, Math.log(1 + (n - c + 0.5) / (c + 0.5)));
   }
 
+  /** Inverse document frequency of a term (0 when no document has it). */
+  idfOf(term: string): number {
+    return this.idf.get(term) ?? 0;
+  }
+
   /** Score one document for a weighted query (term -> query weight). */
   scoreDoc(doc: Bm25Doc, query: Map<string, number>): number {
     let s = 0;

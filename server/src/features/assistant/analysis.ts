@@ -1,0 +1,505 @@
+/**
+ * Session analysis: which playbooks the session is about and how likely each candidate cause is.
+ *
+ * 1. Retrieval: BM25 over the playbooks with the problem, the logged steps and the technical words of
+ *    any user-language phrase; error codes and exact messages found in the text lift the playbooks of
+ *    the causes that list them above any word match.
+ * 2. Evidence: each candidate cause starts from its prior (scaled by its playbook's retrieval score,
+ *    how well the problem matches the cause's signs, codes, and the account's resolved cases), then
+ *    every logged step is matched to the checks it describes and the outcome's effect is added in
+ *    log-odds space. Softmax over the surviving causes gives confidences; decisive outcomes rule out.
+ */
+import { extractCodes, findWords, messageWords } from './codes.js';
+import type { Check } from './knowledge.js';
+import {
+  ACTION_GENERIC,
+  type KnowledgeIndex,
+  normalise,
+  type PreCause,
+  type PreCheck,
+} from './knowledge-index.js';
+import { ENGINE_PARAMS } from './params.js';
+import type { EngineSession, EngineTimelineEntry, HistoryCase, StepOutcome } from './session.js';
+import { findPhrases, type PhraseHit, tokenize } from './text.js';
+
+export interface LoggedStep {
+  entry: EngineTimelineEntry;
+  index: number;
+  text: string;
+  tokens: Set<string>;
+  /** Normalised token strings of text+detail and of the text alone (for exact-repeat detection). */
+  norm: string;
+  normText: string;
+  /** Tokens that are not generic action words (for action-overlap matching). */
+  specific: string[];
+  outcome: StepOutcome;
+}
+
+export interface Observation {
+  step: LoggedStep;
+  check: PreCheck;
+  strength: number;
+  delta: number;
+}
+
+/** A code or exact message of a cause found in the problem (step = null) or in a logged step. */
+export interface CodeFinding {
+  code: string;
+  step: LoggedStep | null;
+}
+
+export interface SeenBefore {
+  case: HistoryCase;
+  similarity: number;
+}
+
+export interface CauseState {
+  pc: PreCause;
+  playbookRel: number;
+  base: number;
+  signHits: string[];
+  codeHits: CodeFinding[];
+  seenBefore: SeenBefore[];
+  observations: Observation[];
+  support: number;
+  logit: number;
+  confidence: number;
+  ruledOutBy: Observation | null;
+}
+
+export interface RankedPlaybook {
+  id: string;
+  title: string;
+  score: number;
+}
+
+export interface SessionAnalysis {
+  ix: KnowledgeIndex;
+  session: EngineSession;
+  playbooks: RankedPlaybook[];
+  /** Surviving candidate causes, most likely first (confidences sum to 1). */
+  causes: CauseState[];
+  ruledOut: CauseState[];
+  steps: LoggedStep[];
+  /** Keys of checks any logged step already performed. */
+  tried: Set<string>;
+  /** Share (0..1) of the problem's known words, weighted by rarity, that the top playbook matches. */
+  coverage: number;
+  /** True when a code or exact message in the session maps to a candidate cause. */
+  codeMatched: boolean;
+  /** Resolved cases of the account that look like this session, most similar first. */
+  seenBefore: SeenBefore[];
+  phrases: PhraseHit[];
+}
+
+export function clip(text: string, max = 90): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+function stepText(e: EngineTimelineEntry): string {
+  return e.detail ? `${e.text} ${e.detail}` : e.text;
+}
+
+function loggedSteps(s: EngineSession): LoggedStep[] {
+  const out: LoggedStep[] = [];
+  s.timeline.forEach((entry, index) => {
+    if (entry.kind !== 'step' && entry.kind !== 'note') return;
+    const text = stepText(entry);
+    const toks = tokenize(text);
+    const tokens = new Set(toks);
+    const norm = toks.join(' ');
+    out.push({
+      entry,
+      index,
+      text,
+      tokens,
+      norm,
+      normText: entry.detail ? normalise(entry.text) : norm,
+      specific: [...tokens].filter((t) => !ACTION_GENERIC.has(t)),
+      outcome: entry.outcome ?? 'info',
+    });
+  });
+  return out;
+}
+
+export function addTerms(q: Map<string, number>, tokens: string[], weight: number, cap: number): void {
+  const counts = new Map<string, number>();
+  for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
+  for (const [t, c] of counts) q.set(t, (q.get(t) ?? 0) + weight * Math.min(c, cap));
+}
+
+/** Codes and exact messages of the base found in a text, as cause index -> the code as the base writes it. */
+export function codesIn(ix: KnowledgeIndex, text: string): Map<number, string> {
+  const hits = new Map<number, string>();
+  for (const k of extractCodes(text)) {
+    for (const ci of ix.codes.get(k.key) ?? []) if (!hits.has(ci)) hits.set(ci, k.key);
+  }
+  if (ix.messages.length > 0) {
+    const words = messageWords(text);
+    for (const m of ix.messages)
+      if (findWords(words, m.words) >= 0) for (const ci of m.causes) if (!hits.has(ci)) hits.set(ci, m.text);
+  }
+  return hits;
+}
+
+/** Query terms for ranking playbooks from free text (problem words, phrases, steps). */
+export function rankWithQuery(
+  ix: KnowledgeIndex,
+  q: Map<string, number>,
+  codeBoost: Map<number, number> = new Map(),
+): Array<{ index: number; score: number }> {
+  const scores = ix.playbookIndex.scoreAll(q);
+  let top = 0;
+  for (const s of scores) top = Math.max(top, s);
+  // A code outweighs word matches: each hit adds half of the best word score (at least 2).
+  const unit = Math.max(top, 4) * 0.5 * ENGINE_PARAMS.codeRetrievalBoost;
+  const out: Array<{ index: number; score: number }> = [];
+  scores.forEach((s, i) => {
+    const score = s + (codeBoost.get(i) ?? 0) * unit;
+    if (score > 0) out.push({ index: i, score });
+  });
+  return out.sort(
+    (a, b) => b.score - a.score || ix.pre[a.index]!.playbook.id.localeCompare(ix.pre[b.index]!.playbook.id),
+  );
+}
+
+/** How strongly a step's text describes performing this check (0 = not at all, 1 = certainly). */
+export function matchStrength(step: LoggedStep, pc: PreCheck): number {
+  if (step.norm === pc.actionNorm || step.normText === pc.actionNorm) return 1;
+  const tokens = step.tokens;
+  let best = 0;
+  for (const term of pc.terms) {
+    if (term.every((t) => tokens.has(t))) best = Math.max(best, term.length >= 2 ? 1 : 0.8);
+    if (best === 1) return 1;
+  }
+  if (pc.actionTokens.size > 0 && step.specific.length >= 3) {
+    let common = 0;
+    for (const t of step.specific) if (pc.actionTokens.has(t)) common++;
+    if (common >= 3 && common / step.specific.length >= 0.6 && common / pc.actionTokens.size >= 0.35)
+      best = Math.max(best, 0.9);
+  }
+  return best;
+}
+
+/**
+ * The log-odds shift a logged outcome of a check gives its cause. A "partial" outcome of an
+ * elimination test (one whose failure rules the cause out: a new profile, another cable) means the
+ * problem survived the suspect's removal in part, so it counts mostly against the cause; of any other
+ * check it is weak support. A check may state its own partial effect.
+ */
+export function effectFor(check: Check, outcome: StepOutcome): number {
+  const e = check.effect;
+  switch (outcome) {
+    case 'worked':
+      return e.worked ?? 0;
+    case 'failed':
+      return e.failed ?? 0;
+    case 'partial':
+      if (e.partial !== undefined) return e.partial;
+      return check.decisive === 'failed' ? 0.6 * (e.failed ?? 0) : 0.4 * (e.worked ?? 0);
+    default:
+      return e.info ?? 0;
+  }
+}
+
+// ---- The account's own history ----------------------------------------------------------------
+
+interface PreparedCase {
+  tokens: Map<string, number>;
+  norm: number;
+}
+const preparedCases = new WeakMap<HistoryCase, PreparedCase>();
+
+function weightedTokens(ix: KnowledgeIndex, text: string, maxIdf: number): PreparedCase {
+  const tokens = new Map<string, number>();
+  for (const t of new Set(tokenize(text))) {
+    // Words the base never uses (a product or customer name) are the rarest and most telling.
+    const idf = ix.playbookIndex.idfOf(t) || maxIdf;
+    tokens.set(t, idf);
+  }
+  let norm = 0;
+  for (const w of tokens.values()) norm += w * w;
+  return { tokens, norm: Math.sqrt(norm) };
+}
+
+function similarCases(ix: KnowledgeIndex, s: EngineSession, maxIdf: number): SeenBefore[] {
+  if (!s.history || s.history.length === 0) return [];
+  const current = weightedTokens(ix, `${s.title} ${s.problem}`, maxIdf);
+  if (current.norm === 0) return [];
+  const out: SeenBefore[] = [];
+  for (const c of s.history) {
+    let p = preparedCases.get(c);
+    if (!p) {
+      p = weightedTokens(ix, `${c.title} ${c.problem}`, maxIdf);
+      preparedCases.set(c, p);
+    }
+    if (p.norm === 0) continue;
+    let dot = 0;
+    for (const [t, w] of current.tokens) {
+      const v = p.tokens.get(t);
+      if (v) dot += w * v;
+    }
+    const similarity = dot / (current.norm * p.norm);
+    if (similarity >= ENGINE_PARAMS.historyMin) out.push({ case: c, similarity });
+  }
+  return out.sort(
+    (a, b) => b.similarity - a.similarity || b.case.resolvedAt.localeCompare(a.case.resolvedAt),
+  );
+}
+
+const maxIdfCache = new WeakMap<KnowledgeIndex, number>();
+function maxIdfOf(ix: KnowledgeIndex): number {
+  let m = maxIdfCache.get(ix);
+  if (m === undefined) {
+    const n = ix.pre.length;
+    m = Math.log(1 + (n - 1 + 0.5) / 1.5);
+    maxIdfCache.set(ix, m);
+  }
+  return m;
+}
+
+// ---- Analysis -----------------------------------------------------------------------------------
+
+/** Core analysis shared by assessment, suggestions and chat. */
+export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAnalysis {
+  const steps = loggedSteps(s);
+  const problemText = `${s.title} ${s.problem}`;
+  const problemTokens = tokenize(problemText);
+  const phrases = findPhrases(`${problemText} ${steps.map((st) => st.entry.text).join(' . ')}`);
+
+  const q = new Map<string, number>();
+  addTerms(q, problemTokens, ENGINE_PARAMS.problemWeight, 3);
+  if (s.category) addTerms(q, tokenize(s.category), 1, 1);
+  addTerms(
+    q,
+    steps.flatMap((st) => [...st.tokens]),
+    1,
+    2,
+  );
+  addTerms(
+    q,
+    phrases.flatMap((p) => p.means),
+    ENGINE_PARAMS.phraseWeight,
+    1,
+  );
+
+  // Codes: in the problem they steer retrieval; in a logged step they are findings about a cause.
+  const problemCodes = codesIn(ix, problemText);
+  const stepCodes = steps.map((st) => codesIn(ix, st.text));
+  const codeBoost = new Map<number, number>();
+  for (const ci of problemCodes.keys()) {
+    const pi = ix.causes[ci]!.playbookIndex;
+    codeBoost.set(pi, (codeBoost.get(pi) ?? 0) + 1);
+  }
+  for (const hits of stepCodes)
+    for (const ci of hits.keys()) {
+      const pi = ix.causes[ci]!.playbookIndex;
+      codeBoost.set(pi, (codeBoost.get(pi) ?? 0) + 0.5);
+    }
+
+  const ranked = rankWithQuery(ix, q, codeBoost);
+  const playbooks = ranked.map((r) => ({
+    id: ix.pre[r.index]!.playbook.id,
+    title: ix.pre[r.index]!.playbook.title,
+    score: r.score,
+  }));
+  const tried = new Set<string>();
+  const maxIdf = maxIdfOf(ix);
+  const seenBefore = similarCases(ix, s, maxIdf);
+  const empty: SessionAnalysis = {
+    ix,
+    session: s,
+    playbooks,
+    causes: [],
+    ruledOut: [],
+    steps,
+    tried,
+    coverage: 0,
+    codeMatched: false,
+    seenBefore,
+    phrases,
+  };
+  if (ranked.length === 0) return empty;
+
+  // A candidate must match something the problem itself says (a word, a phrase or a code): a playbook
+  // reached only through step words would put unrelated checks in front of the technician.
+  const problemQuery = new Map<string, number>();
+  addTerms(problemQuery, problemTokens, 1, 1);
+  addTerms(
+    problemQuery,
+    phrases.flatMap((p) => p.means),
+    1,
+    1,
+  );
+  const top = ranked[0]!.score;
+  const candidates = ranked
+    .slice(0, ENGINE_PARAMS.topPlaybooks)
+    .filter((r) => r.score >= top * ENGINE_PARAMS.minRelativeScore)
+    .filter(
+      (r, i) =>
+        i === 0 || codeBoost.has(r.index) || ix.playbookIndex.matchedTerms(r.index, problemQuery).length > 0,
+    );
+  // A resolved case of the account that ended in a cause brings that cause's playbook in.
+  for (const sb of seenBefore) {
+    if (sb.similarity < ENGINE_PARAMS.historyStrong || !sb.case.causeKey) continue;
+    const pc = ix.causes.find((c) => c.key === sb.case.causeKey);
+    if (pc && !candidates.some((c) => c.index === pc.playbookIndex)) {
+      const r = ranked.find((x) => x.index === pc.playbookIndex);
+      candidates.push({ index: pc.playbookIndex, score: Math.max(r?.score ?? 0, top * 0.5) });
+    }
+  }
+
+  // Coverage: how much of what the problem says (rare words count more) the best playbook explains.
+  let known = 0;
+  let matched = 0;
+  const topDoc = ix.playbookIndex.docs[ranked[0]!.index]!;
+  for (const t of new Set([...problemTokens, ...phrases.flatMap((p) => p.means)])) {
+    const idf = ix.playbookIndex.idfOf(t);
+    if (idf === 0) continue;
+    known += idf;
+    if (topDoc.tf.has(t)) matched += idf;
+  }
+  const coverage = known > 0 ? matched / known : 0;
+
+  // Sign match of each candidate cause against the problem statement (+ notes/steps at lower weight).
+  const signQuery = new Map<string, number>();
+  addTerms(signQuery, problemTokens, 1, 2);
+  addTerms(
+    signQuery,
+    phrases.flatMap((p) => p.means),
+    0.5,
+    1,
+  );
+  addTerms(
+    signQuery,
+    steps.flatMap((st) => [...st.tokens]),
+    0.5,
+    2,
+  );
+  const problemSet = new Set(problemTokens);
+
+  const states: CauseState[] = [];
+  const allObservations: Observation[] = [];
+  let codeMatched = false;
+  for (const r of candidates) {
+    const pp = ix.pre[r.index]!;
+    const rel = Math.min(1, r.score / top);
+    // Sign bonus, centred within the playbook: words shared by all its causes don't favour any one.
+    const sat = pp.causes.map((pc) => {
+      const sc = ix.causeIndex.scoreDoc(ix.causeIndex.docs[pc.index]!, signQuery);
+      return sc / (sc + ENGINE_PARAMS.signTau);
+    });
+    const meanSat = sat.reduce((x, y) => x + y, 0) / Math.max(sat.length, 1);
+    for (const [ci, pc] of pp.causes.entries()) {
+      const signBonus = ENGINE_PARAMS.signBeta * ((sat[ci] ?? 0) - meanSat);
+      const codeHits: CodeFinding[] = [];
+      const problemCode = problemCodes.get(pc.index);
+      if (problemCode) codeHits.push({ code: problemCode, step: null });
+      stepCodes.forEach((hits, si) => {
+        const code = hits.get(pc.index);
+        if (code) codeHits.push({ code, step: steps[si]! });
+      });
+      if (codeHits.length > 0) codeMatched = true;
+      const codeBonus =
+        (problemCode ? ENGINE_PARAMS.codeBeta : 0) +
+        (codeHits.some((h) => h.step) ? ENGINE_PARAMS.stepCodeBeta : 0);
+      const seen = seenBefore.filter((sb) => sb.case.causeKey === pc.key);
+      const historyBonus = seen.reduce((m, sb) => Math.max(m, ENGINE_PARAMS.historyBeta * sb.similarity), 0);
+      const base =
+        pc.logPrior + ENGINE_PARAMS.playbookAlpha * Math.log(rel) + signBonus + codeBonus + historyBonus;
+      const signHits = pc.signs
+        .filter((sg) => sg.tokens.length > 0 && sg.tokens.every((t) => problemSet.has(t)))
+        .map((sg) => sg.text);
+
+      // Latest matching step per check decides that check's observation. A step that matches several
+      // checks carries one outcome for all of them, so its weight is shared (ambiguity damping).
+      const observations: Observation[] = [];
+      for (const check of pc.checks) {
+        let latest: { step: LoggedStep; strength: number } | null = null;
+        for (const step of steps) {
+          const strength = matchStrength(step, check);
+          if (strength >= ENGINE_PARAMS.matchThreshold) latest = { step, strength };
+        }
+        if (!latest) continue;
+        tried.add(check.key);
+        observations.push({
+          step: latest.step,
+          check,
+          strength: latest.strength,
+          delta: latest.strength * effectFor(check.check, latest.step.outcome),
+        });
+      }
+      allObservations.push(...observations);
+      observations.sort((a, b) => a.step.index - b.step.index || a.check.key.localeCompare(b.check.key));
+      const ruledOutBy =
+        observations.find(
+          (o) => o.check.check.decisive !== undefined && o.check.check.decisive === o.step.outcome,
+        ) ?? null;
+      states.push({
+        pc,
+        playbookRel: rel,
+        base,
+        signHits,
+        codeHits,
+        seenBefore: seen,
+        observations,
+        support: 0,
+        logit: base,
+        confidence: 0,
+        ruledOutBy,
+      });
+    }
+  }
+
+  // Ambiguity damping: divide each observation by the number of distinct checks its step matched.
+  const checksPerStep = new Map<number, Set<string>>();
+  for (const o of allObservations) {
+    const set = checksPerStep.get(o.step.index) ?? new Set<string>();
+    set.add(o.check.check.action);
+    checksPerStep.set(o.step.index, set);
+  }
+  for (const c of states) {
+    for (const o of c.observations) o.delta /= Math.sqrt(checksPerStep.get(o.step.index)?.size ?? 1);
+    c.support = c.observations.reduce((sum, o) => sum + o.delta, 0);
+    c.logit = c.base + c.support;
+  }
+
+  const alive = states.filter((c) => !c.ruledOutBy);
+  const ruledOut = states.filter((c) => c.ruledOutBy);
+  const maxLogit = alive.reduce((m, c) => Math.max(m, c.logit), Number.NEGATIVE_INFINITY);
+  let z = 0;
+  for (const c of alive) z += Math.exp(c.logit - maxLogit);
+  for (const c of alive) c.confidence = Math.exp(c.logit - maxLogit) / z;
+  alive.sort((a, b) => b.confidence - a.confidence || a.pc.key.localeCompare(b.pc.key));
+  ruledOut.sort(
+    (a, b) => a.ruledOutBy!.step.index - b.ruledOutBy!.step.index || a.pc.key.localeCompare(b.pc.key),
+  );
+  return { ...empty, causes: alive, ruledOut, coverage, codeMatched };
+}
+
+/** True when the evidence singles out the top cause: high confidence backed by logged steps. */
+export function isConfirmed(c: CauseState | undefined): boolean {
+  return (
+    c !== undefined &&
+    c.confidence >= ENGINE_PARAMS.confirmConfidence &&
+    c.support >= ENGINE_PARAMS.confirmSupport
+  );
+}
+
+/**
+ * True when the session matches the knowledge base well: a code points at a cause, or the best
+ * playbook explains enough of the problem and either one cause or one playbook leads clearly.
+ */
+export function isStrongMatch(a: SessionAnalysis): boolean {
+  const top = a.causes[0];
+  if (!top) return false;
+  if (a.codeMatched || isConfirmed(top) || top.seenBefore.length > 0) return true;
+  if (a.coverage < ENGINE_PARAMS.minCoverage) return false;
+  const topPlaybookMass = a.causes
+    .filter((c) => c.pc.playbookIndex === top.pc.playbookIndex)
+    .reduce((s, c) => s + c.confidence, 0);
+  return (
+    top.confidence >= ENGINE_PARAMS.strongConfidence || topPlaybookMass >= ENGINE_PARAMS.strongPlaybookMass
+  );
+}
