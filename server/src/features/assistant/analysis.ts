@@ -130,16 +130,31 @@ export function addTerms(q: Map<string, number>, tokens: string[], weight: numbe
 }
 
 /** Codes and exact messages of the base found in a text, as cause index -> the code as the base writes it. */
-export function codesIn(ix: KnowledgeIndex, text: string): Map<number, string> {
-  const hits = new Map<number, string>();
+export interface CodeHit {
+  code: string;
+  /** 1 when only this cause lists the code; 1/k when k causes share it (a shared code tells less). */
+  specificity: number;
+}
+
+export function codesIn(ix: KnowledgeIndex, text: string): Map<number, CodeHit> {
+  const hits = new Map<number, CodeHit>();
+  const add = (causes: number[], code: string) => {
+    for (const ci of causes) {
+      const specificity = 1 / causes.length;
+      const prev = hits.get(ci);
+      if (!prev || prev.specificity < specificity) hits.set(ci, { code, specificity });
+    }
+  };
   for (const k of extractCodes(text)) {
-    for (const ci of ix.codes.get(k.key) ?? []) if (!hits.has(ci)) hits.set(ci, k.key);
+    const causes = ix.codes.get(k.key);
+    // A bare number ("4740") is weaker evidence than the same number introduced as an event or error.
+    if (causes) add(k.kind === 'number' ? [...causes, -1] : causes, k.key);
   }
   if (ix.messages.length > 0) {
     const words = messageWords(text);
-    for (const m of ix.messages)
-      if (findWords(words, m.words) >= 0) for (const ci of m.causes) if (!hits.has(ci)) hits.set(ci, m.text);
+    for (const m of ix.messages) if (findWords(words, m.words) >= 0) add(m.causes, m.text);
   }
+  hits.delete(-1);
   return hits;
 }
 
@@ -287,16 +302,16 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
   // Codes: in the problem they steer retrieval; in a logged step they are findings about a cause.
   const problemCodes = codesIn(ix, problemText);
   const stepCodes = steps.map((st) => codesIn(ix, st.text));
+  // Per playbook, the strongest code evidence (a code shared by many causes lifts each one less).
   const codeBoost = new Map<number, number>();
-  for (const ci of problemCodes.keys()) {
-    const pi = ix.causes[ci]!.playbookIndex;
-    codeBoost.set(pi, (codeBoost.get(pi) ?? 0) + 1);
-  }
-  for (const hits of stepCodes)
-    for (const ci of hits.keys()) {
+  const lift = (hits: Map<number, CodeHit>, weight: number) => {
+    for (const [ci, h] of hits) {
       const pi = ix.causes[ci]!.playbookIndex;
-      codeBoost.set(pi, (codeBoost.get(pi) ?? 0) + 0.5);
+      codeBoost.set(pi, Math.max(codeBoost.get(pi) ?? 0, weight * h.specificity));
     }
+  };
+  lift(problemCodes, 1);
+  for (const hits of stepCodes) lift(hits, 0.5);
 
   const ranked = rankWithQuery(ix, q, codeBoost);
   const playbooks = ranked.map((r) => ({
@@ -395,15 +410,18 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
       const signBonus = ENGINE_PARAMS.signBeta * ((sat[ci] ?? 0) - meanSat);
       const codeHits: CodeFinding[] = [];
       const problemCode = problemCodes.get(pc.index);
-      if (problemCode) codeHits.push({ code: problemCode, step: null });
+      if (problemCode) codeHits.push({ code: problemCode.code, step: null });
+      let stepSpecificity = 0;
       stepCodes.forEach((hits, si) => {
-        const code = hits.get(pc.index);
-        if (code) codeHits.push({ code, step: steps[si]! });
+        const h = hits.get(pc.index);
+        if (!h) return;
+        codeHits.push({ code: h.code, step: steps[si]! });
+        stepSpecificity = Math.max(stepSpecificity, h.specificity);
       });
-      if (codeHits.length > 0) codeMatched = true;
+      if (Math.max(problemCode?.specificity ?? 0, stepSpecificity) >= 0.5) codeMatched = true;
       const codeBonus =
-        (problemCode ? ENGINE_PARAMS.codeBeta : 0) +
-        (codeHits.some((h) => h.step) ? ENGINE_PARAMS.stepCodeBeta : 0);
+        ENGINE_PARAMS.codeBeta * (problemCode?.specificity ?? 0) +
+        ENGINE_PARAMS.stepCodeBeta * stepSpecificity;
       const seen = seenBefore.filter((sb) => sb.case.causeKey === pc.key);
       const historyBonus = seen.reduce((m, sb) => Math.max(m, ENGINE_PARAMS.historyBeta * sb.similarity), 0);
       const base =

@@ -13,7 +13,8 @@ export interface CodeKey {
   kind: CodeKind;
 }
 
-const HEX = /(?<![0-9a-z])(?:0x)?([8c][0-9a-f]{7})(?![0-9a-z])/g;
+/** HRESULTs and stop codes: `0x` + 8 hex digits, or a bare 8-digit form starting with 8 or c (800f081f). */
+const HEX = /(?<![0-9a-z])(?:0x([0-9a-f]{8})|([8c][0-9a-f]{7}))(?![0-9a-z])/g;
 const SMTP = /(?<![0-9.])([245]\.\d{1,3}\.\d{1,3})(?![0-9.])/g;
 const AADSTS = /\baadsts(\d{4,6})\b/g;
 const KB = /\bkb(\d{6,7})\b/g;
@@ -32,9 +33,8 @@ export function extractCodes(text: string): CodeKey[] {
   for (const m of text.matchAll(SYMBOL)) add(out, m[1]!.toLowerCase(), 'symbol');
   const lower = text.toLowerCase();
   for (const m of lower.matchAll(HEX)) {
-    const hex = m[1]!;
-    // An all-digit "80070005" is still an HRESULT; a plain number like 12345678 starting with 1-7 is not matched.
-    add(out, `0x${hex}`, 'hex');
+    // An all-digit "80070005" is still an HRESULT; a bare number starting with 1-7 is not matched.
+    add(out, `0x${m[1] ?? m[2]}`, 'hex');
   }
   for (const m of lower.matchAll(SMTP)) add(out, m[1]!, 'smtp');
   for (const m of lower.matchAll(AADSTS)) add(out, `aadsts${m[1]}`, 'aadsts');
