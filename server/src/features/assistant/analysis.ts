@@ -59,6 +59,8 @@ export interface CauseState {
   base: number;
   signHits: string[];
   codeHits: CodeFinding[];
+  /** Logged findings that describe one of the cause's typical signs ("MFA required" in the sign-in log). */
+  signFindings: Array<{ step: LoggedStep; sign: string }>;
   seenBefore: SeenBefore[];
   observations: Observation[];
   support: number;
@@ -85,6 +87,8 @@ export interface SessionAnalysis {
   tried: Set<string>;
   /** Share (0..1) of the problem's known words, weighted by rarity, that the top playbook matches. */
   coverage: number;
+  /** The same share for each candidate playbook (by playbook index). */
+  playbookCoverage: Map<number, number>;
   /** True when a code or exact message in the session maps to a candidate cause. */
   codeMatched: boolean;
   /** Resolved cases of the account that look like this session, most similar first. */
@@ -331,6 +335,7 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
     steps,
     tried,
     coverage: 0,
+    playbookCoverage: new Map(),
     codeMatched: false,
     seenBefore,
     phrases,
@@ -365,17 +370,29 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
     }
   }
 
-  // Coverage: how much of what the problem says (rare words count more) the best playbook explains.
-  let known = 0;
-  let matched = 0;
-  const topDoc = ix.playbookIndex.docs[ranked[0]!.index]!;
-  for (const t of new Set([...problemTokens, ...phrases.flatMap((p) => p.means)])) {
-    const idf = ix.playbookIndex.idfOf(t);
-    if (idf === 0) continue;
-    known += idf;
-    if (topDoc.tf.has(t)) matched += idf;
-  }
-  const coverage = known > 0 ? matched / known : 0;
+  // Coverage: how much of what the problem says (rare words count more) a playbook explains.
+  const problemTerms = [...new Set([...problemTokens, ...phrases.flatMap((p) => p.means)])];
+  const coverageOf = (index: number): number => {
+    const doc = ix.playbookIndex.docs[index]!;
+    let known = 0;
+    let matched = 0;
+    for (const t of problemTerms) {
+      const idf = ix.playbookIndex.idfOf(t);
+      if (idf === 0) continue;
+      known += idf;
+      if (doc.tf.has(t)) matched += idf;
+    }
+    return known > 0 ? matched / known : 0;
+  };
+  // A playbook whose title shares no word with the problem is not what the ticket is about, however
+  // many generic words ("app", "crash", "start") it matches: its coverage counts as none.
+  const problemSet0 = new Set(problemTerms);
+  const titleMatches = (index: number) =>
+    tokenize(ix.pre[index]!.playbook.title).some((t) => problemSet0.has(t));
+  const playbookCoverage = new Map(
+    candidates.map((r) => [r.index, titleMatches(r.index) ? coverageOf(r.index) : 0]),
+  );
+  const coverage = coverageOf(ranked[0]!.index);
 
   // Sign match of each candidate cause against the problem statement (+ notes/steps at lower weight).
   const signQuery = new Map<string, number>();
@@ -422,10 +439,24 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
       const codeBonus =
         ENGINE_PARAMS.codeBeta * (problemCode?.specificity ?? 0) +
         ENGINE_PARAMS.stepCodeBeta * stepSpecificity;
+      // A logged finding that reads like one of the cause's typical signs is evidence for it,
+      // whatever the step's outcome: the step observed it. One-word signs are too loose for this.
+      const signFindings: Array<{ step: LoggedStep; sign: string }> = [];
+      for (const sg of pc.signs) {
+        if (sg.tokens.length < 2) continue;
+        const step = steps.find((st) => sg.tokens.every((t) => st.tokens.has(t)));
+        if (step) signFindings.push({ step, sign: sg.text });
+      }
+      const findingBonus = signFindings.length > 0 ? ENGINE_PARAMS.signFindingBeta : 0;
       const seen = seenBefore.filter((sb) => sb.case.causeKey === pc.key);
       const historyBonus = seen.reduce((m, sb) => Math.max(m, ENGINE_PARAMS.historyBeta * sb.similarity), 0);
       const base =
-        pc.logPrior + ENGINE_PARAMS.playbookAlpha * Math.log(rel) + signBonus + codeBonus + historyBonus;
+        pc.logPrior +
+        ENGINE_PARAMS.playbookAlpha * Math.log(rel) +
+        signBonus +
+        codeBonus +
+        findingBonus +
+        historyBonus;
       const signHits = pc.signs
         .filter((sg) => sg.tokens.length > 0 && sg.tokens.every((t) => problemSet.has(t)))
         .map((sg) => sg.text);
@@ -460,6 +491,7 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
         base,
         signHits,
         codeHits,
+        signFindings,
         seenBefore: seen,
         observations,
         support: 0,
@@ -493,7 +525,7 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
   ruledOut.sort(
     (a, b) => a.ruledOutBy!.step.index - b.ruledOutBy!.step.index || a.pc.key.localeCompare(b.pc.key),
   );
-  return { ...empty, causes: alive, ruledOut, coverage, codeMatched };
+  return { ...empty, causes: alive, ruledOut, coverage, playbookCoverage, codeMatched };
 }
 
 /** True when the evidence singles out the top cause: high confidence backed by logged steps. */
@@ -506,18 +538,29 @@ export function isConfirmed(c: CauseState | undefined): boolean {
 }
 
 /**
- * True when the session matches the knowledge base well: a code points at a cause, or the best
- * playbook explains enough of the problem and either one cause or one playbook leads clearly.
+ * The playbook holding most of the confidence: what kind of problem this is, which is often clearer
+ * than which cause it is (three Outlook causes at 20% outweigh one phone-mail cause at 24%).
+ */
+export function dominantPlaybook(a: SessionAnalysis): { index: number; mass: number } | null {
+  const mass = new Map<number, number>();
+  for (const c of a.causes) mass.set(c.pc.playbookIndex, (mass.get(c.pc.playbookIndex) ?? 0) + c.confidence);
+  let best: { index: number; mass: number } | null = null;
+  for (const [index, m] of mass) if (!best || m > best.mass) best = { index, mass: m };
+  return best;
+}
+
+/**
+ * True when the session matches the knowledge base well: a code points at a cause, the team has
+ * seen it before, or the best playbook explains enough of the problem and one cause or one kind of
+ * problem leads clearly.
  */
 export function isStrongMatch(a: SessionAnalysis): boolean {
   const top = a.causes[0];
   if (!top) return false;
   if (a.codeMatched || isConfirmed(top) || top.seenBefore.length > 0) return true;
   if (a.coverage < ENGINE_PARAMS.minCoverage) return false;
-  const topPlaybookMass = a.causes
-    .filter((c) => c.pc.playbookIndex === top.pc.playbookIndex)
-    .reduce((s, c) => s + c.confidence, 0);
   return (
-    top.confidence >= ENGINE_PARAMS.strongConfidence || topPlaybookMass >= ENGINE_PARAMS.strongPlaybookMass
+    top.confidence >= ENGINE_PARAMS.strongConfidence ||
+    (dominantPlaybook(a)?.mass ?? 0) >= ENGINE_PARAMS.strongPlaybookMass
   );
 }

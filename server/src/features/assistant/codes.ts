@@ -67,14 +67,31 @@ export function codeKeysOf(code: string): CodeKey[] {
   return [];
 }
 
-/** Words of an exact message, lowercased (no stemming: the message is matched as written). */
+/** Filler words a user adds or drops when quoting a message ("it says my mailbox is full"). */
+const FILLER = new Set([
+  'a',
+  'an',
+  'the',
+  'is',
+  'are',
+  'was',
+  'were',
+  'has',
+  'have',
+  'been',
+  'my',
+  'your',
+  'its',
+]);
+
+/** Words of an exact message, lowercased, fillers dropped (no stemming: matched as written). */
 export function messageWords(text: string): string[] {
   return text
     .toLowerCase()
     .replace(/[\u2018\u2019]/g, "'")
     .split(/[^a-z0-9']+/)
     .map((w) => w.replace(/'/g, ''))
-    .filter((w) => w.length > 0);
+    .filter((w) => w.length > 0 && !FILLER.has(w));
 }
 
 /** Index of `needle` as a contiguous word sequence in `hay`, or -1. */

@@ -24,6 +24,8 @@ export const ENGINE_PARAMS = {
   /** Log-odds a cause gains when the problem (or a logged finding) shows one of its codes. */
   codeBeta: 2.5,
   stepCodeBeta: 2,
+  /** Log-odds a cause gains when a logged finding reads like one of its typical signs. */
+  signFindingBeta: 1,
   /** Similarity (0..1) from which a resolved case of the account counts as "seen before". */
   historyMin: 0.35,
   /** Similarity from which a resolved case's fix is offered as Start here. */
@@ -34,7 +36,9 @@ export const ENGINE_PARAMS = {
   minCoverage: 0.3,
   /** Below this top confidence (and without a dominant playbook) the assessment is "No strong match". */
   strongConfidence: 0.25,
-  strongPlaybookMass: 0.6,
+  strongPlaybookMass: 0.5,
+  /** Unsure and no kind of problem holds this much confidence: gather information, don't guess a check. */
+  plausiblePlaybookMass: 0.35,
   /** Causes under this confidence are not proposed as next steps. */
   minPlanConfidence: 0.03,
 } as const;

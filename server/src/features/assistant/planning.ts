@@ -6,6 +6,7 @@
 import {
   type CauseState,
   clip,
+  dominantPlaybook,
   isConfirmed,
   isStrongMatch,
   type LoggedStep,
@@ -204,10 +205,17 @@ export function startHereFor(a: SessionAnalysis, cands: Candidate[]): StartHere 
       why: `${seenBeforeLine(seen)}. This session looks like that case (${pct(seen.similarity)} similar).`,
     };
   }
+  const dominant = dominantPlaybook(a);
   if (top && !strong) {
-    if (a.coverage < ENGINE_PARAMS.minCoverage) return gatherStart(a, top);
-    // Unsure: the check with the most information across the candidates, not the top cause's.
-    const best = cands[0];
+    // Unsure which kind of problem this is: a check from one guessed playbook would be noise.
+    const dominantCoverage = dominant ? (a.playbookCoverage.get(dominant.index) ?? 0) : 0;
+    if (
+      dominantCoverage < ENGINE_PARAMS.minCoverage ||
+      (dominant?.mass ?? 0) < ENGINE_PARAMS.plausiblePlaybookMass
+    )
+      return gatherStart(a, top);
+    // Unsure which cause: the most informative check among the causes of the likeliest kind of problem.
+    const best = cands.find((c) => c.state.pc.playbookIndex === dominant?.index);
     if (best) {
       const others = a.causes
         .filter((c) => c !== best.state)
@@ -221,10 +229,20 @@ export function startHereFor(a: SessionAnalysis, cands: Candidate[]): StartHere 
     return gatherStart(a, top);
   }
   if (top) {
-    for (const state of a.causes) {
+    // The likeliest kind of problem first, then the rest; within each, the likeliest cause first.
+    const ordered = [
+      ...a.causes.filter((c) => c.pc.playbookIndex === dominant?.index),
+      ...a.causes.filter((c) => c.pc.playbookIndex !== dominant?.index),
+    ];
+    for (const state of ordered) {
       const best = cands.find((c) => c.state === state);
       if (best) {
-        const lead = state === top ? 'Most likely cause' : 'Top cause has no untried checks; next candidate';
+        const lead =
+          state === top
+            ? 'Most likely cause'
+            : state === ordered[0]
+              ? `Most likely kind of problem: '${state.pc.playbook.title}'; its leading cause`
+              : 'Top cause has no untried checks; next candidate';
         return {
           action: best.check.check.action,
           why: `${lead}: '${state.pc.cause.name}' (${pct(state.confidence)}); this check points to it if ${best.check.check.confirmsIf}.`,
@@ -242,8 +260,9 @@ export function startHereFor(a: SessionAnalysis, cands: Candidate[]): StartHere 
 }
 
 function gatherStart(a: SessionAnalysis, top: CauseState | undefined): StartHere {
+  const kinds = [...new Set(a.causes.slice(0, 4).map((c) => c.pc.playbook.title))].slice(0, 2);
   const lead = top
-    ? `No strong match: the closest playbook is '${top.pc.playbook.title}', but the description says little it explains`
+    ? `No strong match: it could be ${kinds.map((k) => `'${k}'`).join(' or ')}, and the description says little either explains`
     : 'No playbook matches the description yet';
   const generic = GATHER_START.find((g) => !isTextTried(a, g.action));
   if (generic) return { action: generic.action, why: `${lead}; ${generic.why}` };

@@ -21,6 +21,8 @@ export function evidenceFor(c: CauseState): string[] {
         : `The problem shows '${h.code}', which this cause produces.`,
     );
   }
+  for (const f of c.signFindings)
+    ev.push(`${entryLabel(f.step)} ${quoteStep(f.step)} shows a typical sign of this: "${f.sign}".`);
   for (const o of c.observations) {
     const label = `${entryLabel(o.step)} ${quoteStep(o.step)}`;
     if (o.delta > 0.2) ev.push(`${label} supports this: expected if ${o.check.check.confirmsIf}.`);
@@ -31,7 +33,12 @@ export function evidenceFor(c: CauseState): string[] {
   for (const sb of c.seenBefore) ev.push(`${seenBeforeLine(sb)}.`);
   if (c.signHits.length > 0)
     ev.push(`The problem description matches typical signs: ${c.signHits.map((h) => `"${h}"`).join(', ')}.`);
-  if (c.observations.length === 0 && c.codeHits.length === 0 && c.seenBefore.length === 0)
+  if (
+    c.observations.length === 0 &&
+    c.codeHits.length === 0 &&
+    c.signFindings.length === 0 &&
+    c.seenBefore.length === 0
+  )
     ev.push(
       `No logged step tests this yet; it ranks from the problem matching the playbook "${c.pc.playbook.title}" (prior ${pct(c.pc.cause.prior)}).`,
     );
