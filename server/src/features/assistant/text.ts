@@ -65,10 +65,20 @@ function fold(text: string): string {
   return LANG.compoundRe ? t.replace(LANG.compoundRe, (m) => LANG.compounds.get(m) ?? m) : t;
 }
 
+/** Memo of word -> term (the stemmer is the hot spot of indexing); cleared when it grows too big. */
+const TERMS = new Map<string, string>();
+const TOKENS = new Map<string, string[]>();
+const MEMO_LIMIT = 50_000;
+
 function term(raw: string): string {
+  let t = TERMS.get(raw);
+  if (t !== undefined) return t;
   const syn = LANG.synonyms.get(raw) ?? raw;
   // Codes, host names and versions keep their digits unstemmed.
-  return /\d/.test(syn) ? syn : stemmer(syn);
+  t = /\d/.test(syn) ? syn : stemmer(syn);
+  if (TERMS.size >= MEMO_LIMIT) TERMS.clear();
+  TERMS.set(raw, t);
+  return t;
 }
 
 /** Stem one word (after synonym folding). */
@@ -78,6 +88,16 @@ export function stem(word: string): string {
 
 /** Tokenize free text into normalised terms (order kept, duplicates kept). */
 export function tokenize(text: string): string[] {
+  // The same texts (check actions, logged steps) are tokenized on every assessment: memoise.
+  const hit = TOKENS.get(text);
+  if (hit) return hit.slice();
+  const out = tokenizeUncached(text);
+  if (TOKENS.size >= MEMO_LIMIT / 5) TOKENS.clear();
+  TOKENS.set(text, out);
+  return out.slice();
+}
+
+function tokenizeUncached(text: string): string[] {
   const out: string[] = [];
   for (const raw of fold(text).split(/[^a-z0-9]+/)) {
     if (!raw) continue;
@@ -160,6 +180,8 @@ export function findPhrases(text: string): PhraseHit[] {
 /** Installs a language table (the shipped one at module load; tests may install their own). */
 export function useLanguage(lang: Language): void {
   LANG = compile(lang);
+  TERMS.clear();
+  TOKENS.clear();
   // Phrases are compiled after the compounds and synonyms are in place, so both sides fold alike.
   LANG.phrases = lang.phrases.map((p) => {
     const variants = p.match.map((m) => {
