@@ -248,6 +248,9 @@ export function startHereFor(a: SessionAnalysis, cands: Candidate[]): StartHere 
           why: `${lead}: '${state.pc.cause.name}' (${pct(state.confidence)}); this check points to it if ${best.check.check.confirmsIf}.`,
         };
       }
+      // Only a cause whose checks were all done earns "try its fix" (a cause may have no candidate
+      // here just because it is not worth planning for).
+      if (!state.pc.checks.every((k) => isCheckTried(a, k))) continue;
       const stateFix = state.pc.fixes.find((f) => !isFixTried(a, f));
       if (stateFix)
         return {
