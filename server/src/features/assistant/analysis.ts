@@ -10,6 +10,7 @@
  *    log-odds space. Softmax over the surviving causes gives confidences; decisive outcomes rule out.
  */
 import { extractCodes, findWords, messageWords } from './codes.js';
+import { maxIdfOf, type SeenBefore, similarCases } from './history-match.js';
 import type { Check } from './knowledge.js';
 import {
   ACTION_GENERIC,
@@ -19,7 +20,7 @@ import {
   type PreCheck,
 } from './knowledge-index.js';
 import { ENGINE_PARAMS } from './params.js';
-import type { EngineSession, EngineTimelineEntry, HistoryCase, StepOutcome } from './session.js';
+import type { EngineSession, EngineTimelineEntry, StepOutcome } from './session.js';
 import { findPhrases, type PhraseHit, tokenize } from './text.js';
 
 export interface LoggedStep {
@@ -48,10 +49,7 @@ export interface CodeFinding {
   step: LoggedStep | null;
 }
 
-export interface SeenBefore {
-  case: HistoryCase;
-  similarity: number;
-}
+export type { SeenBefore };
 
 export interface CauseState {
   pc: PreCause;
@@ -220,62 +218,6 @@ export function effectFor(check: Check, outcome: StepOutcome): number {
     default:
       return e.info ?? 0;
   }
-}
-
-// ---- The account's own history ----------------------------------------------------------------
-
-interface PreparedCase {
-  tokens: Map<string, number>;
-  norm: number;
-}
-const preparedCases = new WeakMap<HistoryCase, PreparedCase>();
-
-function weightedTokens(ix: KnowledgeIndex, text: string, maxIdf: number): PreparedCase {
-  const tokens = new Map<string, number>();
-  for (const t of new Set(tokenize(text))) {
-    // Words the base never uses (a product or customer name) are the rarest and most telling.
-    const idf = ix.playbookIndex.idfOf(t) || maxIdf;
-    tokens.set(t, idf);
-  }
-  let norm = 0;
-  for (const w of tokens.values()) norm += w * w;
-  return { tokens, norm: Math.sqrt(norm) };
-}
-
-function similarCases(ix: KnowledgeIndex, s: EngineSession, maxIdf: number): SeenBefore[] {
-  if (!s.history || s.history.length === 0) return [];
-  const current = weightedTokens(ix, `${s.title} ${s.problem}`, maxIdf);
-  if (current.norm === 0) return [];
-  const out: SeenBefore[] = [];
-  for (const c of s.history) {
-    let p = preparedCases.get(c);
-    if (!p) {
-      p = weightedTokens(ix, `${c.title} ${c.problem}`, maxIdf);
-      preparedCases.set(c, p);
-    }
-    if (p.norm === 0) continue;
-    let dot = 0;
-    for (const [t, w] of current.tokens) {
-      const v = p.tokens.get(t);
-      if (v) dot += w * v;
-    }
-    const similarity = dot / (current.norm * p.norm);
-    if (similarity >= ENGINE_PARAMS.historyMin) out.push({ case: c, similarity });
-  }
-  return out.sort(
-    (a, b) => b.similarity - a.similarity || b.case.resolvedAt.localeCompare(a.case.resolvedAt),
-  );
-}
-
-const maxIdfCache = new WeakMap<KnowledgeIndex, number>();
-function maxIdfOf(ix: KnowledgeIndex): number {
-  let m = maxIdfCache.get(ix);
-  if (m === undefined) {
-    const n = ix.pre.length;
-    m = Math.log(1 + (n - 1 + 0.5) / 1.5);
-    maxIdfCache.set(ix, m);
-  }
-  return m;
 }
 
 // ---- Analysis -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  * the work is split by concern:
  *   knowledge-index.ts  the base prepared for retrieval (BM25, codes, exact messages)
  *   analysis.ts         retrieval and the evidence model (which causes, how likely)
+ *   history-match.ts    the account's resolved cases that look like this session
  *   planning.ts         what to do next (information value, tried-by-meaning, Start here)
  *   presentation.ts     the assessment and suggestions as the contracts shape them
  *   chat.ts             chat replies (a table of intent handlers)
