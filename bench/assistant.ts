@@ -2,22 +2,28 @@
  * Assistant benchmark: quality (top-1 / top-3 cause accuracy over the labelled scenarios) and speed
  * (assessment time for a 50-step session). Run with `npm run bench:assistant` from the repo root.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   assessSession,
+  createEngine,
   type EngineSession,
   type EngineTimelineEntry,
+  type HistoryCase,
   PLAYBOOKS,
   rankCauses,
   suggestNextSteps,
 } from '../server/src/features/assistant/engine.js';
+import { loadPlaybooks, type Playbook } from '../server/src/features/assistant/knowledge.js';
+import { loadLanguage } from '../server/src/features/assistant/language.js';
 import {
   loadScenarios,
   measureAccuracy,
   scenarioSession,
 } from '../server/src/features/assistant/scenarios.js';
+import { useLanguage } from '../server/src/features/assistant/text.js';
 
 function cpuModel(): string {
   try {
@@ -73,6 +79,52 @@ function fiftyStepSession(): EngineSession {
   };
 }
 
+/** The shipped base replicated with renamed ids, to measure a base the size of the target (~200 playbooks). */
+function replicatedBase(copies: number): Playbook[] {
+  const out: Playbook[] = [];
+  for (let k = 0; k < copies; k++)
+    for (const p of PLAYBOOKS)
+      out.push({
+        ...p,
+        id: k === 0 ? p.id : `${p.id}-r${k}`,
+        causes: p.causes.map((c) => ({
+          ...c,
+          id: k === 0 ? c.id : `${c.id}-r${k}`,
+          checks: c.checks.map((ch) => ({ ...ch, id: k === 0 ? ch.id : `${ch.id}-r${k}` })),
+        })),
+      });
+  return out;
+}
+
+/** Resolved cases of one account, as the history loader hands them to the engine. */
+function history(n: number): HistoryCase[] {
+  const sc = loadScenarios();
+  return Array.from({ length: n }, (_, i) => {
+    const s = sc[i % sc.length]!;
+    return {
+      sessionId: `case-${i}`,
+      title: s.title,
+      problem: s.problem,
+      customer: `Customer ${i % 17}`,
+      resolvedAt: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString(),
+      resolution: 'Fixed as the playbook says',
+      fixStep: s.steps.at(-1)?.action ?? null,
+      causeKey: `${s.expected.playbook}/${s.expected.cause}`,
+    };
+  });
+}
+
+function timeRuns(fn: () => void, runs: number): number[] {
+  for (let i = 0; i < 20; i++) fn(); // warm-up
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    t.push(performance.now() - t0);
+  }
+  return t.sort((a, b) => a - b);
+}
+
 const scenarios = loadScenarios();
 const acc = measureAccuracy(scenarios, rankCauses);
 
@@ -107,5 +159,60 @@ console.log(
 );
 console.log(
   `suggestNextSteps, 50-step session, ${RUNS} runs: median ${percentile(suggestTimes, 50).toFixed(3)} ms, p99 ${percentile(suggestTimes, 99).toFixed(3)} ms`,
+);
+
+// Larger base: the shipped playbooks written to files 6 times over (210 playbooks), then loaded,
+// validated and indexed as at start-up; the same 50-step session assessed on it, with 200 cases.
+const COPIES = Number(process.env.BENCH_COPIES ?? 6);
+const big = replicatedBase(COPIES);
+const dir = mkdtempSync(join(os.tmpdir(), 'rf-bench-playbooks-'));
+for (const p of big) writeFileSync(join(dir, `${p.id}.json`), JSON.stringify(p));
+const startups: number[] = [];
+const startupCpu: number[] = [];
+let bigEngine = createEngine(big);
+for (let i = 0; i < 5; i++) {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  // Cold, as at start-up: the language table is loaded again, which also empties the stem memo.
+  useLanguage(loadLanguage());
+  bigEngine = createEngine(loadPlaybooks(dir));
+  const c = process.cpuUsage(c0);
+  startups.push(performance.now() - t0);
+  startupCpu.push((c.user + c.system) / 1000);
+}
+startupCpu.sort((a, b) => a - b);
+rmSync(dir, { recursive: true, force: true });
+startups.sort((a, b) => a - b);
+const causeCount = big.reduce((n, p) => n + p.causes.length, 0);
+const bigTimes = timeRuns(() => bigEngine.assessSession(session), RUNS);
+const withHistory = { ...session, history: history(200) };
+const histTimes = timeRuns(() => bigEngine.assessSession(withHistory), RUNS);
+console.log(
+  `larger base: ${big.length} playbooks, ${causeCount} causes (the shipped base x${COPIES}, ids renamed)`,
+);
+console.log(
+  `start-up (read + validate + index ${big.length} files), 5 runs: median ${percentile(startups, 50).toFixed(1)} ms wall, ${percentile(startupCpu, 50).toFixed(1)} ms CPU; max ${startups[startups.length - 1]!.toFixed(1)} ms wall`,
+);
+// CPU time per call: the machine is shared, so wall-clock percentiles include time spent waiting for a core.
+const cpuPerCall = (fn: () => void, runs: number) => {
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < runs; i++) fn();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / runs;
+};
+console.log(
+  `CPU per assessSession on the larger base: ${cpuPerCall(() => bigEngine.assessSession(session), RUNS).toFixed(3)} ms; with 200 cases: ${cpuPerCall(() => bigEngine.assessSession(withHistory), RUNS).toFixed(3)} ms`,
+);
+console.log(
+  `load average during the run: ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+console.log(
+  `assessSession on the larger base, 50-step session, ${RUNS} runs: median ${percentile(bigTimes, 50).toFixed(3)} ms, p99 ${percentile(bigTimes, 99).toFixed(3)} ms`,
+);
+console.log(
+  `  ... with 200 resolved cases of the account: median ${percentile(histTimes, 50).toFixed(3)} ms, p99 ${percentile(histTimes, 99).toFixed(3)} ms`,
 );
 void scenarioSession;

@@ -135,7 +135,13 @@ export const flowSessions = pgTable(
     resolvedAt: ts('resolved_at'),
     resolution: text('resolution'),
   },
-  (t) => [index('flow_sessions_account_idx').on(t.accountId, t.updatedAt)],
+  (t) => [
+    index('flow_sessions_account_idx').on(t.accountId, t.updatedAt),
+    // The assistant's team history: an account's newest resolved sessions (migration 0007).
+    index('flow_sessions_resolved_idx')
+      .on(t.accountId, t.resolvedAt.desc(), t.id.desc())
+      .where(sql`${t.status} = 'resolved'`),
+  ],
 );
 
 export const timelineEntries = pgTable(

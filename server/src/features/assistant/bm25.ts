@@ -18,6 +18,10 @@ export interface Bm25Options {
 export class Bm25Index {
   readonly docs: Bm25Doc[];
   private readonly idf = new Map<string, number>();
+  /** term -> documents containing it, with their weighted tf (scoring touches only those). */
+  private readonly postings = new Map<string, Array<{ doc: number; tf: number }>>();
+  /** Per document: k1 * (1 - b + b * length / avgdl). */
+  private readonly norms: number[];
   private readonly avgdl: number;
   private readonly k1: number;
   private readonly b: number;
@@ -44,6 +48,19 @@ export class Bm25Index {
     const df = new Map<string, number>();
     for (const d of this.docs) for (const t of d.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
     for (const [t, c] of df) this.idf.set(t, Math.log(1 + (n - c + 0.5) / (c + 0.5)));
+    this.norms = this.docs.map((d) => this.k1 * (1 - this.b + (this.b * d.length) / this.avgdl));
+    this.docs.forEach((d, i) => {
+      for (const [t, tf] of d.tf) {
+        const list = this.postings.get(t) ?? [];
+        list.push({ doc: i, tf });
+        this.postings.set(t, list);
+      }
+    });
+  }
+
+  /** Inverse document frequency of a term (0 when no document has it). */
+  idfOf(term: string): number {
+    return this.idf.get(term) ?? 0;
   }
 
   /** Score one document for a weighted query (term -> query weight). */
@@ -59,9 +76,17 @@ export class Bm25Index {
     return s;
   }
 
-  /** Scores for all documents, in index order. */
+  /** Scores for all documents, in index order (walks the postings of the query's terms only). */
   scoreAll(query: Map<string, number>): number[] {
-    return this.docs.map((d) => this.scoreDoc(d, query));
+    const scores = new Array<number>(this.docs.length).fill(0);
+    for (const [term, qw] of query) {
+      const list = this.postings.get(term);
+      if (!list) continue;
+      const idf = this.idf.get(term) ?? 0;
+      for (const { doc, tf } of list)
+        scores[doc]! += qw * idf * ((tf * (this.k1 + 1)) / (tf + this.norms[doc]!));
+    }
+    return scores;
   }
 
   /** Terms of the query that hit the document (for explanations). */

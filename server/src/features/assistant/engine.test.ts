@@ -322,12 +322,12 @@ describe('chat replies', () => {
 });
 
 describe('quality on the labelled scenarios', () => {
-  it('reaches top-3 >= 85% and top-1 >= 70%', () => {
+  it('reaches top-3 >= 95% and top-1 >= 90%', () => {
     const scenarios = loadScenarios();
-    expect(scenarios.length).toBeGreaterThanOrEqual(24);
+    expect(scenarios.length).toBeGreaterThanOrEqual(50);
     const acc = measureAccuracy(scenarios, rankCauses);
-    expect(acc.top3).toBeGreaterThanOrEqual(0.85);
-    expect(acc.top1).toBeGreaterThanOrEqual(0.7);
+    expect(acc.top3).toBeGreaterThanOrEqual(0.95);
+    expect(acc.top1).toBeGreaterThanOrEqual(0.9);
   });
 
   it('labels reference existing playbooks and causes', () => {

@@ -1,11 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK_DIR, loadPlaybooks, parsePlaybook } from './knowledge.js';
 import { stem, tokenize } from './text.js';
 
-const files = readdirSync(DEFAULT_PLAYBOOK_DIR)
+// Playbooks may sit in topic sub-folders.
+const files = (readdirSync(DEFAULT_PLAYBOOK_DIR, { recursive: true }) as string[])
   .filter((f) => f.endsWith('.json'))
   .sort();
 
@@ -15,8 +16,8 @@ describe('playbook files', () => {
   });
 
   it.each(files)('%s is a valid playbook', (file) => {
-    const pb = parsePlaybook(file, readFileSync(join(DEFAULT_PLAYBOOK_DIR, file), 'utf8'));
-    expect(pb.id).toBe(file.replace(/\.json$/, ''));
+    const pb = parsePlaybook(basename(file), readFileSync(join(DEFAULT_PLAYBOOK_DIR, file), 'utf8'));
+    expect(pb.id).toBe(basename(file).replace(/\.json$/, ''));
     for (const cause of pb.causes) {
       expect(cause.prior).toBeGreaterThan(0);
       for (const check of cause.checks) {

@@ -69,8 +69,8 @@ export const ZCause = z
      * `550 5.1.1`, `AADSTS50076`, `event 4740`, `ERR_CERT_DATE_INVALID`, "Need password").
      */
     codes: z.array(z.string().min(2)).default([]),
-    /** The public article the facts come from (vendor KB, Microsoft Learn page, RFC). */
-    source: ZSource.optional(),
+    /** The public article the facts come from (vendor KB, Microsoft Learn page, RFC). Required. */
+    source: ZSource,
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -1,7 +1,10 @@
 /**
- * Small, deterministic tokenizer for the assistant: lowercase, split on non-alphanumerics,
- * drop stop words, fold a few IT synonyms together and apply light suffix stemming.
+ * Deterministic text normalisation for the assistant: lowercase, fold compounds and synonyms from the
+ * user-language table, drop stop words, and stem with the Porter stemmer (`stemmer` package).
+ * Phrases from the table ("the screen goes black when I dock") add technical words to a ticket.
  */
+import { stemmer } from 'stemmer';
+import { type Language, loadLanguage } from './language.js';
 
 const STOP_WORDS = new Set(
   (
@@ -15,119 +18,97 @@ const STOP_WORDS = new Set(
   ).split(/\s+/),
 );
 
-/** Whole-word synonyms folded before stemming (keys are lowercase raw tokens). */
-const SYNONYMS: Record<string, string> = {
-  laptop: 'pc',
-  laptops: 'pc',
-  desktop: 'pc',
-  desktops: 'pc',
-  workstation: 'pc',
-  workstations: 'pc',
-  computer: 'pc',
-  computers: 'pc',
-  machine: 'pc',
-  machines: 'pc',
-  pcs: 'pc',
-  email: 'mail',
-  emails: 'mail',
-  mails: 'mail',
-  wireless: 'wifi',
-  wlan: 'wifi',
-  reboot: 'restart',
-  rebooted: 'restart',
-  rebooting: 'restart',
-  reboots: 'restart',
-  restarted: 'restart',
-  restarting: 'restart',
-  restarts: 'restart',
-  pw: 'password',
-  pwd: 'password',
-  passwd: 'password',
-  passwords: 'password',
-  license: 'licence',
-  licenses: 'licence',
-  licensed: 'licence',
-  licensing: 'licence',
-  licences: 'licence',
-  licencing: 'licence',
-  signin: 'sign',
-  logon: 'login',
-  webmail: 'owa',
-  cred: 'credential',
-  creds: 'credential',
-  '2fa': 'mfa',
-  av: 'antivirus',
-  aad: 'entra',
-  azure: 'entra',
-  cert: 'certificate',
-  certs: 'certificate',
-  certificates: 'certificate',
-  ssl: 'tls',
-  mobile: 'phone',
-  iphone: 'phone',
-  android: 'phone',
-  smartphone: 'phone',
-  cellphone: 'phone',
-};
+/** Words that negate; phrase matching keeps them (as "not") so "can't print" differs from "print". */
+const NEGATIONS = new Set(
+  "not no cannot cant can't won't wont doesn't doesnt don't dont didn't didnt isn't isnt unable never nothing".split(
+    ' ',
+  ),
+);
+/** The only words phrase matching ignores: phrases are short, so most words carry meaning there. */
+const PHRASE_STOP = new Set(
+  'a an the my our your their his her its it i we you he she they me us them is are was were be been to for of on at in when whenever every all this that these those just really so and or'.split(
+    ' ',
+  ),
+);
 
-const PHRASES: Record<string, string> = {
-  'wi-fi': 'wifi',
-  'e-mail': 'email',
-  'sign-in': 'signin',
-  'sign in': 'signin',
-  'log-in': 'login',
-  'log in': 'login',
-  'log on': 'login',
-  'add-in': 'addin',
-  'add-ins': 'addin',
-  'on-demand': 'ondemand',
-};
-const PHRASE_RE = /\b(?:wi-fi|e-mail|sign-in|sign in|log-in|log in|log on|add-ins?|on-demand)\b/g;
+interface CompiledLanguage {
+  compoundRe: RegExp | null;
+  compounds: Map<string, string>;
+  synonyms: Map<string, string>;
+  phrases: Array<{ variants: string[][]; means: string[]; label: string }>;
+}
 
-const DOUBLE_OK = new Set(['l', 's', 'z']);
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
+function compile(lang: Language): CompiledLanguage {
+  const compounds = new Map(Object.entries(lang.compounds));
+  const keys = [...compounds.keys()].sort((a, b) => b.length - a.length).map(escapeRe);
+  const compiled: CompiledLanguage = {
+    compoundRe: keys.length ? new RegExp(`(?<![a-z0-9])(?:${keys.join('|')})(?![a-z0-9])`, 'g') : null,
+    compounds,
+    synonyms: new Map(Object.entries(lang.synonyms)),
+    phrases: [],
+  };
+  return compiled;
+}
+
+let LANG: CompiledLanguage = compile({
+  compounds: {},
+  synonyms: {},
+  phrases: [{ match: ['x'], means: 'x' }],
+});
+
+function fold(text: string): string {
+  const t = text.toLowerCase().replace(/[\u2018\u2019]/g, "'");
+  return LANG.compoundRe ? t.replace(LANG.compoundRe, (m) => LANG.compounds.get(m) ?? m) : t;
+}
+
+/** Memo of word -> term (the stemmer is the hot spot of indexing); cleared when it grows too big. */
+const TERMS = new Map<string, string>();
+const TOKENS = new Map<string, string[]>();
+const MEMO_LIMIT = 50_000;
+
+function term(raw: string): string {
+  let t = TERMS.get(raw);
+  if (t !== undefined) return t;
+  const syn = LANG.synonyms.get(raw) ?? raw;
+  // Codes, host names and versions keep their digits unstemmed.
+  t = /\d/.test(syn) ? syn : stemmer(syn);
+  if (TERMS.size >= MEMO_LIMIT) TERMS.clear();
+  TERMS.set(raw, t);
+  return t;
+}
+
+/** Stem one word (after synonym folding). */
 export function stem(word: string): string {
-  let w = word;
-  if (/^\d/.test(w)) return w;
-  let stripped = false;
-  if (w.length > 5 && w.endsWith('ing')) {
-    w = w.slice(0, -3);
-    stripped = true;
-  } else if (w.length > 4 && w.endsWith('ied')) {
-    w = `${w.slice(0, -3)}y`;
-  } else if (w.length > 4 && w.endsWith('ed')) {
-    w = w.slice(0, -2);
-    stripped = true;
-  } else if (w.length > 4 && w.endsWith('ies')) {
-    w = `${w.slice(0, -3)}y`;
-  } else if (w.length > 4 && /(ch|sh|x|ss)es$/.test(w)) {
-    w = w.slice(0, -2);
-  } else if (w.length > 3 && w.endsWith('s') && !/(ss|us|is)$/.test(w)) {
-    w = w.slice(0, -1);
-  }
-  if (stripped && w.length > 3) {
-    const a = w[w.length - 1]!;
-    if (a === w[w.length - 2] && !DOUBLE_OK.has(a) && !/[aeiou]/.test(a)) w = w.slice(0, -1);
-  }
-  if (w.length > 4 && w.endsWith('e')) w = w.slice(0, -1);
-  return w;
+  return term(word.toLowerCase());
 }
 
 /** Tokenize free text into normalised terms (order kept, duplicates kept). */
 export function tokenize(text: string): string[] {
-  const t = text.toLowerCase().replace(PHRASE_RE, (m) => PHRASES[m] ?? m);
+  // The same texts (check actions, logged steps) are tokenized on every assessment: memoise.
+  const hit = TOKENS.get(text);
+  if (hit) return hit.slice();
+  const out = tokenizeUncached(text);
+  if (TOKENS.size >= MEMO_LIMIT / 5) TOKENS.clear();
+  TOKENS.set(text, out);
+  return out.slice();
+}
+
+function tokenizeUncached(text: string): string[] {
   const out: string[] = [];
-  for (const raw of t.split(/[^a-z0-9]+/)) {
+  for (const raw of fold(text).split(/[^a-z0-9]+/)) {
     if (!raw) continue;
     if (raw.length < 2 && !/^\d$/.test(raw)) continue;
     if (STOP_WORDS.has(raw)) continue;
-    const syn = SYNONYMS[raw];
-    const term = syn ?? stem(raw);
-    if (!term || STOP_WORDS.has(term)) continue;
-    out.push(term);
+    const t = term(raw);
+    if (!t || STOP_WORDS.has(t)) continue;
+    out.push(t);
     // Host names such as DC01, FS01, SQL01: also emit the alphabetic stem ("dc", "fs", "sql").
     const host = /^([a-z]{2,})\d+$/.exec(raw);
-    if (host?.[1] && !STOP_WORDS.has(host[1])) out.push(SYNONYMS[host[1]] ?? host[1]);
+    if (host?.[1] && !STOP_WORDS.has(host[1])) out.push(term(host[1]));
   }
   return out;
 }
@@ -135,3 +116,82 @@ export function tokenize(text: string): string[] {
 export function tokenSet(text: string): Set<string> {
   return new Set(tokenize(text));
 }
+
+/** Tokens for phrase matching: like tokenize, but negations survive as "not" and few words are dropped. */
+export function phraseTokens(text: string): string[] {
+  const out: string[] = [];
+  const t = fold(text)
+    .replace(/\bcan't\b/g, 'can not')
+    .replace(/\bwon't\b/g, 'will not')
+    .replace(/n't\b/g, ' not')
+    .replace(/\bcannot\b/g, 'can not');
+  for (const raw of t.split(/[^a-z0-9']+/)) {
+    const w = raw.replace(/'/g, '');
+    if (!w || PHRASE_STOP.has(w)) continue;
+    if (NEGATIONS.has(raw) || NEGATIONS.has(w)) {
+      if (out[out.length - 1] !== 'not') out.push('not');
+      continue;
+    }
+    if (w === 'can' || w === 'do' || w === 'does' || w === 'did' || w === 'will' || w === 'wo') continue;
+    out.push(term(w));
+  }
+  return out;
+}
+
+/** Longest gap (in words) allowed between two consecutive words of a phrase. */
+const PHRASE_GAP = 3;
+
+function matchesInOrder(tokens: string[], variant: string[]): boolean {
+  let from = 0;
+  let last = -1;
+  for (const w of variant) {
+    let found = -1;
+    const limit = last < 0 ? tokens.length : Math.min(tokens.length, last + 1 + PHRASE_GAP + 1);
+    for (let i = from; i < limit; i++) {
+      if (tokens[i] === w) {
+        found = i;
+        break;
+      }
+    }
+    if (found < 0) return false;
+    last = found;
+    from = found + 1;
+  }
+  return true;
+}
+
+export interface PhraseHit {
+  /** The first way of saying it, for explanations. */
+  label: string;
+  means: string[];
+}
+
+/** The table's phrases found in a text (each at most once). */
+export function findPhrases(text: string): PhraseHit[] {
+  const tokens = phraseTokens(text);
+  if (tokens.length === 0) return [];
+  const hits: PhraseHit[] = [];
+  for (const p of LANG.phrases) {
+    if (p.variants.some((v) => matchesInOrder(tokens, v))) hits.push({ label: p.label, means: p.means });
+  }
+  return hits;
+}
+
+/** Installs a language table (the shipped one at module load; tests may install their own). */
+export function useLanguage(lang: Language): void {
+  LANG = compile(lang);
+  TERMS.clear();
+  TOKENS.clear();
+  // Phrases are compiled after the compounds and synonyms are in place, so both sides fold alike.
+  LANG.phrases = lang.phrases.map((p) => {
+    const variants = p.match.map((m) => {
+      const v = phraseTokens(m);
+      if (v.length === 0 || (v.length === 1 && v[0] === 'not'))
+        throw new Error(`language table: phrase "${m}" has no meaningful word`);
+      return v;
+    });
+    return { variants, means: tokenize(p.means), label: p.match[0]! };
+  });
+}
+
+useLanguage(loadLanguage());

@@ -13,6 +13,7 @@ import type { Deps } from '../../deps.js';
 import { AppError, forbidden, notFound } from '../../errors.js';
 import { type AuthUser, hasRole } from '../../http/auth-context.js';
 import type { EngineSession } from '../assistant/engine.js';
+import { loadAccountHistory } from '../assistant/history.js';
 import { newId } from '../auth/tokens.js';
 import * as handoffsRepo from '../handoffs/repo.js';
 import { closeActiveHandoff, stampFirstAction } from '../handoffs/service.js';
@@ -104,7 +105,10 @@ export async function getSession(deps: Deps, actor: AuthUser, id: string): Promi
 export async function loadEngineSession(deps: Deps, accountId: string, id: string) {
   const summary = await repo.findSessionSummary(deps.db.db, accountId, id);
   if (!summary) return null;
-  const timeline = await repo.listTimeline(deps.db.db, accountId, id);
+  const [timeline, history] = await Promise.all([
+    repo.listTimeline(deps.db.db, accountId, id),
+    loadAccountHistory(deps.db.db, accountId, id),
+  ]);
   const engine: EngineSession = {
     title: summary.session.title,
     problem: summary.session.problem,
@@ -112,6 +116,7 @@ export async function loadEngineSession(deps: Deps, accountId: string, id: strin
     asset: summary.session.asset,
     category: summary.session.category,
     timeline: presentTimeline(timeline),
+    history,
   };
   return { summary, engine };
 }

@@ -1,0 +1,508 @@
+/**
+ * Session analysis: which playbooks the session is about and how likely each candidate cause is.
+ *
+ * 1. Retrieval: BM25 over the playbooks with the problem, the logged steps and the technical words of
+ *    any user-language phrase; error codes and exact messages found in the text lift the playbooks of
+ *    the causes that list them above any word match.
+ * 2. Evidence: each candidate cause starts from its prior (scaled by its playbook's retrieval score,
+ *    how well the problem matches the cause's signs, codes, and the account's resolved cases), then
+ *    every logged step is matched to the checks it describes and the outcome's effect is added in
+ *    log-odds space. Softmax over the surviving causes gives confidences; decisive outcomes rule out.
+ */
+import { extractCodes, findWords, messageWords } from './codes.js';
+import { maxIdfOf, type SeenBefore, similarCases } from './history-match.js';
+import type { Check } from './knowledge.js';
+import {
+  ACTION_GENERIC,
+  type KnowledgeIndex,
+  normalise,
+  type PreCause,
+  type PreCheck,
+} from './knowledge-index.js';
+import { ENGINE_PARAMS } from './params.js';
+import type { EngineSession, EngineTimelineEntry, StepOutcome } from './session.js';
+import { findPhrases, type PhraseHit, tokenize } from './text.js';
+
+export interface LoggedStep {
+  entry: EngineTimelineEntry;
+  index: number;
+  text: string;
+  tokens: Set<string>;
+  /** Normalised token strings of text+detail and of the text alone (for exact-repeat detection). */
+  norm: string;
+  normText: string;
+  /** Tokens that are not generic action words (for action-overlap matching). */
+  specific: string[];
+  outcome: StepOutcome;
+}
+
+export interface Observation {
+  step: LoggedStep;
+  check: PreCheck;
+  strength: number;
+  delta: number;
+}
+
+/** A code or exact message of a cause found in the problem (step = null) or in a logged step. */
+export interface CodeFinding {
+  code: string;
+  step: LoggedStep | null;
+}
+
+export type { SeenBefore };
+
+export interface CauseState {
+  pc: PreCause;
+  playbookRel: number;
+  base: number;
+  signHits: string[];
+  codeHits: CodeFinding[];
+  /** Logged findings that describe one of the cause's typical signs ("MFA required" in the sign-in log). */
+  signFindings: Array<{ step: LoggedStep; sign: string }>;
+  seenBefore: SeenBefore[];
+  observations: Observation[];
+  support: number;
+  logit: number;
+  confidence: number;
+  ruledOutBy: Observation | null;
+}
+
+export interface RankedPlaybook {
+  id: string;
+  title: string;
+  score: number;
+}
+
+export interface SessionAnalysis {
+  ix: KnowledgeIndex;
+  session: EngineSession;
+  playbooks: RankedPlaybook[];
+  /** Surviving candidate causes, most likely first (confidences sum to 1). */
+  causes: CauseState[];
+  ruledOut: CauseState[];
+  steps: LoggedStep[];
+  /** Keys of checks any logged step already performed. */
+  tried: Set<string>;
+  /** Share (0..1) of the problem's known words, weighted by rarity, that the top playbook matches. */
+  coverage: number;
+  /** The same share for each candidate playbook (by playbook index). */
+  playbookCoverage: Map<number, number>;
+  /** True when a code or exact message in the session maps to a candidate cause. */
+  codeMatched: boolean;
+  /** Resolved cases of the account that look like this session, most similar first. */
+  seenBefore: SeenBefore[];
+  phrases: PhraseHit[];
+}
+
+export function clip(text: string, max = 90): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+function stepText(e: EngineTimelineEntry): string {
+  return e.detail ? `${e.text} ${e.detail}` : e.text;
+}
+
+function loggedSteps(s: EngineSession): LoggedStep[] {
+  const out: LoggedStep[] = [];
+  s.timeline.forEach((entry, index) => {
+    if (entry.kind !== 'step' && entry.kind !== 'note') return;
+    const text = stepText(entry);
+    const toks = tokenize(text);
+    const tokens = new Set(toks);
+    const norm = toks.join(' ');
+    out.push({
+      entry,
+      index,
+      text,
+      tokens,
+      norm,
+      normText: entry.detail ? normalise(entry.text) : norm,
+      specific: [...tokens].filter((t) => !ACTION_GENERIC.has(t)),
+      outcome: entry.outcome ?? 'info',
+    });
+  });
+  return out;
+}
+
+export function addTerms(q: Map<string, number>, tokens: string[], weight: number, cap: number): void {
+  const counts = new Map<string, number>();
+  for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
+  for (const [t, c] of counts) q.set(t, (q.get(t) ?? 0) + weight * Math.min(c, cap));
+}
+
+/** Codes and exact messages of the base found in a text, as cause index -> the code as the base writes it. */
+export interface CodeHit {
+  code: string;
+  /** 1 when only this cause lists the code; 1/k when k causes share it (a shared code tells less). */
+  specificity: number;
+}
+
+export function codesIn(ix: KnowledgeIndex, text: string): Map<number, CodeHit> {
+  const hits = new Map<number, CodeHit>();
+  const add = (causes: number[], code: string) => {
+    for (const ci of causes) {
+      const specificity = 1 / causes.length;
+      const prev = hits.get(ci);
+      if (!prev || prev.specificity < specificity) hits.set(ci, { code, specificity });
+    }
+  };
+  for (const k of extractCodes(text)) {
+    const causes = ix.codes.get(k.key);
+    // A bare number ("4740") is weaker evidence than the same number introduced as an event or error.
+    if (causes) add(k.kind === 'number' ? [...causes, -1] : causes, k.key);
+  }
+  if (ix.messages.length > 0) {
+    const words = messageWords(text);
+    for (const m of ix.messages) if (findWords(words, m.words) >= 0) add(m.causes, m.text);
+  }
+  hits.delete(-1);
+  return hits;
+}
+
+/** Query terms for ranking playbooks from free text (problem words, phrases, steps). */
+export function rankWithQuery(
+  ix: KnowledgeIndex,
+  q: Map<string, number>,
+  codeBoost: Map<number, number> = new Map(),
+): Array<{ index: number; score: number }> {
+  const scores = ix.playbookIndex.scoreAll(q);
+  let top = 0;
+  for (const s of scores) top = Math.max(top, s);
+  // A code outweighs word matches: each hit adds half of the best word score (at least 2).
+  const unit = Math.max(top, 4) * 0.5 * ENGINE_PARAMS.codeRetrievalBoost;
+  const out: Array<{ index: number; score: number }> = [];
+  scores.forEach((s, i) => {
+    const score = s + (codeBoost.get(i) ?? 0) * unit;
+    if (score > 0) out.push({ index: i, score });
+  });
+  return out.sort(
+    (a, b) => b.score - a.score || ix.pre[a.index]!.playbook.id.localeCompare(ix.pre[b.index]!.playbook.id),
+  );
+}
+
+/** How strongly a step's text describes performing this check (0 = not at all, 1 = certainly). */
+export function matchStrength(step: LoggedStep, pc: PreCheck): number {
+  if (step.norm === pc.actionNorm || step.normText === pc.actionNorm) return 1;
+  const tokens = step.tokens;
+  let best = 0;
+  for (const term of pc.terms) {
+    if (term.every((t) => tokens.has(t))) best = Math.max(best, term.length >= 2 ? 1 : 0.8);
+    if (best === 1) return 1;
+  }
+  if (pc.actionTokens.size > 0 && step.specific.length >= 3) {
+    let common = 0;
+    for (const t of step.specific) if (pc.actionTokens.has(t)) common++;
+    if (common >= 3 && common / step.specific.length >= 0.6 && common / pc.actionTokens.size >= 0.35)
+      best = Math.max(best, 0.9);
+  }
+  return best;
+}
+
+/**
+ * The log-odds shift a logged outcome of a check gives its cause. A "partial" outcome of an
+ * elimination test (one whose failure rules the cause out: a new profile, another cable) means the
+ * problem survived the suspect's removal in part, so it counts mostly against the cause; of any other
+ * check it is weak support. A check may state its own partial effect.
+ */
+export function effectFor(check: Check, outcome: StepOutcome): number {
+  const e = check.effect;
+  switch (outcome) {
+    case 'worked':
+      return e.worked ?? 0;
+    case 'failed':
+      return e.failed ?? 0;
+    case 'partial':
+      if (e.partial !== undefined) return e.partial;
+      return check.decisive === 'failed' ? 0.6 * (e.failed ?? 0) : 0.4 * (e.worked ?? 0);
+    default:
+      return e.info ?? 0;
+  }
+}
+
+// ---- Analysis -----------------------------------------------------------------------------------
+
+/** Core analysis shared by assessment, suggestions and chat. */
+export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAnalysis {
+  const steps = loggedSteps(s);
+  const problemText = `${s.title} ${s.problem}`;
+  const problemTokens = tokenize(problemText);
+  const phrases = findPhrases(`${problemText} ${steps.map((st) => st.entry.text).join(' . ')}`);
+
+  const q = new Map<string, number>();
+  addTerms(q, problemTokens, ENGINE_PARAMS.problemWeight, 3);
+  if (s.category) addTerms(q, tokenize(s.category), 1, 1);
+  addTerms(
+    q,
+    steps.flatMap((st) => [...st.tokens]),
+    1,
+    2,
+  );
+  addTerms(
+    q,
+    phrases.flatMap((p) => p.means),
+    ENGINE_PARAMS.phraseWeight,
+    1,
+  );
+
+  // Codes: in the problem they steer retrieval; in a logged step they are findings about a cause.
+  const problemCodes = codesIn(ix, problemText);
+  const stepCodes = steps.map((st) => codesIn(ix, st.text));
+  // Per playbook, the strongest code evidence (a code shared by many causes lifts each one less).
+  const codeBoost = new Map<number, number>();
+  const lift = (hits: Map<number, CodeHit>, weight: number) => {
+    for (const [ci, h] of hits) {
+      const pi = ix.causes[ci]!.playbookIndex;
+      codeBoost.set(pi, Math.max(codeBoost.get(pi) ?? 0, weight * h.specificity));
+    }
+  };
+  lift(problemCodes, 1);
+  for (const hits of stepCodes) lift(hits, 0.5);
+
+  const ranked = rankWithQuery(ix, q, codeBoost);
+  const playbooks = ranked.map((r) => ({
+    id: ix.pre[r.index]!.playbook.id,
+    title: ix.pre[r.index]!.playbook.title,
+    score: r.score,
+  }));
+  const tried = new Set<string>();
+  const maxIdf = maxIdfOf(ix);
+  const seenBefore = similarCases(ix, s, maxIdf);
+  const empty: SessionAnalysis = {
+    ix,
+    session: s,
+    playbooks,
+    causes: [],
+    ruledOut: [],
+    steps,
+    tried,
+    coverage: 0,
+    playbookCoverage: new Map(),
+    codeMatched: false,
+    seenBefore,
+    phrases,
+  };
+  if (ranked.length === 0) return empty;
+
+  // A candidate must match something the problem itself says (a word, a phrase or a code): a playbook
+  // reached only through step words would put unrelated checks in front of the technician.
+  const problemQuery = new Map<string, number>();
+  addTerms(problemQuery, problemTokens, 1, 1);
+  addTerms(
+    problemQuery,
+    phrases.flatMap((p) => p.means),
+    1,
+    1,
+  );
+  const top = ranked[0]!.score;
+  const candidates = ranked
+    .slice(0, ENGINE_PARAMS.topPlaybooks)
+    .filter((r) => r.score >= top * ENGINE_PARAMS.minRelativeScore)
+    .filter(
+      (r, i) =>
+        i === 0 || codeBoost.has(r.index) || ix.playbookIndex.matchedTerms(r.index, problemQuery).length > 0,
+    );
+  // A resolved case of the account that ended in a cause brings that cause's playbook in.
+  for (const sb of seenBefore) {
+    if (sb.similarity < ENGINE_PARAMS.historyStrong || !sb.case.causeKey) continue;
+    const pc = ix.causes.find((c) => c.key === sb.case.causeKey);
+    if (pc && !candidates.some((c) => c.index === pc.playbookIndex)) {
+      const r = ranked.find((x) => x.index === pc.playbookIndex);
+      candidates.push({ index: pc.playbookIndex, score: Math.max(r?.score ?? 0, top * 0.5) });
+    }
+  }
+
+  // Coverage: how much of what the problem says (rare words count more) a playbook explains.
+  const problemTerms = [...new Set([...problemTokens, ...phrases.flatMap((p) => p.means)])];
+  const coverageOf = (index: number): number => {
+    const doc = ix.playbookIndex.docs[index]!;
+    let known = 0;
+    let matched = 0;
+    for (const t of problemTerms) {
+      const idf = ix.playbookIndex.idfOf(t);
+      if (idf === 0) continue;
+      known += idf;
+      if (doc.tf.has(t)) matched += idf;
+    }
+    return known > 0 ? matched / known : 0;
+  };
+  // A playbook whose title shares no word with the problem is not what the ticket is about, however
+  // many generic words ("app", "crash", "start") it matches: its coverage counts as none.
+  const problemSet0 = new Set(problemTerms);
+  const titleMatches = (index: number) =>
+    tokenize(ix.pre[index]!.playbook.title).some((t) => problemSet0.has(t));
+  const playbookCoverage = new Map(
+    candidates.map((r) => [r.index, titleMatches(r.index) ? coverageOf(r.index) : 0]),
+  );
+  const coverage = coverageOf(ranked[0]!.index);
+
+  // Sign match of each candidate cause against the problem statement (+ notes/steps at lower weight).
+  const signQuery = new Map<string, number>();
+  addTerms(signQuery, problemTokens, 1, 2);
+  addTerms(
+    signQuery,
+    phrases.flatMap((p) => p.means),
+    0.5,
+    1,
+  );
+  addTerms(
+    signQuery,
+    steps.flatMap((st) => [...st.tokens]),
+    0.5,
+    2,
+  );
+  const problemSet = new Set(problemTokens);
+
+  const states: CauseState[] = [];
+  const allObservations: Observation[] = [];
+  let codeMatched = false;
+  for (const r of candidates) {
+    const pp = ix.pre[r.index]!;
+    const rel = Math.min(1, r.score / top);
+    // Sign bonus, centred within the playbook: words shared by all its causes don't favour any one.
+    const sat = pp.causes.map((pc) => {
+      const sc = ix.causeIndex.scoreDoc(ix.causeIndex.docs[pc.index]!, signQuery);
+      return sc / (sc + ENGINE_PARAMS.signTau);
+    });
+    const meanSat = sat.reduce((x, y) => x + y, 0) / Math.max(sat.length, 1);
+    for (const [ci, pc] of pp.causes.entries()) {
+      const signBonus = ENGINE_PARAMS.signBeta * ((sat[ci] ?? 0) - meanSat);
+      const codeHits: CodeFinding[] = [];
+      const problemCode = problemCodes.get(pc.index);
+      if (problemCode) codeHits.push({ code: problemCode.code, step: null });
+      let stepSpecificity = 0;
+      stepCodes.forEach((hits, si) => {
+        const h = hits.get(pc.index);
+        if (!h) return;
+        codeHits.push({ code: h.code, step: steps[si]! });
+        stepSpecificity = Math.max(stepSpecificity, h.specificity);
+      });
+      if (Math.max(problemCode?.specificity ?? 0, stepSpecificity) >= 0.5) codeMatched = true;
+      const codeBonus =
+        ENGINE_PARAMS.codeBeta * (problemCode?.specificity ?? 0) +
+        ENGINE_PARAMS.stepCodeBeta * stepSpecificity;
+      // A logged finding that reads like one of the cause's typical signs is evidence for it,
+      // whatever the step's outcome: the step observed it. One-word signs are too loose for this.
+      const signFindings: Array<{ step: LoggedStep; sign: string }> = [];
+      for (const sg of pc.signs) {
+        if (sg.tokens.length < 2) continue;
+        const step = steps.find((st) => sg.tokens.every((t) => st.tokens.has(t)));
+        if (step) signFindings.push({ step, sign: sg.text });
+      }
+      const findingBonus = signFindings.length > 0 ? ENGINE_PARAMS.signFindingBeta : 0;
+      const seen = seenBefore.filter((sb) => sb.case.causeKey === pc.key);
+      const historyBonus = seen.reduce((m, sb) => Math.max(m, ENGINE_PARAMS.historyBeta * sb.similarity), 0);
+      const base =
+        pc.logPrior +
+        ENGINE_PARAMS.playbookAlpha * Math.log(rel) +
+        signBonus +
+        codeBonus +
+        findingBonus +
+        historyBonus;
+      const signHits = pc.signs
+        .filter((sg) => sg.tokens.length > 0 && sg.tokens.every((t) => problemSet.has(t)))
+        .map((sg) => sg.text);
+
+      // Latest matching step per check decides that check's observation. A step that matches several
+      // checks carries one outcome for all of them, so its weight is shared (ambiguity damping).
+      const observations: Observation[] = [];
+      for (const check of pc.checks) {
+        let latest: { step: LoggedStep; strength: number } | null = null;
+        for (const step of steps) {
+          const strength = matchStrength(step, check);
+          if (strength >= ENGINE_PARAMS.matchThreshold) latest = { step, strength };
+        }
+        if (!latest) continue;
+        tried.add(check.key);
+        observations.push({
+          step: latest.step,
+          check,
+          strength: latest.strength,
+          delta: latest.strength * effectFor(check.check, latest.step.outcome),
+        });
+      }
+      allObservations.push(...observations);
+      observations.sort((a, b) => a.step.index - b.step.index || a.check.key.localeCompare(b.check.key));
+      const ruledOutBy =
+        observations.find(
+          (o) => o.check.check.decisive !== undefined && o.check.check.decisive === o.step.outcome,
+        ) ?? null;
+      states.push({
+        pc,
+        playbookRel: rel,
+        base,
+        signHits,
+        codeHits,
+        signFindings,
+        seenBefore: seen,
+        observations,
+        support: 0,
+        logit: base,
+        confidence: 0,
+        ruledOutBy,
+      });
+    }
+  }
+
+  // Ambiguity damping: divide each observation by the number of distinct checks its step matched.
+  const checksPerStep = new Map<number, Set<string>>();
+  for (const o of allObservations) {
+    const set = checksPerStep.get(o.step.index) ?? new Set<string>();
+    set.add(o.check.check.action);
+    checksPerStep.set(o.step.index, set);
+  }
+  for (const c of states) {
+    for (const o of c.observations) o.delta /= Math.sqrt(checksPerStep.get(o.step.index)?.size ?? 1);
+    c.support = c.observations.reduce((sum, o) => sum + o.delta, 0);
+    c.logit = c.base + c.support;
+  }
+
+  const alive = states.filter((c) => !c.ruledOutBy);
+  const ruledOut = states.filter((c) => c.ruledOutBy);
+  const maxLogit = alive.reduce((m, c) => Math.max(m, c.logit), Number.NEGATIVE_INFINITY);
+  let z = 0;
+  for (const c of alive) z += Math.exp(c.logit - maxLogit);
+  for (const c of alive) c.confidence = Math.exp(c.logit - maxLogit) / z;
+  alive.sort((a, b) => b.confidence - a.confidence || a.pc.key.localeCompare(b.pc.key));
+  ruledOut.sort(
+    (a, b) => a.ruledOutBy!.step.index - b.ruledOutBy!.step.index || a.pc.key.localeCompare(b.pc.key),
+  );
+  return { ...empty, causes: alive, ruledOut, coverage, playbookCoverage, codeMatched };
+}
+
+/** True when the evidence singles out the top cause: high confidence backed by logged steps. */
+export function isConfirmed(c: CauseState | undefined): boolean {
+  return (
+    c !== undefined &&
+    c.confidence >= ENGINE_PARAMS.confirmConfidence &&
+    c.support >= ENGINE_PARAMS.confirmSupport
+  );
+}
+
+/**
+ * The playbook holding most of the confidence: what kind of problem this is, which is often clearer
+ * than which cause it is (three Outlook causes at 20% outweigh one phone-mail cause at 24%).
+ */
+export function dominantPlaybook(a: SessionAnalysis): { index: number; mass: number } | null {
+  const mass = new Map<number, number>();
+  for (const c of a.causes) mass.set(c.pc.playbookIndex, (mass.get(c.pc.playbookIndex) ?? 0) + c.confidence);
+  let best: { index: number; mass: number } | null = null;
+  for (const [index, m] of mass) if (!best || m > best.mass) best = { index, mass: m };
+  return best;
+}
+
+/**
+ * True when the session matches the knowledge base well: a code points at a cause, the team has
+ * seen it before, or the best playbook explains enough of the problem and one cause or one kind of
+ * problem leads clearly.
+ */
+export function isStrongMatch(a: SessionAnalysis): boolean {
+  const top = a.causes[0];
+  if (!top) return false;
+  if (a.codeMatched || isConfirmed(top) || top.seenBefore.length > 0) return true;
+  if (a.coverage < ENGINE_PARAMS.minCoverage) return false;
+  return (
+    top.confidence >= ENGINE_PARAMS.strongConfidence ||
+    (dominantPlaybook(a)?.mass ?? 0) >= ENGINE_PARAMS.strongPlaybookMass
+  );
+}

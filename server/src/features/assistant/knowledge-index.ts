@@ -1,0 +1,175 @@
+/**
+ * The knowledge base prepared for retrieval, built once at start-up: tokenized playbooks, causes,
+ * checks and fixes, two BM25 indexes (playbooks; causes' signs), the error-code index and the
+ * exact-message list. Everything here is read-only after `buildKnowledgeIndex` returns.
+ */
+import { Bm25Index } from './bm25.js';
+import { codeKeysOf, messageWords } from './codes.js';
+import type { Cause, Check, Playbook } from './knowledge.js';
+import { tokenize } from './text.js';
+
+export interface PreCheck {
+  key: string;
+  check: Check;
+  /** The check's terms, each as a set of tokens that must all appear in a step. */
+  terms: string[][];
+  /** Action tokens without generic action words (for matching a step in other words). */
+  actionTokens: Set<string>;
+  actionAll: Set<string>;
+  actionNorm: string;
+}
+export interface PreFix {
+  text: string;
+  tokens: Set<string>;
+  all: Set<string>;
+  norm: string;
+}
+export interface PreCause {
+  key: string;
+  index: number;
+  cause: Cause;
+  playbook: Playbook;
+  playbookIndex: number;
+  logPrior: number;
+  checks: PreCheck[];
+  fixes: PreFix[];
+  signs: Array<{ text: string; tokens: string[] }>;
+  /** Chat: the words that name this cause (name, signs, check terms). */
+  vocab: Set<string>;
+}
+export interface PrePlaybook {
+  index: number;
+  playbook: Playbook;
+  causes: PreCause[];
+}
+
+export interface KnowledgeIndex {
+  playbooks: readonly Playbook[];
+  pre: PrePlaybook[];
+  causes: PreCause[];
+  playbookIndex: Bm25Index;
+  causeIndex: Bm25Index;
+  /** Code key -> indexes of the causes listing it. */
+  codes: Map<string, number[]>;
+  /** Exact messages (as lowercase words) -> causes listing them. */
+  messages: Array<{ text: string; words: string[]; causes: number[] }>;
+  /** Check key -> check, for every check in the base. */
+  checks: Map<string, { check: PreCheck; cause: PreCause }>;
+}
+
+/** Words too common in check actions to identify a check on their own. */
+export const ACTION_GENERIC = new Set(
+  tokenize(
+    'run check confirm open see whether look note then retest test try user pc affected same new old ' +
+      'one each every any other settings setting show list make sure directly',
+  ),
+);
+
+export function normalise(text: string): string {
+  return tokenize(text).join(' ');
+}
+
+export function buildKnowledgeIndex(playbooks: readonly Playbook[]): KnowledgeIndex {
+  const pre: PrePlaybook[] = [];
+  const causes: PreCause[] = [];
+  const checks = new Map<string, { check: PreCheck; cause: PreCause }>();
+  const codes = new Map<string, number[]>();
+  const messageMap = new Map<string, { text: string; words: string[]; causes: number[] }>();
+
+  for (const playbook of playbooks) {
+    const priorSum = playbook.causes.reduce((s, c) => s + c.prior, 0);
+    const pp: PrePlaybook = { index: pre.length, playbook, causes: [] };
+    for (const cause of playbook.causes) {
+      const pc: PreCause = {
+        key: `${playbook.id}/${cause.id}`,
+        index: causes.length,
+        cause,
+        playbook,
+        playbookIndex: pp.index,
+        logPrior: Math.log(Math.max(cause.prior, 0.01) / priorSum),
+        checks: cause.checks.map((check) => ({
+          key: `${playbook.id}/${cause.id}/${check.id}`,
+          check,
+          terms: check.terms.map((t) => [...new Set(tokenize(t))]).filter((t) => t.length > 0),
+          actionTokens: new Set(tokenize(check.action).filter((t) => !ACTION_GENERIC.has(t))),
+          actionAll: new Set(tokenize(check.action)),
+          actionNorm: normalise(check.action),
+        })),
+        fixes: cause.fixes.map((text) => ({
+          text,
+          tokens: new Set(tokenize(text).filter((t) => !ACTION_GENERIC.has(t))),
+          all: new Set(tokenize(text)),
+          norm: normalise(text),
+        })),
+        signs: cause.signs.map((text) => ({ text, tokens: [...new Set(tokenize(text))] })),
+        vocab: new Set(
+          tokenize([cause.name, ...cause.signs, ...cause.checks.flatMap((k) => k.terms)].join(' ')),
+        ),
+      };
+      for (const c of pc.checks) checks.set(c.key, { check: c, cause: pc });
+      for (const code of cause.codes) {
+        const keys = codeKeysOf(code);
+        if (keys.length > 0) {
+          for (const k of keys) {
+            const list = codes.get(k.key) ?? [];
+            if (!list.includes(pc.index)) list.push(pc.index);
+            codes.set(k.key, list);
+          }
+        } else {
+          const words = messageWords(code);
+          const id = words.join(' ');
+          const entry = messageMap.get(id) ?? { text: code, words, causes: [] };
+          if (!entry.causes.includes(pc.index)) entry.causes.push(pc.index);
+          messageMap.set(id, entry);
+        }
+      }
+      pp.causes.push(pc);
+      causes.push(pc);
+    }
+    pre.push(pp);
+  }
+
+  const playbookIndex = new Bm25Index(
+    pre.map((p) => ({
+      id: p.playbook.id,
+      fields: [
+        { tokens: tokenize(p.playbook.title), weight: 3 },
+        { tokens: tokenize(p.playbook.category), weight: 1 },
+        { tokens: tokenize(p.playbook.symptoms.join(' ')), weight: 2 },
+        { tokens: tokenize(p.playbook.keywords.join(' ')), weight: 2 },
+        { tokens: tokenize(p.playbook.causes.map((c) => c.name).join(' ')), weight: 1 },
+        { tokens: tokenize(p.playbook.causes.flatMap((c) => c.signs).join(' ')), weight: 0.5 },
+        {
+          tokens: tokenize(p.playbook.causes.flatMap((c) => c.checks.map((k) => k.action)).join(' ')),
+          weight: 1,
+        },
+        {
+          tokens: tokenize(p.playbook.causes.flatMap((c) => c.checks.flatMap((k) => k.terms)).join(' ')),
+          weight: 0.5,
+        },
+      ],
+    })),
+  );
+
+  const causeIndex = new Bm25Index(
+    causes.map((c) => ({
+      id: c.key,
+      fields: [
+        { tokens: tokenize(c.cause.name), weight: 1 },
+        { tokens: tokenize(c.cause.signs.join(' ')), weight: 1.5 },
+        { tokens: tokenize(c.cause.checks.map((k) => k.confirmsIf).join(' ')), weight: 0.5 },
+      ],
+    })),
+  );
+
+  return {
+    playbooks,
+    pre,
+    causes,
+    playbookIndex,
+    causeIndex,
+    codes,
+    messages: [...messageMap.values()],
+    checks,
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * What the assessment proposes: never a check already performed (in any words), outcome rules
+ * that read results right, and honesty when the base does not match well.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzeSession, assessSession, type EngineSession, rankCauses, suggestNextSteps } from './engine.js';
+import { isCheckTried } from './planning.js';
+import { loadScenarios, scenarioSession } from './scenarios.js';
+
+let seq = 0;
+const step = (
+  text: string,
+  outcome: 'worked' | 'failed' | 'partial' | 'info',
+  detail: string | null = null,
+): EngineSession['timeline'][number] => ({
+  id: `p${++seq}`,
+  kind: 'step',
+  text,
+  outcome,
+  detail,
+  at: new Date(Date.UTC(2026, 0, 1, 9, seq)).toISOString(),
+});
+const session = (
+  title: string,
+  problem: string,
+  timeline: EngineSession['timeline'] = [],
+): EngineSession => ({
+  title,
+  problem,
+  customer: null,
+  asset: null,
+  category: null,
+  timeline,
+});
+
+/** Every check of the base whose action is the proposed text. */
+function checksProposing(s: EngineSession, action: string) {
+  const a = analyzeSession(s);
+  return [...a.ix.checks.values()].filter((c) => c.check.check.action === action).map((c) => ({ a, c }));
+}
+
+describe('Start here never matches a check already tried', () => {
+  it('over every labelled scenario, followed for 10 rounds in the technician’s own words', () => {
+    const rephrase = (action: string) =>
+      // A technician's log line: drop the backticks and the imperative, add a result.
+      `did this: ${action.replace(/`/g, '').replace(/^(Run|Check|Open|Create|Review)\s+/i, '')} - no change`;
+    for (const sc of loadScenarios()) {
+      let s = scenarioSession(sc);
+      for (let round = 0; round < 10; round++) {
+        const start = assessSession(s).startHere;
+        for (const { a, c } of checksProposing(s, start.action))
+          expect(isCheckTried(a, c.check), `${sc.id} round ${round}: ${c.check.key}`).toBe(false);
+        s = { ...s, timeline: [...s.timeline, step(rephrase(start.action), round % 2 ? 'failed' : 'info')] };
+      }
+    }
+  });
+
+  it('a check logged in other words is not proposed again', () => {
+    const s = session(
+      'Outlook stuck on loading profile',
+      'Outlook hangs at Loading Profile for one user since this morning',
+      [step('Made a fresh mail profile from Control Panel > Mail and opened Outlook with it', 'failed')],
+    );
+    const a = assessSession(s);
+    expect(a.startHere.action).not.toMatch(/Create a new Outlook profile/);
+    expect(suggestNextSteps(s, 10).suggestions.map((x) => x.id)).not.toContain(
+      'outlook-profile/corrupt-profile-ost/new-profile',
+    );
+  });
+});
+
+describe('outcome rules: what a result means', () => {
+  const outlook = () =>
+    session(
+      'Outlook keeps asking for password',
+      'Since this morning Outlook keeps prompting one user for her password; the password is correct.',
+    );
+
+  it('a partial result of an elimination test (new profile) counts against its cause', () => {
+    const before = rankCauses(outlook()).find((c) => c.causeId === 'corrupt-profile-ost')!.confidence;
+    const s = {
+      ...outlook(),
+      timeline: [step('Created a new Outlook profile', 'partial', 'opens, still prompts')],
+    };
+    const after = rankCauses(s).find((c) => c.causeId === 'corrupt-profile-ost')!.confidence;
+    expect(after).toBeLessThan(before);
+    expect(assessSession(s).assessment.likelyCauses[0]!.cause).not.toMatch(/Corrupt Outlook profile/);
+  });
+
+  it('"MFA required" interrupts in the sign-in log point at the authentication loop', () => {
+    const s = {
+      ...outlook(),
+      timeline: [
+        step('Created a new Outlook profile', 'partial', 'opens, still prompts'),
+        step('Checked the Entra sign-in logs for her', 'info', 'many interrupted sign-ins: MFA required'),
+      ],
+    };
+    const ranked = rankCauses(s);
+    expect(`${ranked[0]!.playbookId}/${ranked[0]!.causeId}`).toBe('outlook-profile/auth-modern-auth');
+    expect(ranked[0]!.confidence).toBeGreaterThan(0.35);
+    const ev = assessSession(s).assessment.likelyCauses[0]!.evidence.join(' ');
+    expect(ev).toMatch(/typical sign of this: "mfa required"/);
+  });
+});
+
+describe('honest when unsure, and suggestions stay within the playbooks that match', () => {
+  it('an Outlook password problem gets no Wi-Fi or printer checks', () => {
+    const s = session(
+      'Outlook keeps asking for password',
+      'Outlook keeps prompting for the password; password is correct',
+    );
+    const ids = [
+      assessSession(s).startHere.action,
+      ...suggestNextSteps(s, 10).suggestions.map((x) => x.playbook),
+    ];
+    expect(ids.join(' ')).not.toMatch(/wifi|SSID|printer|copier/i);
+    expect(assessSession(s).startHere.why).not.toMatch(/No strong match/);
+  });
+
+  it('a problem the base barely explains says "No strong match" and asks for the telling information', () => {
+    const s = session(
+      'Payroll submission rejected',
+      'The Sage payroll year-end submission to HMRC is rejected by the gateway.',
+    );
+    const a = assessSession(s);
+    expect(a.startHere.why).toMatch(/^No strong match/);
+    expect(a.startHere.action).toMatch(/exact error message or code/);
+    expect(a.assessment.gaps[0]).toMatch(/^No strong match/);
+  });
+
+  it('a site-to-site VPN outage is not sent to a copier or a website check', () => {
+    const s = session(
+      'Site-to-site VPN down',
+      'The IPsec tunnel between head office and the Leeds branch dropped at 10:00; branch users cannot reach the file server.',
+    );
+    const a = assessSession(s);
+    expect(a.startHere.action).not.toMatch(/SMTP|copier|WHOIS|domain/i);
+  });
+
+  it('a clear ticket is a strong match and starts with its most likely cause', () => {
+    const s = session('Update fails', 'Cumulative update fails with 0x800F081F on the file server');
+    const a = assessSession(s);
+    expect(a.startHere.why).toMatch(/^Most likely cause: 'Corrupt component store/);
+    expect(a.assessment.gaps.join(' ')).not.toMatch(/No strong match/);
+  });
+
+  it('no labelled scenario is flagged "No strong match"', () => {
+    const weak = loadScenarios().filter((sc) =>
+      /No strong match/.test(assessSession(scenarioSession(sc)).startHere.why),
+    );
+    expect(weak.map((sc) => sc.id)).toEqual([]);
+  });
+});
