@@ -28,6 +28,10 @@ export const ZMe = z.object({ user: ZUser, account: ZAccount, demo: z.boolean().
 export type TMe = z.infer<typeof ZMe>;
 
 export const ZUsersResponse = z.object({ users: z.array(ZUser) });
+export const ZUserResponse = z.object({ user: ZUser });
+/** Sign-up, sign-in and accepting an invitation answer this (and set the session cookie). */
+export const ZSignedIn = z.object({ user: ZUser, account: ZAccount });
+export type TSignedIn = z.infer<typeof ZSignedIn>;
 
 /** Escalation targets: the engineer-or-admin teammates, visible to every signed-in user (no e-mails). */
 export const ZTeammate = z.object({ id: ZId, name: z.string(), role: ZRole, tier: ZTier });
@@ -45,6 +49,11 @@ export const ZInvitationResponse = z.object({
 export type TInvitationResponse = z.infer<typeof ZInvitationResponse>;
 export const ZPendingInvitations = z.object({
   invitations: z.array(ZInvitation.extend({ createdAt: z.string(), expiresAt: z.string() })),
+});
+/** `GET /api/invitations/{token}`: what the invitation offers, before accepting it. */
+export const ZInvitationLookup = z.object({
+  invitation: z.object({ email: z.string(), role: ZRole, tier: ZTier }),
+  account: z.object({ name: z.string() }),
 });
 export const ZAcceptInvitationBody = z.object({ name, password });
 export type TAcceptInvitationBody = z.infer<typeof ZAcceptInvitationBody>;

@@ -9,6 +9,9 @@ export interface Deps {
   clock: () => Date;
   loginRateLimit: { maxPerEmail: number; maxPerIp: number; windowMs: number };
   assistant: Assistant;
-  /** Wakes live hubs and workers in every process after a commit that wrote events/outbox rows. */
-  afterCommit: (what: { events?: boolean; notifications?: boolean }) => void;
+  /**
+   * Wakes live hubs and workers in every process after a commit that wrote events or outbox rows
+   * (db/tx.ts calls it; services don't).
+   */
+  afterCommit: () => void;
 }

@@ -28,6 +28,8 @@ export interface StartOptions {
   loginRateLimit?: Deps['loginRateLimit'];
   env?: Record<string, string>;
   llm?: Parameters<typeof createAssistant>[0]['llm'];
+  /** Receives the assistant's log lines (default: dropped). */
+  assistantLogger?: Parameters<typeof createAssistant>[0]['logger'];
 }
 
 /** A real server on 127.0.0.1 with a fresh database: tests talk to it over real HTTP. */
@@ -39,7 +41,10 @@ export async function startApp(opts: StartOptions = {}): Promise<Harness> {
     config: loadConfig({ DATA_DIR: '/tmp/rf-test-unused', LOG_LEVEL: 'silent', ...opts.env }),
     clock: () => (now ? new Date(now) : new Date()),
     loginRateLimit: opts.loginRateLimit ?? { maxPerEmail: 5, maxPerIp: 1000, windowMs: 15 * 60_000 },
-    assistant: createAssistant({ llm: opts.llm ?? null }),
+    assistant: createAssistant({
+      llm: opts.llm ?? null,
+      logger: opts.assistantLogger ?? { warn: () => {} },
+    }),
     afterCommit: () => {
       db.notify(EVENTS_CHANNEL, '').catch(() => {});
     },
@@ -58,6 +63,7 @@ export async function startApp(opts: StartOptions = {}): Promise<Harness> {
     client: () => new Client(url),
     close: async () => {
       await app.close();
+      await deps.assistant.close();
       if (!opts.db) await db.close();
     },
   };

@@ -2,8 +2,8 @@ import { ZAnalyticsQuery, ZBaselineBody } from '@rf/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { requireRole } from '../../http/auth-context.js';
+import { ZIdParam } from '../../http/params.js';
 import { parse } from '../../http/validate.js';
-import { ZIdParam } from '../sessions/routes.js';
 import * as service from './service.js';
 
 export function analyticsRoutes(app: FastifyInstance, deps: Deps) {

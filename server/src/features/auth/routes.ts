@@ -11,12 +11,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { requireAuth, requireRole } from '../../http/auth-context.js';
+import { ZIdParam } from '../../http/params.js';
 import { parse } from '../../http/validate.js';
 import * as service from './service.js';
 
 export const SESSION_COOKIE = 'rf_session';
 
-const ZIdParam = z.object({ id: z.string().min(1).max(64) });
 const ZTokenParam = z.object({ token: z.string().min(1).max(200) });
 
 function requestOrigin(req: FastifyRequest) {

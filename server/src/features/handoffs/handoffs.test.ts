@@ -79,7 +79,7 @@ describe('the whole flow through HTTP', () => {
     // The session shows the escalation.
     const s = await t.junior.client.get(`/api/sessions/${sessionId}`);
     expect(s.body.session.status).toBe('escalated');
-    expect(s.body.session.openHandoffId).toBe(handoff.id);
+    expect(s.body.session.activeHandoffId).toBe(handoff.id);
 
     // Notifications were queued in the same transaction: never to the escalator.
     const notes = ZNotificationsResponse.parse(
@@ -255,7 +255,7 @@ describe('rules', () => {
     expect((await t.senior.client.post(`/api/handoffs/${id}/claim`)).status).toBe(409);
     // The session can be escalated again.
     expect((await escalate(t.junior.client, sessionId)).status).toBe(201);
-    const second = (await t.junior.client.get(`/api/sessions/${sessionId}`)).body.session.openHandoffId;
+    const second = (await t.junior.client.get(`/api/sessions/${sessionId}`)).body.session.activeHandoffId;
     await t.senior.client.post(`/api/handoffs/${second}/claim`);
     expect((await t.admin.client.post(`/api/handoffs/${second}/cancel`)).status).toBe(409); // claimed: release first
   });

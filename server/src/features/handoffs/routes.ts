@@ -1,9 +1,9 @@
-import { ZCreateHandoffBody, ZListHandoffsQuery } from '@rf/contracts';
+import { ZCreateHandoffBody, ZListHandoffsQuery, ZReleaseBody } from '@rf/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { requireAuth, requireRole } from '../../http/auth-context.js';
+import { ZIdParam } from '../../http/params.js';
 import { parse } from '../../http/validate.js';
-import { ZIdParam } from '../sessions/routes.js';
 import * as service from './service.js';
 
 export function handoffRoutes(app: FastifyInstance, deps: Deps) {
@@ -36,7 +36,8 @@ export function handoffRoutes(app: FastifyInstance, deps: Deps) {
   app.post('/api/handoffs/:id/release', async (req) => {
     const auth = requireRole(req, 'engineer');
     const { id } = parse(ZIdParam, req.params, 'params');
-    return { handoff: await service.release(deps, auth.user, id) };
+    const body = parse(ZReleaseBody, req.body ?? {});
+    return { handoff: await service.release(deps, auth.user, id, body.claimedById) };
   });
 
   app.post('/api/handoffs/:id/cancel', async (req) => {

@@ -7,13 +7,11 @@ import {
   ZStepBody,
 } from '@rf/contracts';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { requireAuth, requireRole } from '../../http/auth-context.js';
+import { ZIdParam } from '../../http/params.js';
 import { parse } from '../../http/validate.js';
 import * as service from './service.js';
-
-export const ZIdParam = z.object({ id: z.string().min(1).max(64) });
 
 export function sessionRoutes(app: FastifyInstance, deps: Deps) {
   app.post('/api/sessions', async (req, reply) => {

@@ -10,7 +10,7 @@ import { Where } from '../../components/Where';
 import { useCurrentUser } from '../../layout/RequireAuth';
 import { useDraft } from '../../lib/drafts';
 import { formatRelative } from '../../lib/format';
-import { isAdmin, isEngineerOrAdmin } from '../../lib/roles';
+import { isEngineerOrAdmin } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
 import { NotFoundPage } from '../NotFoundPage';
 import { AssistantPanel } from './AssistantPanel';
@@ -80,17 +80,13 @@ function SessionView({ session }: { session: TSessionDetail }) {
     }
   }, [location.state, location.pathname, navigate, session.id, setStepAction]);
 
-  const role = me.user.role;
-  const isOwner = session.owner.id === me.user.id;
-  const mayAct = isEngineerOrAdmin(role) && (isOwner || isAdmin(role));
+  // What the caller may do comes from the server (session.can); the page never re-derives it.
   const resolved = session.status === 'resolved';
-  const canEdit = mayAct && !resolved;
+  const canEdit = session.can.write;
+  const mayAct = canEdit;
 
-  const escalateBlocked = resolved
-    ? 'Resolved sessions cannot be escalated.'
-    : session.openHandoffId
-      ? 'This session already has an open escalation.'
-      : null;
+  // A writer who may not escalate: the session already has an open or claimed escalation.
+  const escalateBlocked = session.can.escalate ? null : 'This session already has an open escalation.';
 
   const where = Boolean(session.customer || session.asset);
 
@@ -145,7 +141,7 @@ function SessionView({ session }: { session: TSessionDetail }) {
 
       <p className="problem-statement">{session.problem}</p>
 
-      {session.openHandoffId ? <HandoffBanner handoffId={session.openHandoffId} /> : null}
+      {session.activeHandoffId ? <HandoffBanner handoffId={session.activeHandoffId} /> : null}
       {resolved && session.resolution ? (
         <div className="resolution-banner" role="note">
           <Icon name="check2" size={18} />
@@ -160,9 +156,9 @@ function SessionView({ session }: { session: TSessionDetail }) {
           {flash}
         </div>
       ) : null}
-      {!mayAct ? (
+      {!mayAct && !resolved ? (
         <p className="inline-alert readonly-note">
-          {isEngineerOrAdmin(role)
+          {isEngineerOrAdmin(me.user.role)
             ? `${session.owner.name} owns this session. Only the owner or an admin can log steps.`
             : 'You have read-only access to this session.'}
         </p>
