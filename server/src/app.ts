@@ -55,7 +55,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
-      if (err.status === 429 && typeof err.extra.retryAfterSeconds === 'number') {
+      if (typeof err.extra.retryAfterSeconds === 'number') {
         reply.header('retry-after', String(err.extra.retryAfterSeconds));
       }
       const { retryAfterSeconds: _ignored, field, ...extra } = err.extra;

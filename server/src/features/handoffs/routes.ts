@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.js';
 import { requireAuth, requireRole } from '../../http/auth-context.js';
 import { ZIdParam } from '../../http/params.js';
 import { parse } from '../../http/validate.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import * as service from './service.js';
 
 export function handoffRoutes(app: FastifyInstance, deps: Deps) {
@@ -11,8 +12,9 @@ export function handoffRoutes(app: FastifyInstance, deps: Deps) {
     const auth = requireRole(req, 'engineer');
     const { id } = parse(ZIdParam, req.params, 'params');
     const body = parse(ZCreateHandoffBody, req.body);
-    reply.code(201);
-    return { handoff: await service.escalate(deps, auth.user, id, body) };
+    return idempotent(deps, req, reply, auth.user, 201, async () => ({
+      handoff: await service.escalate(deps, auth.user, id, body),
+    }));
   });
 
   app.get('/api/handoffs', async (req) => {

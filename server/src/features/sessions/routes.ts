@@ -11,14 +11,16 @@ import type { Deps } from '../../deps.js';
 import { requireAuth, requireRole } from '../../http/auth-context.js';
 import { ZIdParam } from '../../http/params.js';
 import { parse } from '../../http/validate.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import * as service from './service.js';
 
 export function sessionRoutes(app: FastifyInstance, deps: Deps) {
   app.post('/api/sessions', async (req, reply) => {
     const auth = requireRole(req, 'engineer');
     const body = parse(ZCreateSessionBody, req.body);
-    reply.code(201);
-    return { session: await service.createSession(deps, auth.user, body) };
+    return idempotent(deps, req, reply, auth.user, 201, async () => ({
+      session: await service.createSession(deps, auth.user, body),
+    }));
   });
 
   app.get('/api/sessions', async (req) => {
@@ -37,24 +39,27 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     const auth = requireRole(req, 'engineer');
     const { id } = parse(ZIdParam, req.params, 'params');
     const body = parse(ZStepBody, req.body);
-    reply.code(201);
-    return { session: await service.addStep(deps, auth.user, id, body) };
+    return idempotent(deps, req, reply, auth.user, 201, async () => ({
+      session: await service.addStep(deps, auth.user, id, body),
+    }));
   });
 
   app.post('/api/sessions/:id/notes', async (req, reply) => {
     const auth = requireRole(req, 'engineer');
     const { id } = parse(ZIdParam, req.params, 'params');
     const body = parse(ZNoteBody, req.body);
-    reply.code(201);
-    return { session: await service.addNote(deps, auth.user, id, body.text) };
+    return idempotent(deps, req, reply, auth.user, 201, async () => ({
+      session: await service.addNote(deps, auth.user, id, body.text),
+    }));
   });
 
   app.post('/api/sessions/:id/assistant/messages', async (req, reply) => {
     const auth = requireRole(req, 'engineer');
     const { id } = parse(ZIdParam, req.params, 'params');
     const body = parse(ZAssistantMessageBody, req.body);
-    reply.code(201);
-    return service.askAssistant(deps, auth.user, id, body.text);
+    return idempotent(deps, req, reply, auth.user, 201, () =>
+      service.askAssistant(deps, auth.user, id, body.text),
+    );
   });
 
   app.get('/api/sessions/:id/suggestions', async (req) => {
