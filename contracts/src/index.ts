@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './handoffs.js';
 export * from './permissions.js';
 export * from './sessions.js';
+export * from './system.js';

@@ -415,13 +415,10 @@ export async function release(
     assertNoDenial(releaseDenial(actor, current));
     const claimer = current.claimedById!;
     if (expectedClaimerId !== undefined && expectedClaimerId !== claimer) {
-      throw conflict(
-        'not_claimed',
-        `${current.claimedByName} picked this up meanwhile; nothing was released`,
-        {
-          claimedBy: { id: claimer, name: current.claimedByName },
-        },
-      );
+      const name = current.claimedByName ?? 'Someone else';
+      throw conflict('not_claimed', `${name} picked this up meanwhile; nothing was released`, {
+        claimedBy: { id: claimer, name },
+      });
     }
     // Conditional on the claimer checked above: a release never drops a claim it did not check.
     const updated = await repo.transition(
