@@ -70,3 +70,4 @@ export const ZBaseline = z.object({
 });
 export type TBaseline = z.infer<typeof ZBaseline>;
 export const ZBaselinesResponse = z.object({ baselines: z.array(ZBaseline) });
+export const ZBaselineResponse = z.object({ baseline: ZBaseline });

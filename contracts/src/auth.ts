@@ -36,6 +36,10 @@ export const ZUserResponse = z.object({ user: ZUser });
 export const ZAuthResponse = z.object({ user: ZUser, account: ZAccount });
 export type TAuthResponse = z.infer<typeof ZAuthResponse>;
 
+/** The same answer under its older name. */
+export const ZSignedIn = ZAuthResponse;
+export type TSignedIn = TAuthResponse;
+
 /** Escalation targets: the engineer-or-admin teammates, visible to every signed-in user (no e-mails). */
 export const ZTeammate = z.object({ id: ZId, name: z.string(), role: ZRole, tier: ZTier });
 export type TTeammate = z.infer<typeof ZTeammate>;

@@ -50,8 +50,6 @@ export const ZTokenParam = z.object({
   token: cleanString(false).min(1, 'is required').max(200, 'can be at most 200 characters'),
 });
 
-export const ZIsoDate = z.string();
-
 const DAY = 86_400_000;
 /** The earliest date any field accepts: no ResolutionFlow data (or MSP stopwatch) predates it. */
 export const EARLIEST_DATE = '2000-01-01';
@@ -100,18 +98,6 @@ export const ZTier = z
 
 export const ZFieldError = z.object({ field: z.string(), message: z.string() });
 export type TFieldError = z.infer<typeof ZFieldError>;
-
-export const ZErrorBody = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    /** The first bad field (400 `invalid_input`). */
-    field: z.string().optional(),
-    /** Every bad field with a message in plain words, in the order of the form. */
-    fields: z.array(ZFieldError).optional(),
-  }),
-});
-export type TErrorBody = z.infer<typeof ZErrorBody>;
 
 /** Labels where the field's name does not read well on its own. */
 const FIELD_LABELS: Record<string, string> = {

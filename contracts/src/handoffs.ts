@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZAssessment, ZStartHere } from './assistant.js';
 import { ZId, ZText, ZTier, ZUserRef } from './common.js';
+import { ZCan } from './permissions.js';
 import { ZOutcome } from './sessions.js';
 
 export const ZUrgency = z.enum(['low', 'normal', 'high', 'critical']);
@@ -55,7 +56,8 @@ export const ZAuditEntry = z.object({
 });
 export type TAuditEntry = z.infer<typeof ZAuditEntry>;
 
-export const ZHandoff = z.object({
+/** A handoff as every member of the account sees it (live events carry this: they are broadcast). */
+export const ZHandoffBase = z.object({
   id: ZId,
   sessionId: ZId,
   intent: z.literal('escalate'),
@@ -73,9 +75,29 @@ export const ZHandoff = z.object({
   /** Denormalised for queue cards. */
   session: z.object({ title: z.string(), customer: z.string().nullable(), asset: z.string().nullable() }),
 });
+export type THandoffBase = z.infer<typeof ZHandoffBase>;
+
+/** A handoff as an API response presents it to the caller: with what the caller may do. */
+export const ZHandoff = ZHandoffBase.extend({ can: ZCan });
 export type THandoff = z.infer<typeof ZHandoff>;
 
-export const ZHandoffWithContext = ZHandoff.extend({ context: ZHandoffContext, audit: z.array(ZAuditEntry) });
+/**
+ * An LLM assessment that arrived after the escalation had already been answered with the built-in
+ * one. It is added next to the snapshot (which never changes), never instead of it.
+ */
+export const ZLlmAssessment = z.object({
+  assessment: ZAssessment,
+  startHere: ZStartHere,
+  addedAt: z.string(),
+});
+export type TLlmAssessment = z.infer<typeof ZLlmAssessment>;
+
+export const ZHandoffWithContext = ZHandoff.extend({
+  context: ZHandoffContext,
+  /** Null until (and unless) a configured LLM answers; the built-in `context.assessment` stays. */
+  llmAssessment: ZLlmAssessment.nullable(),
+  audit: z.array(ZAuditEntry),
+});
 export type THandoffWithContext = z.infer<typeof ZHandoffWithContext>;
 
 export const ZListHandoffsQuery = z.object({
@@ -95,12 +117,15 @@ export const ZListHandoffsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 
+/**
+ * `POST /api/handoffs/{id}/release` takes an optional body: `claimedById` is the claim the caller
+ * saw; if someone else holds the handoff by now, nothing is released (409 `not_claimed`).
+ */
+export const ZReleaseBody = z.object({ claimedById: ZId.optional() });
+export type TReleaseBody = z.infer<typeof ZReleaseBody>;
+
 export const ZHandoffsResponse = z.object({ handoffs: z.array(ZHandoff) });
 export const ZHandoffResponse = z.object({ handoff: ZHandoffWithContext });
-export const ZClaimConflict = z.object({
-  error: z.object({ code: z.literal('already_claimed'), message: z.string() }),
-  claimedBy: ZUserRef,
-});
 
 export const ZNotificationChannel = z.enum(['in_app', 'email', 'webhook']);
 export const ZNotificationStatus = z.enum(['pending', 'sent', 'failed', 'skipped']);
@@ -123,12 +148,14 @@ export const ZEventType = z.enum([
   'handoff.released',
   'handoff.cancelled',
   'handoff.first_action',
+  /** A late LLM assessment was added to the handoff (`GET /api/handoffs/{id}` shows it). */
+  'handoff.assessment_added',
   'session.updated',
 ]);
 export type TEventType = z.infer<typeof ZEventType>;
 export const ZLiveEvent = z.object({
   type: ZEventType,
-  handoff: ZHandoff.optional(),
+  handoff: ZHandoffBase.optional(),
   session: z.object({ id: ZId, status: z.string() }).optional(),
 });
 export type TLiveEvent = z.infer<typeof ZLiveEvent>;

@@ -2,5 +2,8 @@ export * from './analytics.js';
 export * from './assistant.js';
 export * from './auth.js';
 export * from './common.js';
+export * from './errors.js';
 export * from './handoffs.js';
+export * from './permissions.js';
 export * from './sessions.js';
+export * from './system.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZAssistantReply } from './assistant.js';
 import { ZId, ZOptionalText, ZText, ZUserRef } from './common.js';
+import { ZCan } from './permissions.js';
 
 export const ZOutcome = z.enum(['worked', 'failed', 'partial', 'info']);
 export type TOutcome = z.infer<typeof ZOutcome>;
@@ -69,7 +70,10 @@ export type TSessionSummary = z.infer<typeof ZSessionSummary>;
 
 export const ZSessionDetail = ZSessionSummary.extend({
   timeline: z.array(ZTimelineEntry),
-  openHandoffId: ZId.nullable(),
+  /** The session's open or claimed handoff, if any (at most one exists). */
+  activeHandoffId: ZId.nullable(),
+  /** What the caller may do with this session (`claim`, `release` and `cancel` concern its active handoff). */
+  can: ZCan,
 });
 export type TSessionDetail = z.infer<typeof ZSessionDetail>;
 

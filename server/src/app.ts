@@ -3,10 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import type { TDemoInfo } from '@rf/contracts';
+import { type TDemoInfo, type TErrorCode, ZHealth } from '@rf/contracts';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.js';
-import { AppError } from './errors.js';
+import { AppError, errorBody } from './errors.js';
 import { analyticsRoutes } from './features/analytics/routes.js';
 import { authRoutes, SESSION_COOKIE } from './features/auth/routes.js';
 import { authenticate } from './features/auth/service.js';
@@ -48,6 +49,21 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   await app.register(fastifyCookie);
 
+  // Every API route declares its success answers with the contracts' zod schemas, and answers go
+  // out through them: a field the contract lacks is dropped, a missing or mistyped one is a 500
+  // (found by a test, not by a user). Errors keep their one shape (ZErrorBody), built by the
+  // handler below. Input is parsed in the routes with the same contracts (http/validate.ts).
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRoute', (route) => {
+    const isApi = route.url.startsWith('/api/');
+    const declared = route.schema?.response && Object.keys(route.schema.response).length > 0;
+    // A route that writes its own answer (a stream) says so with `config: { rawResponse: true }`.
+    const raw = route.config?.rawResponse === true;
+    if (isApi && !declared && !raw) {
+      throw new Error(`${route.method} ${route.url} declares no response schema (see docs/decisions/006)`);
+    }
+  });
+
   // JSON only: drop Fastify's text/plain parser so other bodies answer 415.
   app.removeContentTypeParser('text/plain');
 
@@ -67,51 +83,39 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
-      if (err.status === 429 && typeof err.extra.retryAfterSeconds === 'number') {
+      if (typeof err.extra.retryAfterSeconds === 'number') {
         reply.header('retry-after', String(err.extra.retryAfterSeconds));
       }
-      const { retryAfterSeconds: _ignored, field, fields, ...extra } = err.extra;
-      // A 400 that names one field also lists it in `fields`, so forms read one shape.
-      const named =
-        typeof field === 'string'
-          ? { field, fields: Array.isArray(fields) ? fields : [{ field, message: err.message }] }
-          : {};
-      return reply
-        .code(err.status)
-        .send({ error: { code: err.code, message: err.message, ...named }, ...extra });
+      return reply.code(err.status).send(err.body());
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const code = fastifyErrorCode(err);
       const message = clientMessage(err, code);
       // A body that is not JSON (or too large) is a problem with the field "body".
-      const named =
-        code === 'invalid_json' || code === 'body_too_large'
-          ? { field: 'body', fields: [{ field: 'body', message }] }
-          : {};
-      return reply.code(status).send({ error: { code, message, ...named } });
+      const named = code === 'invalid_json' || code === 'body_too_large' ? { field: 'body' } : undefined;
+      return reply.code(status).send(errorBody(code, message, named));
     }
     req.log.error({ err }, 'unhandled error');
-    return reply
-      .code(500)
-      .send({ error: { code: 'internal', message: `Something went wrong (request ${req.id})` } });
+    return reply.code(500).send(errorBody('internal', `Something went wrong (request ${req.id})`));
   });
 
   app.setNotFoundHandler((req, reply) =>
-    reply
-      .code(404)
-      .send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),
+    reply.code(404).send(errorBody('not_found', `No route ${req.method} ${req.url.split('?')[0]}`)),
   );
 
-  app.get('/api/healthz', async (_req, reply) => {
-    try {
-      await deps.db.ping();
-      return { ok: true, database: deps.db.kind };
-    } catch (err) {
-      reply.code(503);
-      return { ok: false, database: deps.db.kind, error: (err as Error).message };
-    }
-  });
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get('/api/healthz', { schema: { response: { 200: ZHealth, 503: ZHealth } } }, async (req, reply) => {
+      try {
+        await deps.db.ping();
+        return { ok: true, database: deps.db.kind };
+      } catch (err) {
+        req.log.error({ err }, 'healthz: database unreachable');
+        reply.code(503);
+        return { ok: false, database: 'unreachable' };
+      }
+    });
 
   authRoutes(app, deps, opts.demo ?? { demo: false, signIns: [] });
   sessionRoutes(app, deps);
@@ -124,7 +128,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     app.get('/*', (req, reply) => {
       const rel = safeDecode(req.url.split('?')[0]!.slice(1));
       if (rel === null || rel.startsWith('api/')) {
-        return reply.code(404).send({ error: { code: 'not_found', message: `No route GET /${rel ?? ''}` } });
+        return reply.code(404).send(errorBody('not_found', `No route GET /${rel ?? ''}`));
       }
       const file = path.join(webDist, rel);
       if (rel && file.startsWith(webDist) && fs.existsSync(file) && fs.statSync(file).isFile()) {
@@ -156,7 +160,7 @@ function isSameSite(origin: string, host: string, publicUrl: string | null): boo
   }
 }
 
-function fastifyErrorCode(err: FastifyError): string {
+function fastifyErrorCode(err: FastifyError): TErrorCode {
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -171,7 +175,7 @@ function fastifyErrorCode(err: FastifyError): string {
   }
 }
 
-function clientMessage(err: FastifyError, code: string): string {
+function clientMessage(err: FastifyError, code: TErrorCode): string {
   if (code === 'invalid_json') return 'The request body is not valid JSON';
   if (code === 'unsupported_media_type') return 'Send the request body as application/json';
   return err.message;

@@ -11,6 +11,9 @@ export interface Deps {
   /** Overrides of the rate-limit policies (tests); production uses the defaults (decision 011). */
   rateLimits?: Partial<Policies>;
   assistant: Assistant;
-  /** Wakes live hubs and workers in every process after a commit that wrote events/outbox rows. */
-  afterCommit: (what: { events?: boolean; notifications?: boolean }) => void;
+  /**
+   * Wakes live hubs and workers in every process after a commit that wrote events or outbox rows
+   * (db/tx.ts calls it; services don't).
+   */
+  afterCommit: () => void;
 }

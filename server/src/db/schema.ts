@@ -191,6 +191,8 @@ export const handoffs = pgTable(
     closedAt: ts('closed_at'),
     /** The immutable context snapshot built in the escalating transaction. */
     context: jsonb('context').notNull(),
+    /** An LLM assessment that arrived after the escalation was answered (TLlmAssessment), or null. */
+    llmAssessment: jsonb('llm_assessment'),
   },
   (t) => [
     // At most one open or claimed handoff per session, enforced by the database.
@@ -275,4 +277,32 @@ export const baselines = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [index('baselines_account_idx').on(t.accountId, t.measuredAt)],
+);
+
+/**
+ * `Idempotency-Key` of a create request: the first request with a key inserts the row (the unique
+ * key decides between concurrent twins), runs, and stores its answer; a retry with the same key
+ * replays that answer. Rows expire after 24 hours.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    accountId: text('account_id').notNull(),
+    /** sha256 of method, route, path parameters and body: a reused key with another request is refused. */
+    requestHash: text('request_hash').notNull(),
+    /** Null while the first request runs. */
+    responseStatus: integer('response_status'),
+    responseBody: jsonb('response_body'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    /** Refreshed when an abandoned run (its process died) is taken over. */
+    lockedAt: ts('locked_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('idempotency_keys_user_key').on(t.userId, t.key),
+    index('idempotency_keys_created_idx').on(t.createdAt),
+  ],
 );

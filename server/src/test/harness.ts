@@ -29,6 +29,8 @@ export interface StartOptions {
   rateLimits?: Deps['rateLimits'];
   env?: Record<string, string>;
   llm?: Parameters<typeof createAssistant>[0]['llm'];
+  /** Receives the assistant's log lines (default: dropped). */
+  assistantLogger?: Parameters<typeof createAssistant>[0]['logger'];
 }
 
 /**
@@ -49,7 +51,10 @@ export async function startApp(opts: StartOptions = {}): Promise<Harness> {
     config: loadConfig({ DATA_DIR: '/tmp/rf-test-unused', LOG_LEVEL: 'silent', ...opts.env }),
     clock: () => (now ? new Date(now) : new Date()),
     rateLimits: { ...TEST_RATE_LIMITS, ...opts.rateLimits },
-    assistant: createAssistant({ llm: opts.llm ?? null }),
+    assistant: createAssistant({
+      llm: opts.llm ?? null,
+      logger: opts.assistantLogger ?? { warn: () => {} },
+    }),
     afterCommit: () => {
       db.notify(EVENTS_CHANNEL, '').catch(() => {});
     },
@@ -68,6 +73,7 @@ export async function startApp(opts: StartOptions = {}): Promise<Harness> {
     client: () => new Client(url),
     close: async () => {
       await app.close();
+      await deps.assistant.close();
       if (!opts.db) await db.close();
     },
   };

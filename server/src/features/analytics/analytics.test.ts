@@ -124,10 +124,6 @@ describe('escalation analytics (hand-computed)', () => {
     // Deleting one brings the note back.
     expect((await t.admin.client.del(`/api/analytics/baselines/${fifth.body.baseline.id}`)).status).toBe(204);
     expect((await t.senior.client.get(window)).body.minutesRecovered).toBeNull();
-    await t.admin.client.post('/api/analytics/baselines', {
-      durationSeconds: 480,
-      measuredAt: '2026-03-05T10:00:00Z',
-    });
   });
 
   it('compare=true adds the previous period, for deltas', async () => {
@@ -151,11 +147,24 @@ describe('escalation analytics (hand-computed)', () => {
   });
 
   it('viewers may not read analytics; engineers read baselines but only admins write them', async () => {
-    expect((await t.viewer.client.get(window)).status).toBe(403);
-    expect((await t.junior.client.get('/api/analytics/baselines')).body.baselines).toHaveLength(5);
+    // Its own account: what it reads does not depend on what other tests recorded.
+    const team = await makeTeam(h, 'Baseline Co');
+    expect((await team.viewer.client.get(window)).status).toBe(403);
+    for (const d of [300, 420]) {
+      const r = await team.admin.client.post('/api/analytics/baselines', {
+        durationSeconds: d,
+        measuredAt: '2026-03-05T10:00:00Z',
+      });
+      expect(r.status).toBe(201);
+    }
+    const read = (await team.junior.client.get('/api/analytics/baselines')).body.baselines;
+    expect(
+      read.map((b: { durationSeconds: number }) => b.durationSeconds).sort((x: number, y: number) => x - y),
+    ).toEqual([300, 420]);
+    expect((await team.viewer.client.get('/api/analytics/baselines')).status).toBe(403);
     expect(
       (
-        await t.senior.client.post('/api/analytics/baselines', {
+        await team.senior.client.post('/api/analytics/baselines', {
           durationSeconds: 5,
           measuredAt: '2026-03-05T10:00:00Z',
         })

@@ -1,31 +1,39 @@
-import { ZAnalyticsQuery, ZBaselineBody } from '@rf/contracts';
+import {
+  ZAnalyticsQuery,
+  ZBaselineBody,
+  ZBaselineResponse,
+  ZBaselinesResponse,
+  ZEscalationAnalytics,
+} from '@rf/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { requireRole } from '../../http/auth-context.js';
+import { ZIdParam } from '../../http/params.js';
+import { answers, api, ZNoContent } from '../../http/respond.js';
 import { parse } from '../../http/validate.js';
-import { ZIdParam } from '../sessions/routes.js';
 import * as service from './service.js';
 
-export function analyticsRoutes(app: FastifyInstance, deps: Deps) {
-  app.get('/api/analytics/flowpilot/escalations', async (req) => {
+export function analyticsRoutes(fastify: FastifyInstance, deps: Deps) {
+  const app = api(fastify);
+  app.get('/api/analytics/flowpilot/escalations', answers({ 200: ZEscalationAnalytics }), async (req) => {
     const auth = requireRole(req, 'engineer');
     const q = parse(ZAnalyticsQuery, req.query, 'query');
     return service.escalationAnalytics(deps, auth.user, q);
   });
 
-  app.get('/api/analytics/baselines', async (req) => {
+  app.get('/api/analytics/baselines', answers({ 200: ZBaselinesResponse }), async (req) => {
     const auth = requireRole(req, 'engineer');
     return { baselines: await service.listBaselines(deps, auth.user) };
   });
 
-  app.post('/api/analytics/baselines', async (req, reply) => {
+  app.post('/api/analytics/baselines', answers({ 201: ZBaselineResponse }), async (req, reply) => {
     const auth = requireRole(req, 'admin');
     const body = parse(ZBaselineBody, req.body);
     reply.code(201);
     return { baseline: await service.recordBaseline(deps, auth.user, body) };
   });
 
-  app.delete('/api/analytics/baselines/:id', async (req, reply) => {
+  app.delete('/api/analytics/baselines/:id', answers({ 204: ZNoContent }), async (req, reply) => {
     const auth = requireRole(req, 'admin');
     const { id } = parse(ZIdParam, req.params, 'params');
     await service.deleteBaseline(deps, auth.user, id);

@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ZAssessmentWithStart, ZAssistantReply } from '@rf/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAssistant } from './assistant.js';
+import { type Assistant, createAssistant } from './assistant.js';
 import { assessSession, type EngineSession, replyToMessage, suggestNextSteps } from './engine.js';
+import { CircuitBreaker } from './llm.js';
 
 type Mode = 'good' | 'garbage' | 'invalid' | 'slow' | 'http500' | 'tried-start' | 'chat-good' | 'no-choices';
 
@@ -126,17 +127,34 @@ beforeEach(() => {
 function makeAssistant(timeoutMs = 2000) {
   const warnings: string[] = [];
   const assistant = createAssistant({
-    llm: { baseUrl, apiKey: 'sk-test', model: 'test-model', timeoutMs },
+    llm: { baseUrl, apiKey: 'sk-test', model: 'test-model', timeoutMs, chatTimeoutMs: timeoutMs },
     logger: { warn: (_obj, msg) => warnings.push(msg) },
   });
   return { assistant, warnings };
 }
 
+/** The LLM's assessment as assessLater delivers it (null when none arrived). */
+async function llmAssess(assistant: Assistant, s: EngineSession) {
+  let got: unknown = null;
+  assistant.assessLater(s, assessSession(s), async (a) => {
+    got = a;
+  });
+  await assistant.settled();
+  return got as ReturnType<typeof assessSession> | null;
+}
+
 describe('LLM provider', () => {
-  it('uses a valid LLM answer (engine forced to llm) and sends an OpenAI-compatible request', async () => {
+  it('assess answers with the built-in engine at once, without asking the LLM', async () => {
+    mode = 'good';
+    const { assistant } = makeAssistant();
+    expect(await assistant.assess(session)).toEqual(assessSession(session));
+    expect(lastRequest).toBeNull();
+  });
+
+  it('delivers a valid LLM answer later (engine forced to llm) and sends an OpenAI-compatible request', async () => {
     mode = 'good';
     const { assistant, warnings } = makeAssistant();
-    const a = ZAssessmentWithStart.parse(await assistant.assess(session));
+    const a = ZAssessmentWithStart.parse(await llmAssess(assistant, session));
     expect(a.assessment.engine).toBe('llm');
     expect(a.startHere.action).toBe(goodAnswer.startHere.action);
     expect(warnings).toEqual([]);
@@ -161,14 +179,12 @@ describe('LLM provider', () => {
     ['http500', /LLM assessment failed/],
     ['slow', /LLM assessment failed/],
   ];
-  it.each(fallbacks)('falls back to the built-in engine on %s', async (m, warning) => {
+  it.each(fallbacks)('delivers nothing on %s (the built-in assessment stands)', async (m, warning) => {
     mode = m;
     const { assistant, warnings } = makeAssistant(200);
     const t0 = Date.now();
-    const a = await assistant.assess(session);
+    expect(await llmAssess(assistant, session)).toBeNull();
     expect(Date.now() - t0).toBeLessThan(1400);
-    expect(a.assessment.engine).toBe('builtin');
-    expect(a).toEqual(assessSession(session));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(warning);
   });
@@ -183,7 +199,7 @@ describe('LLM provider', () => {
       llm: { baseUrl: `http://127.0.0.1:${port}`, model: 'm', timeoutMs: 500 },
       logger: { warn: (_o, msg) => warnings.push(msg) },
     });
-    expect((await assistant.assess(session)).assessment.engine).toBe('builtin');
+    expect(await llmAssess(assistant, session)).toBeNull();
     expect((await assistant.reply(session, 'next?')).engine).toBe('builtin');
     expect(warnings).toHaveLength(2);
   });
@@ -191,7 +207,7 @@ describe('LLM provider', () => {
   it('replaces an LLM startHere that repeats a tried step', async () => {
     mode = 'tried-start';
     const { assistant, warnings } = makeAssistant();
-    const a = await assistant.assess(session);
+    const a = (await llmAssess(assistant, session))!;
     expect(a.assessment.engine).toBe('llm');
     expect(a.startHere).toEqual(assessSession(session).startHere);
     expect(warnings[0]).toMatch(/repeats a tried step/);
@@ -226,6 +242,58 @@ describe('LLM provider', () => {
     expect(lastRequest).toBeNull();
     const offline = createAssistant({ llm: null });
     expect((await offline.assess(session)).assessment.engine).toBe('builtin');
+    expect(await llmAssess(offline, session)).toBeNull();
     expect((await offline.reply(session, 'why?')).engine).toBe('builtin');
+  });
+
+  it('close() stops a background request that hangs', async () => {
+    mode = 'slow';
+    const { assistant } = makeAssistant(10_000);
+    let delivered = false;
+    assistant.assessLater(session, assessSession(session), async () => {
+      delivered = true;
+    });
+    const t0 = Date.now();
+    await assistant.close();
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(delivered).toBe(false);
+  });
+});
+
+describe('circuit breaker', () => {
+  it('opens after the threshold, skips during the cool-down, lets one trial through, and logs once per outage', () => {
+    let now = 0;
+    const log: string[] = [];
+    const b = new CircuitBreaker({
+      threshold: 3,
+      coolDownMs: 1000,
+      now: () => now,
+      onOpen: (n) => log.push(`open ${n}`),
+      onClose: () => log.push('close'),
+    });
+    for (let i = 0; i < 2; i++) {
+      expect(b.allow()).toBe(true);
+      b.failure();
+    }
+    expect(b.allow()).toBe(true);
+    b.success(); // a success in between resets the count
+    for (let i = 0; i < 3; i++) {
+      expect(b.allow()).toBe(true);
+      b.failure();
+    }
+    expect(log).toEqual(['open 3']);
+    expect(b.allow()).toBe(false);
+    now = 999;
+    expect(b.allow()).toBe(false);
+    now = 1000;
+    expect(b.allow()).toBe(true); // the trial
+    expect(b.allow()).toBe(false); // only one at a time
+    b.failure(); // the outage goes on: skip again, without a second log line
+    expect(b.allow()).toBe(false);
+    now = 2000;
+    expect(b.allow()).toBe(true);
+    b.success();
+    expect(log).toEqual(['open 3', 'close']);
+    expect(b.allow()).toBe(true);
   });
 });

@@ -1,7 +1,11 @@
 /**
- * The assistant façade used by the server. The built-in engine always works offline; when an
- * OpenAI-compatible LLM is configured, assessments and chat replies go through it and are
- * validated, with the built-in answer as fallback on any timeout, error or invalid answer.
+ * The assistant façade used by the server. The built-in engine always works offline and answers
+ * at once. When an OpenAI-compatible LLM is configured:
+ * - an escalation still answers with the built-in assessment; the LLM's is asked for in the
+ *   background (`assessLater`) and handed to the caller when it arrives and validates;
+ * - a chat reply asks the LLM with a tight timeout and falls back to the built-in reply on any
+ *   timeout, error or invalid answer;
+ * - after a few consecutive failures a circuit breaker skips the LLM for a while (logged once).
  *
  * Suggestions stay built-in only: they must be concrete playbook checks that were never tried,
  * which the engine guarantees and an LLM can't. LLM chat replies carry the built-in suggestions.
@@ -21,18 +25,40 @@ import {
   replyToMessage,
   suggestNextSteps,
 } from './engine.js';
-import { type ChatMessage, chatJson, type LlmConfig } from './llm.js';
+import {
+  type ChatMessage,
+  CircuitBreaker,
+  chatJson,
+  DEFAULT_CHAT_TIMEOUT_MS,
+  DEFAULT_LLM_TIMEOUT_MS,
+  type LlmConfig,
+} from './llm.js';
 
 export type { LlmConfig } from './llm.js';
 
 export interface Assistant {
+  /** The built-in assessment: deterministic and immediate. */
   assess(s: EngineSession): Promise<TAssessmentWithStart>;
+  /**
+   * Asks the LLM (when one is configured and the breaker is closed) for its assessment in the
+   * background; `deliver` gets a validated answer, if one arrives. Never throws, never waits.
+   */
+  assessLater(
+    s: EngineSession,
+    builtin: TAssessmentWithStart,
+    deliver: (answer: TAssessmentWithStart) => Promise<unknown>,
+  ): void;
   suggest(s: EngineSession, limit?: number): Promise<TSuggestionsResponse>;
   reply(s: EngineSession, message: string): Promise<TAssistantReply>;
+  /** Resolves when every background assessment started so far has finished. */
+  settled(): Promise<void>;
+  /** Stops background LLM requests and waits for them (shutdown, before the database closes). */
+  close(): Promise<void>;
 }
 
 interface Logger {
   warn(obj: object, msg: string): void;
+  info?(obj: object, msg: string): void;
 }
 
 /** What the LLM must answer for a chat message. */
@@ -76,10 +102,40 @@ const CHAT_SYSTEM = [
 export function createAssistant(opts: { llm?: LlmConfig | null; logger?: Logger }): Assistant {
   const llm = opts.llm?.baseUrl && opts.llm.model ? opts.llm : null;
   const logger: Logger = opts.logger ?? { warn: (obj, msg) => console.warn(msg, obj) };
+  const breaker = new CircuitBreaker({
+    threshold: llm?.breakerThreshold ?? 3,
+    coolDownMs: llm?.breakerCoolDownMs ?? 60_000,
+    onOpen: (failures, coolDownMs) =>
+      logger.warn(
+        { failures, skipSeconds: Math.round(coolDownMs / 1000) },
+        `assistant: LLM failed ${failures} times in a row; using the built-in engine only for ${Math.round(coolDownMs / 1000)} s`,
+      ),
+    onClose: () => (logger.info ?? logger.warn)({}, 'assistant: LLM answers again'),
+  });
+  const inFlight = new Set<Promise<void>>();
+  const stop = new AbortController();
+
+  /** One LLM call through the breaker: null when skipped or failed (logged), else the parsed JSON. */
+  async function ask(messages: ChatMessage[], timeoutMs: number, what: string): Promise<unknown | null> {
+    if (stop.signal.aborted || !breaker.allow()) return null;
+    try {
+      return await chatJson(llm!, messages, timeoutMs, stop.signal);
+    } catch (err) {
+      if (stop.signal.aborted) return null;
+      breaker.failure();
+      logger.warn({ err: (err as Error).message }, `assistant: LLM ${what} failed; using built-in engine`);
+      return null;
+    }
+  }
 
   async function assess(s: EngineSession): Promise<TAssessmentWithStart> {
-    const builtin = assessSession(s);
-    if (!llm) return builtin;
+    return assessSession(s);
+  }
+
+  async function llmAssessment(
+    s: EngineSession,
+    builtin: TAssessmentWithStart,
+  ): Promise<TAssessmentWithStart | null> {
     const messages: ChatMessage[] = [
       { role: 'system', content: ASSESS_SYSTEM },
       {
@@ -87,32 +143,48 @@ export function createAssistant(opts: { llm?: LlmConfig | null; logger?: Logger 
         content: JSON.stringify({ session: sessionForPrompt(s), context: builtinContext(s, builtin) }),
       },
     ];
-    try {
-      const raw = await chatJson(llm, messages);
-      const parsed = ZAssessmentWithStart.safeParse(raw);
-      if (!parsed.success) {
-        logger.warn(
-          { issues: parsed.error.issues.slice(0, 5) },
-          'assistant: LLM assessment failed schema validation',
-        );
-        return builtin;
-      }
-      const answer: TAssessmentWithStart = {
-        ...parsed.data,
-        assessment: { ...parsed.data.assessment, engine: 'llm' },
-      };
-      if (isTriedAction(s, answer.startHere.action)) {
-        logger.warn(
-          { action: answer.startHere.action },
-          'assistant: LLM startHere repeats a tried step; using built-in',
-        );
-        answer.startHere = builtin.startHere;
-      }
-      return answer;
-    } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'assistant: LLM assessment failed; using built-in engine');
-      return builtin;
+    const raw = await ask(messages, llm!.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS, 'assessment');
+    if (raw === null) return null;
+    const parsed = ZAssessmentWithStart.safeParse(raw);
+    if (!parsed.success) {
+      breaker.failure(); // an endpoint answering garbage is as broken as one that is down
+      logger.warn(
+        { issues: parsed.error.issues.slice(0, 5) },
+        'assistant: LLM assessment failed schema validation',
+      );
+      return null;
     }
+    breaker.success();
+    const answer: TAssessmentWithStart = {
+      ...parsed.data,
+      assessment: { ...parsed.data.assessment, engine: 'llm' },
+    };
+    if (isTriedAction(s, answer.startHere.action)) {
+      logger.warn(
+        { action: answer.startHere.action },
+        'assistant: LLM startHere repeats a tried step; using built-in',
+      );
+      answer.startHere = builtin.startHere;
+    }
+    return answer;
+  }
+
+  function assessLater(
+    s: EngineSession,
+    builtin: TAssessmentWithStart,
+    deliver: (answer: TAssessmentWithStart) => Promise<unknown>,
+  ): void {
+    if (!llm || stop.signal.aborted) return;
+    const job = (async () => {
+      try {
+        const answer = await llmAssessment(s, builtin);
+        if (answer) await deliver(answer);
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'assistant: storing the LLM assessment failed');
+      }
+    })();
+    inFlight.add(job);
+    void job.finally(() => inFlight.delete(job));
   }
 
   async function suggest(s: EngineSession, limit?: number): Promise<TSuggestionsResponse> {
@@ -135,22 +207,29 @@ export function createAssistant(opts: { llm?: LlmConfig | null; logger?: Logger 
         }),
       },
     ];
-    try {
-      const raw = await chatJson(llm, messages);
-      const parsed = ZLlmChatAnswer.safeParse(raw);
-      if (!parsed.success) {
-        logger.warn(
-          { issues: parsed.error.issues.slice(0, 5) },
-          'assistant: LLM reply failed schema validation',
-        );
-        return builtin;
-      }
-      return { engine: 'llm', text: parsed.data.text, suggestions: builtin.suggestions };
-    } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'assistant: LLM reply failed; using built-in engine');
+    const raw = await ask(messages, llm.chatTimeoutMs ?? DEFAULT_CHAT_TIMEOUT_MS, 'reply');
+    if (raw === null) return builtin;
+    const parsed = ZLlmChatAnswer.safeParse(raw);
+    if (!parsed.success) {
+      breaker.failure();
+      logger.warn(
+        { issues: parsed.error.issues.slice(0, 5) },
+        'assistant: LLM reply failed schema validation',
+      );
       return builtin;
     }
+    breaker.success();
+    return { engine: 'llm', text: parsed.data.text, suggestions: builtin.suggestions };
   }
 
-  return { assess, suggest, reply };
+  async function settled(): Promise<void> {
+    while (inFlight.size) await Promise.allSettled([...inFlight]);
+  }
+
+  async function close(): Promise<void> {
+    stop.abort();
+    await settled();
+  }
+
+  return { assess, assessLater, suggest, reply, settled, close };
 }

@@ -7,6 +7,7 @@ import type {
   TSignupBody,
 } from '@rf/contracts';
 import { isUniqueViolation } from '../../db/errors.js';
+import { inTransaction } from '../../db/tx.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, forbidden, notFound } from '../../errors.js';
 import { type AuthUser, hasRole } from '../../http/auth-context.js';
@@ -62,7 +63,7 @@ export async function signup(deps: Deps, body: TSignupBody, ip: string): Promise
   await limiter.take(deps, [{ policy: 'signup', key: ip }], signupRefused);
   const passwordHash = await hashPassword(body.password);
   return uniqueEmail(() =>
-    deps.db.db.transaction(async (tx) => {
+    inTransaction(deps, async ({ tx }) => {
       if (await repo.findUserByEmail(tx, email)) throw emailTaken();
       const account = await repo.insertAccount(tx, { id: newId(), name: body.accountName });
       const user = await repo.insertUser(tx, {
@@ -200,7 +201,7 @@ export async function acceptInvitation(
   await limiter.take(deps, [{ policy: 'signup', key: ip }], signupRefused);
   const passwordHash = await hashPassword(body.password);
   return uniqueEmail(() =>
-    deps.db.db.transaction(async (tx) => {
+    inTransaction(deps, async ({ tx }) => {
       if (!(await repo.markInvitationAccepted(tx, invitation.id, deps.clock()))) {
         throw new AppError('invitation_used', 410, 'This invitation has already been used');
       }
@@ -223,7 +224,7 @@ export async function acceptInvitation(
 }
 
 export async function changeUser(deps: Deps, actor: AuthUser, userId: string, patch: TPatchUserBody) {
-  return deps.db.db.transaction(async (tx) => {
+  return inTransaction(deps, async ({ tx }) => {
     await repo.lockAccount(tx, actor.accountId);
     const target = await repo.findUser(tx, actor.accountId, userId);
     if (!target) throw notFound('User');

@@ -1,9 +1,11 @@
 import { ZHandoff, ZHandoffWithContext, ZNotificationsResponse } from '@rf/contracts';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isUniqueViolation } from '../../db/errors.js';
 import { events } from '../../db/schema.js';
 import { backend } from '../../test/db.js';
 import { type Harness, makeTeam, startApp, type Team } from '../../test/harness.js';
+import * as repo from './repo.js';
 
 let h: Harness;
 let t: Team;
@@ -46,7 +48,10 @@ const escalate = (c: Team['junior']['client'], sessionId: string, extra: object 
 describe('the whole flow through HTTP', () => {
   it('escalate → queue → claim → first action → resolved', async () => {
     const sessionId = await sessionWithSteps();
+    const escalatedAt = new Date();
+    h.setNow(escalatedAt);
     const created = await escalate(t.junior.client, sessionId);
+    h.setNow(null);
     expect(created.status).toBe(201);
     const handoff = ZHandoffWithContext.parse(created.body.handoff);
     expect(handoff).toMatchObject({
@@ -73,13 +78,21 @@ describe('the whole flow through HTTP', () => {
     ]);
     expect(handoff.context.assessment.engine).toBe('builtin');
     expect(handoff.context.assessment.likelyCauses.length).toBeGreaterThan(0);
-    expect(handoff.context.startHere.action.length).toBeGreaterThan(0);
+    // Start here is a next step, never one already tried.
+    const triedSteps = handoff.context.tried
+      .filter((x) => x.kind === 'step')
+      .map((x) => x.text.toLowerCase());
+    expect(triedSteps).not.toContain(handoff.context.startHere.action.toLowerCase());
+    // The built-in assessment is deterministic: the same session escalated again assesses the same.
+    const twin = await escalate(t.junior.client, await sessionWithSteps());
+    expect(twin.body.handoff.context.assessment).toEqual(handoff.context.assessment);
+    expect(twin.body.handoff.context.startHere).toEqual(handoff.context.startHere);
     expect(handoff.audit.map((a) => a.action)).toEqual(['created']);
 
     // The session shows the escalation.
     const s = await t.junior.client.get(`/api/sessions/${sessionId}`);
     expect(s.body.session.status).toBe('escalated');
-    expect(s.body.session.openHandoffId).toBe(handoff.id);
+    expect(s.body.session.activeHandoffId).toBe(handoff.id);
 
     // Notifications were queued in the same transaction: never to the escalator.
     const notes = ZNotificationsResponse.parse(
@@ -93,11 +106,13 @@ describe('the whole flow through HTTP', () => {
       notes.notifications.filter((n) => n.channel === 'email').every((n) => n.status === 'pending'),
     ).toBe(true);
 
-    // The queue, as a viewer sees it.
+    // The queue, as a viewer sees it 90 seconds later: the card has been waiting 90 s.
+    h.setNow(new Date(escalatedAt.getTime() + 90_000));
     const queue = await t.viewer.client.get('/api/handoffs?status=open');
+    h.setNow(null);
     expect(queue.status).toBe(200);
     const card = queue.body.handoffs.find((x: { id: string }) => x.id === handoff.id);
-    expect(ZHandoff.parse(card).waitingSeconds).toBeGreaterThanOrEqual(0);
+    expect(ZHandoff.parse(card).waitingSeconds).toBe(90);
 
     // Pick up.
     const claimed = await t.senior.client.post(`/api/handoffs/${handoff.id}/claim`);
@@ -255,7 +270,7 @@ describe('rules', () => {
     expect((await t.senior.client.post(`/api/handoffs/${id}/claim`)).status).toBe(409);
     // The session can be escalated again.
     expect((await escalate(t.junior.client, sessionId)).status).toBe(201);
-    const second = (await t.junior.client.get(`/api/sessions/${sessionId}`)).body.session.openHandoffId;
+    const second = (await t.junior.client.get(`/api/sessions/${sessionId}`)).body.session.activeHandoffId;
     await t.senior.client.post(`/api/handoffs/${second}/claim`);
     expect((await t.admin.client.post(`/api/handoffs/${second}/cancel`)).status).toBe(409); // claimed: release first
   });
@@ -363,10 +378,39 @@ describe('concurrency', () => {
     },
   );
 
-  it('concurrent escalations of one session: exactly one is created', async () => {
+  // Only PostgreSQL runs the requests at once (PGlite queues them, which the sequential 409 test
+  // above already covers). They serialise on the session row lock, so the one-active-handoff
+  // unique index is the backstop, tested directly below on both backends.
+  it.skipIf(backend !== 'postgres')(
+    'concurrent escalations of one session: exactly one is created',
+    async () => {
+      const sessionId = await sessionWithSteps();
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => escalate(t.junior.client, sessionId)),
+      );
+      expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+      expect(results.filter((r) => r.status === 409)).toHaveLength(7);
+    },
+  );
+
+  it('the database keeps one open or claimed handoff per session, whatever the code does', async () => {
     const sessionId = await sessionWithSteps();
-    const results = await Promise.all(Array.from({ length: 8 }, () => escalate(t.junior.client, sessionId)));
-    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(results.filter((r) => r.status === 409)).toHaveLength(7);
+    const { body } = await escalate(t.junior.client, sessionId);
+    const row = (status: 'open' | 'claimed' | 'cancelled') => ({
+      id: crypto.randomUUID(),
+      accountId: t.accountId,
+      sessionId,
+      intent: 'escalate' as const,
+      status,
+      reason: 'behind the service’s back',
+      urgency: 'low' as const,
+      createdById: t.junior.id,
+      context: {},
+    });
+    await expect(repo.insertHandoff(h.db.db, row('open'))).rejects.toSatisfy(isUniqueViolation);
+    await t.senior.client.post(`/api/handoffs/${body.handoff.id}/claim`);
+    await expect(repo.insertHandoff(h.db.db, row('claimed'))).rejects.toSatisfy(isUniqueViolation);
+    // Closed handoffs do not count.
+    expect((await repo.insertHandoff(h.db.db, row('cancelled'))).status).toBe('cancelled');
   });
 });

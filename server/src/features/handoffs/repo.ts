@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, ne } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
 import { accounts, flowSessions, handoffAudit, handoffs, notifications, users } from '../../db/schema.js';
@@ -28,6 +28,12 @@ const listColumns = {
   sessionTitle: flowSessions.title,
   sessionCustomer: flowSessions.customer,
   sessionAsset: flowSessions.asset,
+  sessionOwnerId: flowSessions.ownerId,
+  sessionStatus: flowSessions.status,
+  // The session's open or claimed handoff (this one, or a later one): decides `can.escalate`.
+  sessionActiveHandoffId: sql<
+    string | null
+  >`(select a.id from ${handoffs} a where a.session_id = ${handoffs.sessionId} and a.status in ('open', 'claimed') limit 1)`,
 };
 function selectHandoffs(db: DbOrTx) {
   return db
@@ -57,12 +63,32 @@ export async function findHandoff(db: DbOrTx, accountId: string, id: string) {
 
 export type HandoffListRow = NonNullable<Awaited<ReturnType<typeof findHandoff>>>;
 
+/** The context snapshot and the LLM assessment added later (if any). */
 export async function findContext(db: DbOrTx, accountId: string, id: string) {
   const [row] = await db
-    .select({ context: handoffs.context })
+    .select({ context: handoffs.context, llmAssessment: handoffs.llmAssessment })
     .from(handoffs)
     .where(and(eq(handoffs.accountId, accountId), eq(handoffs.id, id)));
-  return row?.context ?? null;
+  return row ?? null;
+}
+
+/** Adds a late LLM assessment once; the snapshot in `context` is never touched. */
+export async function addLlmAssessment(db: DbOrTx, accountId: string, id: string, assessment: unknown) {
+  const rows = await db
+    .update(handoffs)
+    .set({ llmAssessment: assessment })
+    .where(and(eq(handoffs.accountId, accountId), eq(handoffs.id, id), isNull(handoffs.llmAssessment)))
+    .returning({ id: handoffs.id });
+  return rows.length === 1;
+}
+
+/** The session a handoff belongs to (never changes), so that a transaction can lock the session first. */
+export async function findSessionIdOf(db: DbOrTx, accountId: string, id: string) {
+  const [row] = await db
+    .select({ sessionId: handoffs.sessionId })
+    .from(handoffs)
+    .where(and(eq(handoffs.accountId, accountId), eq(handoffs.id, id)));
+  return row?.sessionId ?? null;
 }
 
 export async function insertHandoff(db: DbOrTx, row: typeof handoffs.$inferInsert) {
@@ -90,22 +116,31 @@ export async function claimIfOpen(db: DbOrTx, accountId: string, id: string, cla
   return rows[0] ?? null;
 }
 
+/**
+ * Moves a handoff from `from` (and, when given, from the claimer that was checked) to `patch`, in
+ * one conditional UPDATE: if anything changed meanwhile, nothing is updated and null comes back.
+ */
 export async function transition(
   db: DbOrTx,
   accountId: string,
   id: string,
-  from: HandoffRow['status'],
+  from: { status: HandoffRow['status']; claimedById?: string },
   patch: Partial<Pick<HandoffRow, 'status' | 'claimedById' | 'claimedAt' | 'firstActionAt' | 'closedAt'>>,
 ) {
+  const where = [eq(handoffs.accountId, accountId), eq(handoffs.id, id), eq(handoffs.status, from.status)];
+  if (from.claimedById !== undefined) where.push(eq(handoffs.claimedById, from.claimedById));
   const rows = await db
     .update(handoffs)
     .set(patch)
-    .where(and(eq(handoffs.accountId, accountId), eq(handoffs.id, id), eq(handoffs.status, from)))
+    .where(and(...where))
     .returning();
   return rows[0] ?? null;
 }
 
-/** Stamps `first_action_at` once, and only for the claimer of the session's claimed handoff. */
+/**
+ * Stamps `first_action_at` once, and only for the claimer of the session's claimed handoff, and
+ * only for an action that arrived after the claim (`at` is the request's arrival time).
+ */
 export async function stampFirstActionIfUnset(
   db: DbOrTx,
   accountId: string,
@@ -123,6 +158,7 @@ export async function stampFirstActionIfUnset(
         eq(handoffs.status, 'claimed'),
         eq(handoffs.claimedById, actorId),
         isNull(handoffs.firstActionAt),
+        lte(handoffs.claimedAt, at),
       ),
     )
     .returning({ id: handoffs.id });

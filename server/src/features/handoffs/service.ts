@@ -1,53 +1,35 @@
 import type {
-  TAuditEntry,
+  TAssessmentWithStart,
   THandoff,
   THandoffContext,
   THandoffWithContext,
+  TLlmAssessment,
   TTimelineEntry,
   ZCreateHandoffBody,
 } from '@rf/contracts';
 import type { z } from 'zod';
 import type { Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
+import { inTransaction, type Work } from '../../db/tx.js';
 import type { Deps } from '../../deps.js';
-import { AppError, conflict, forbidden, notFound } from '../../errors.js';
+import { AppError, conflict, notFound } from '../../errors.js';
 import { type AuthUser, hasRole } from '../../http/auth-context.js';
 import { type EngineSession, suggestNextSteps } from '../assistant/engine.js';
 import { newId } from '../auth/tokens.js';
-import { recordEvent } from '../live/events.js';
+import { assertNoDenial, escalateDenial, writerDenial } from '../sessions/policy.js';
+import { presentTimeline } from '../sessions/present.js';
+import { readEngineSession } from '../sessions/reader.js';
 import * as sessionsRepo from '../sessions/repo.js';
-import { assertMayWrite, loadEngineSession, presentTimeline } from '../sessions/service.js';
+import { audit, queueHandoffEvent } from './lifecycle.js';
+import { cancelDenial, claimDenial, releaseDenial } from './policy.js';
+import { presentAudit, presentHandoff } from './present.js';
 import * as repo from './repo.js';
-
-const seconds = (ms: number) => Math.max(0, Math.round(ms / 1000));
-
-export function presentHandoff(r: repo.HandoffListRow, now: Date): THandoff {
-  // Waiting time runs until someone picks it up (or it closes).
-  const end = r.claimedAt ?? r.closedAt ?? now;
-  return {
-    id: r.id,
-    sessionId: r.sessionId,
-    intent: r.intent,
-    status: r.status,
-    reason: r.reason,
-    urgency: r.urgency,
-    targetTier: r.targetTier,
-    targetUserId: r.targetUserId,
-    createdBy: { id: r.createdById, name: r.createdByName },
-    createdAt: r.createdAt.toISOString(),
-    claimedBy: r.claimedById && r.claimedByName ? { id: r.claimedById, name: r.claimedByName } : null,
-    claimedAt: r.claimedAt?.toISOString() ?? null,
-    firstActionAt: r.firstActionAt?.toISOString() ?? null,
-    waitingSeconds: seconds(end.getTime() - r.createdAt.getTime()),
-    session: { title: r.sessionTitle, customer: r.sessionCustomer, asset: r.sessionAsset },
-  };
-}
 
 /** Builds the immutable handoff snapshot from the session, its timeline and the assessment. */
 export function buildHandoffContext(opts: {
   session: EngineSession & { createdAt: Date };
   timeline: TTimelineEntry[];
-  assessed: Awaited<ReturnType<Deps['assistant']['assess']>>;
+  assessed: TAssessmentWithStart;
   reason: string;
   urgency: THandoffContext['problemSummary']['urgency'];
   now: Date;
@@ -96,38 +78,10 @@ export function buildHandoffContext(opts: {
 
 const normalise = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 
-async function audit(
-  tx: Tx,
-  accountId: string,
-  handoffId: string,
-  action: TAuditEntry['action'],
-  actorId: string | null,
-  at: Date,
-) {
-  await repo.insertAudit(tx, { accountId, handoffId, action, actorId, at });
-}
-
-async function loadPresented(db: Tx | Deps['db']['db'], accountId: string, id: string, now: Date) {
+async function loadHandoffRow(db: Tx | Deps['db']['db'], accountId: string, id: string) {
   const row = await repo.findHandoff(db, accountId, id);
   if (!row) throw notFound('Handoff');
-  return presentHandoff(row, now);
-}
-
-async function withContext(deps: Deps, accountId: string, h: THandoff): Promise<THandoffWithContext> {
-  const [context, auditRows] = await Promise.all([
-    repo.findContext(deps.db.db, accountId, h.id),
-    repo.listAudit(deps.db.db, accountId, h.id),
-  ]);
-  return {
-    ...h,
-    context: context as THandoffContext,
-    audit: auditRows.map(({ audit: a, actorName }) => ({
-      id: String(a.id),
-      action: a.action,
-      actor: a.actorId && actorName ? { id: a.actorId, name: actorName } : null,
-      at: a.at.toISOString(),
-    })),
-  };
+  return row;
 }
 
 export async function escalate(
@@ -136,9 +90,9 @@ export async function escalate(
   sessionId: string,
   body: z.output<typeof ZCreateHandoffBody>,
 ): Promise<THandoffWithContext> {
-  const loaded = await loadEngineSession(deps, actor.accountId, sessionId);
+  const loaded = await readEngineSession(deps.db.db, actor.accountId, sessionId);
   if (!loaded) throw notFound('Session');
-  assertMayWrite(actor, loaded.summary.session);
+  assertNoDenial(writerDenial(actor, loaded.session));
   const targetTier = body.targetTier ?? null;
   const targetUserId = body.targetUserId ?? null;
   if (targetUserId) {
@@ -154,22 +108,19 @@ export async function escalate(
       });
     }
   }
-  // The assessment may come from an LLM, which can take seconds: compute it before the transaction.
+  // The escalation answers at once with the built-in assessment; an LLM's (when one is set up)
+  // is added to the handoff when it arrives, after the commit (assessLater below).
   const assessed = await deps.assistant.assess(loaded.engine);
 
   const handoffId = newId();
   try {
-    await deps.db.db.transaction(async (tx) => {
+    await inTransaction(deps, async (work) => {
+      const { tx } = work;
       const s = await sessionsRepo.lockSession(tx, actor.accountId, sessionId);
       if (!s) throw notFound('Session');
-      assertMayWrite(actor, s); // again, under the lock: the owner may have changed meanwhile
-      if (s.status === 'resolved') throw conflict('session_resolved', 'This session is already resolved');
+      // Again, under the lock: the owner, the status or the active handoff may have changed.
       const existing = await repo.findActiveForSession(tx, actor.accountId, sessionId);
-      if (existing) {
-        throw conflict('already_escalated', 'This session already has an open escalation', {
-          handoffId: existing.id,
-        });
-      }
+      assertNoDenial(escalateDenial(actor, s, existing?.id ?? null));
       const now = deps.clock();
       // Read again under the lock: the snapshot's tried-list must hold every step committed
       // before the handoff, including one logged while the assessment was being computed.
@@ -211,7 +162,13 @@ export async function escalate(
           createdAt: now,
         },
       ]);
-      await audit(tx, actor.accountId, handoffId, 'created', actor.id, now);
+      await audit(tx, {
+        accountId: actor.accountId,
+        handoffId,
+        action: 'created',
+        actorId: actor.id,
+        at: now,
+      });
       await queueEscalationNotifications(tx, {
         accountId: actor.accountId,
         handoffId,
@@ -220,8 +177,7 @@ export async function escalate(
         targetUserId,
         now,
       });
-      const presented = await loadPresented(tx, actor.accountId, handoffId, now);
-      await recordEvent(tx, actor.accountId, 'handoff.created', { handoff: presented });
+      await queueHandoffEvent(work, { accountId: actor.accountId, handoffId, type: 'handoff.created', now });
     });
   } catch (err) {
     // Two escalations racing past the check: the partial unique index decides.
@@ -229,8 +185,36 @@ export async function escalate(
       throw conflict('already_escalated', 'This session already has an open escalation');
     throw err;
   }
-  deps.afterCommit({ events: true, notifications: true });
+  deps.assistant.assessLater(loaded.engine, assessed, (answer) =>
+    addLlmAssessment(deps, actor.accountId, handoffId, answer),
+  );
   return getHandoff(deps, actor, handoffId);
+}
+
+/**
+ * Adds an LLM assessment that arrived after the escalation was answered: next to the snapshot,
+ * once, and tells the live stream. The built-in assessment in the snapshot stays.
+ */
+export async function addLlmAssessment(
+  deps: Deps,
+  accountId: string,
+  handoffId: string,
+  answer: TAssessmentWithStart,
+): Promise<boolean> {
+  const sessionId = await repo.findSessionIdOf(deps.db.db, accountId, handoffId);
+  if (!sessionId) return false;
+  return inTransaction(deps, async (work) => {
+    await sessionsRepo.lockSession(work.tx, accountId, sessionId);
+    const now = deps.clock();
+    const value: TLlmAssessment = {
+      assessment: { ...answer.assessment, engine: 'llm' },
+      startHere: answer.startHere,
+      addedAt: now.toISOString(),
+    };
+    if (!(await repo.addLlmAssessment(work.tx, accountId, handoffId, value))) return false;
+    await queueHandoffEvent(work, { accountId, handoffId, type: 'handoff.assessment_added', now });
+    return true;
+  });
 }
 
 /** Writes the outbox rows in the escalating transaction; a worker delivers them after commit. */
@@ -313,34 +297,45 @@ export async function listQueue(
   actor: AuthUser,
   statuses: THandoff['status'][] | undefined,
   limit: number,
-) {
+): Promise<THandoff[]> {
   const rows = await repo.listQueue(deps.db.db, actor.accountId, statuses ?? ['open'], limit);
   const now = deps.clock();
-  return rows.map((r) => presentHandoff(r, now));
+  return rows.map((r) => presentHandoff(r, now, actor));
 }
 
-export async function getHandoff(deps: Deps, actor: AuthUser, id: string) {
-  const h = await loadPresented(deps.db.db, actor.accountId, id, deps.clock());
-  return withContext(deps, actor.accountId, h);
+export async function getHandoff(deps: Deps, actor: AuthUser, id: string): Promise<THandoffWithContext> {
+  const db = deps.db.db;
+  const row = await loadHandoffRow(db, actor.accountId, id);
+  const [stored, auditRows] = await Promise.all([
+    repo.findContext(db, actor.accountId, id),
+    repo.listAudit(db, actor.accountId, id),
+  ]);
+  return {
+    ...presentHandoff(row, deps.clock(), actor),
+    context: stored!.context as THandoffContext,
+    llmAssessment: (stored!.llmAssessment as TLlmAssessment | null) ?? null,
+    audit: presentAudit(auditRows),
+  };
 }
 
 /**
- * The common tail of every handoff transition, in its transaction: the session's new owner or
+ * The common tail of every handoff transition, in its unit of work: the session's new owner or
  * status, a line in the session timeline, the audit row and the live event.
  */
 async function recordTransition(
-  tx: Tx,
+  work: Work,
   actor: AuthUser,
   t: {
     handoffId: string;
     sessionId: string;
     session: Parameters<typeof sessionsRepo.updateSession>[3];
     note: string;
-    action: TAuditEntry['action'];
+    action: 'claimed' | 'released' | 'cancelled';
     event: 'handoff.claimed' | 'handoff.released' | 'handoff.cancelled';
     now: Date;
   },
 ) {
+  const { tx } = work;
   await sessionsRepo.updateSession(tx, actor.accountId, t.sessionId, { ...t.session, updatedAt: t.now });
   await sessionsRepo.insertTimelineEntries(tx, [
     {
@@ -353,33 +348,51 @@ async function recordTransition(
       createdAt: t.now,
     },
   ]);
-  await audit(tx, actor.accountId, t.handoffId, t.action, actor.id, t.now);
-  await recordEvent(tx, actor.accountId, t.event, {
-    handoff: await loadPresented(tx, actor.accountId, t.handoffId, t.now),
+  await audit(tx, {
+    accountId: actor.accountId,
+    handoffId: t.handoffId,
+    action: t.action,
+    actorId: actor.id,
+    at: t.now,
+  });
+  await queueHandoffEvent(work, {
+    accountId: actor.accountId,
+    handoffId: t.handoffId,
+    type: t.event,
+    now: t.now,
+  });
+}
+
+/**
+ * Runs a handoff transition with the fixed lock order: the handoff's session row first (its
+ * session never changes, so it can be read before), then the handoff, events last.
+ */
+async function transitionHandoff<T>(
+  deps: Deps,
+  actor: AuthUser,
+  id: string,
+  fn: (work: Work, sessionId: string, now: Date) => Promise<T>,
+): Promise<T> {
+  const sessionId = await repo.findSessionIdOf(deps.db.db, actor.accountId, id);
+  if (!sessionId) throw notFound('Handoff');
+  return inTransaction(deps, async (work) => {
+    await sessionsRepo.lockSession(work.tx, actor.accountId, sessionId);
+    return fn(work, sessionId, deps.clock());
   });
 }
 
 export async function claim(deps: Deps, actor: AuthUser, id: string): Promise<THandoffWithContext> {
-  await deps.db.db.transaction(async (tx) => {
-    const now = deps.clock();
-    const won = await repo.claimIfOpen(tx, actor.accountId, id, actor.id, now);
+  await transitionHandoff(deps, actor, id, async (work, sessionId, now) => {
+    // One conditional UPDATE decides (and the session lock already serialises claimers).
+    const won = await repo.claimIfOpen(work.tx, actor.accountId, id, actor.id, now);
     if (!won) {
-      const current = await repo.findHandoff(tx, actor.accountId, id);
-      if (!current) throw notFound('Handoff');
-      if (current.status === 'claimed' && current.claimedById) {
-        throw conflict('already_claimed', `${current.claimedByName} picked this up`, {
-          claimedBy: { id: current.claimedById, name: current.claimedByName },
-        });
-      }
-      if (current.createdById === actor.id && current.status === 'open') {
-        throw conflict('own_escalation', 'You cannot pick up your own escalation');
-      }
-      throw conflict('not_open', `This escalation is ${current.status}`);
+      assertNoDenial(claimDenial(actor, await loadHandoffRow(work.tx, actor.accountId, id)));
+      throw conflict('not_open', 'This escalation changed meanwhile; reload and try again');
     }
     // The claimer now owns the session and works it from the handoff.
-    await recordTransition(tx, actor, {
+    await recordTransition(work, actor, {
       handoffId: id,
-      sessionId: won.sessionId,
+      sessionId,
       session: { ownerId: actor.id, status: 'active' },
       note: `${actor.name} picked up the escalation`,
       action: 'claimed',
@@ -387,33 +400,43 @@ export async function claim(deps: Deps, actor: AuthUser, id: string): Promise<TH
       now,
     });
   });
-  deps.afterCommit({ events: true });
   return getHandoff(deps, actor, id);
 }
 
-export async function release(deps: Deps, actor: AuthUser, id: string) {
-  await deps.db.db.transaction(async (tx) => {
-    const now = deps.clock();
-    const current = await repo.findHandoff(tx, actor.accountId, id);
-    if (!current) throw notFound('Handoff');
-    if (current.status !== 'claimed')
-      throw conflict(
-        'not_claimed',
-        `Only a claimed escalation can be released; this one is ${current.status}`,
-      );
-    if (current.claimedById !== actor.id && !hasRole(actor, 'admin'))
-      throw forbidden('Only the claimer or an admin can release this');
-    const updated = await repo.transition(tx, actor.accountId, id, 'claimed', {
-      status: 'open',
-      claimedById: null,
-      claimedAt: null,
-      firstActionAt: null,
-    });
+/**
+ * Puts a claimed handoff back in the queue. `expectedClaimerId` (optional) is the claim the caller
+ * saw: when someone else holds it by now, nothing is released (an admin's release that was in
+ * flight while the card changed hands must not drop the fresh claim).
+ */
+export async function release(
+  deps: Deps,
+  actor: AuthUser,
+  id: string,
+  expectedClaimerId?: string,
+): Promise<THandoffWithContext> {
+  await transitionHandoff(deps, actor, id, async (work, sessionId, now) => {
+    const current = await loadHandoffRow(work.tx, actor.accountId, id);
+    assertNoDenial(releaseDenial(actor, current));
+    const claimer = current.claimedById!;
+    if (expectedClaimerId !== undefined && expectedClaimerId !== claimer) {
+      const name = current.claimedByName ?? 'Someone else';
+      throw conflict('not_claimed', `${name} picked this up meanwhile; nothing was released`, {
+        claimedBy: { id: claimer, name },
+      });
+    }
+    // Conditional on the claimer checked above: a release never drops a claim it did not check.
+    const updated = await repo.transition(
+      work.tx,
+      actor.accountId,
+      id,
+      { status: 'claimed', claimedById: claimer },
+      { status: 'open', claimedById: null, claimedAt: null, firstActionAt: null },
+    );
     if (!updated) throw conflict('not_claimed', 'This escalation changed meanwhile; reload and try again');
     // Back to the queue: the escalator owns the session again until someone picks it up.
-    await recordTransition(tx, actor, {
+    await recordTransition(work, actor, {
       handoffId: id,
-      sessionId: current.sessionId,
+      sessionId,
       session: { ownerId: current.createdById, status: 'escalated' },
       note: `${actor.name} released the escalation back to the queue`,
       action: 'released',
@@ -421,27 +444,24 @@ export async function release(deps: Deps, actor: AuthUser, id: string) {
       now,
     });
   });
-  deps.afterCommit({ events: true });
   return getHandoff(deps, actor, id);
 }
 
-export async function cancel(deps: Deps, actor: AuthUser, id: string) {
-  await deps.db.db.transaction(async (tx) => {
-    const now = deps.clock();
-    const current = await repo.findHandoff(tx, actor.accountId, id);
-    if (!current) throw notFound('Handoff');
-    if (current.createdById !== actor.id && !hasRole(actor, 'admin'))
-      throw forbidden('Only the escalator or an admin can cancel this');
-    if (current.status !== 'open')
-      throw conflict('not_open', `Only an open escalation can be cancelled; this one is ${current.status}`);
-    const updated = await repo.transition(tx, actor.accountId, id, 'open', {
-      status: 'cancelled',
-      closedAt: now,
-    });
+export async function cancel(deps: Deps, actor: AuthUser, id: string): Promise<THandoffWithContext> {
+  await transitionHandoff(deps, actor, id, async (work, sessionId, now) => {
+    const current = await loadHandoffRow(work.tx, actor.accountId, id);
+    assertNoDenial(cancelDenial(actor, current));
+    const updated = await repo.transition(
+      work.tx,
+      actor.accountId,
+      id,
+      { status: 'open' },
+      { status: 'cancelled', closedAt: now },
+    );
     if (!updated) throw conflict('not_open', 'This escalation changed meanwhile; reload and try again');
-    await recordTransition(tx, actor, {
+    await recordTransition(work, actor, {
       handoffId: id,
-      sessionId: current.sessionId,
+      sessionId,
       session: { status: 'active' },
       note: `${actor.name} cancelled the escalation`,
       action: 'cancelled',
@@ -449,31 +469,7 @@ export async function cancel(deps: Deps, actor: AuthUser, id: string) {
       now,
     });
   });
-  deps.afterCommit({ events: true });
   return getHandoff(deps, actor, id);
-}
-
-/** Called in every session write's transaction: the claimer's first action after the claim. */
-export async function stampFirstAction(
-  tx: Tx,
-  o: { accountId: string; sessionId: string; actorId: string; at: Date },
-) {
-  const handoffId = await repo.stampFirstActionIfUnset(tx, o.accountId, o.sessionId, o.actorId, o.at);
-  if (!handoffId) return;
-  await audit(tx, o.accountId, handoffId, 'first_action', o.actorId, o.at);
-  const row = await repo.findHandoff(tx, o.accountId, handoffId);
-  await recordEvent(tx, o.accountId, 'handoff.first_action', { handoff: presentHandoff(row!, o.at) });
-}
-
-/** Resolving a session closes its active handoff. */
-export async function closeActiveHandoff(
-  tx: Tx,
-  o: { accountId: string; sessionId: string; actorId: string; at: Date },
-) {
-  const active = await repo.findActiveForSession(tx, o.accountId, o.sessionId);
-  if (!active) return;
-  await repo.transition(tx, o.accountId, active.id, active.status, { status: 'resolved', closedAt: o.at });
-  await audit(tx, o.accountId, active.id, 'resolved', o.actorId, o.at);
 }
 
 export async function listNotifications(deps: Deps, actor: AuthUser, handoffId: string) {

@@ -1,5 +1,6 @@
 import type { TEventType, TLiveEvent } from '@rf/contracts';
 import type { DbOrTx } from '../../db/client.js';
+import type { Work } from '../../db/tx.js';
 import * as repo from './repo.js';
 
 /** The channel every process LISTENs on; a NOTIFY after commit says "new events are stored". */
@@ -12,6 +13,7 @@ export const EVENTS_CHANNEL = 'rf_events';
  *
  * Call it after the transaction's other row locks (session, handoff): it locks the account row
  * until commit, and taking it last keeps the lock order fixed (session → handoff → account).
+ * Services call `queueEvent`, which does exactly that.
  */
 export async function recordEvent(
   tx: DbOrTx,
@@ -22,4 +24,20 @@ export async function recordEvent(
   const seq = await repo.nextEventSeq(tx, accountId);
   await repo.insertEvent(tx, { accountId, seq, type, payload: { type, ...data } });
   return seq;
+}
+
+/**
+ * Records a live event at the end of the unit of work (after every other lock it takes, see above)
+ * and wakes the live hubs after the commit.
+ */
+export function queueEvent(
+  work: Work,
+  accountId: string,
+  type: TEventType,
+  data: Omit<TLiveEvent, 'type'>,
+): void {
+  work.atEnd(async (tx) => {
+    await recordEvent(tx, accountId, type, data);
+  });
+  work.wakeAfterCommit();
 }

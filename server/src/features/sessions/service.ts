@@ -1,59 +1,24 @@
 import type {
+  TAssistantMessageResponse,
   TCreateSessionBody,
   TSessionDetail,
-  TSessionSummary,
   TStepBody,
   ZCreateSessionBody,
   ZListSessionsQuery,
   ZStepBody,
 } from '@rf/contracts';
 import type { z } from 'zod';
-import type { Tx } from '../../db/client.js';
+import { inTransaction, type Work } from '../../db/tx.js';
 import type { Deps } from '../../deps.js';
-import { AppError, forbidden, notFound } from '../../errors.js';
-import { type AuthUser, hasRole } from '../../http/auth-context.js';
-import type { EngineSession } from '../assistant/engine.js';
-import { loadAccountHistory } from '../assistant/history.js';
+import { notFound } from '../../errors.js';
+import type { AuthUser } from '../../http/auth-context.js';
 import { newId } from '../auth/tokens.js';
-import * as handoffsRepo from '../handoffs/repo.js';
-import { closeActiveHandoff, stampFirstAction } from '../handoffs/service.js';
-import { recordEvent } from '../live/events.js';
+import { closeActiveHandoff, stampFirstAction } from '../handoffs/lifecycle.js';
+import { queueEvent } from '../live/events.js';
+import { assertNoDenial, writeDenial, writerDenial } from './policy.js';
+import { presentSummary } from './present.js';
+import { readEngineSession, readSessionDetail } from './reader.js';
 import * as repo from './repo.js';
-
-type Summary = NonNullable<Awaited<ReturnType<typeof repo.findSessionSummary>>>;
-type TimelineWithAuthor = Awaited<ReturnType<typeof repo.listTimeline>>[number];
-
-export function presentSummary(r: Summary): TSessionSummary {
-  const s = r.session;
-  return {
-    id: s.id,
-    title: s.title,
-    problem: s.problem,
-    customer: s.customer,
-    asset: s.asset,
-    category: s.category,
-    status: s.status,
-    owner: { id: s.ownerId, name: r.ownerName },
-    createdBy: { id: s.createdById, name: r.creatorName },
-    createdAt: s.createdAt.toISOString(),
-    updatedAt: s.updatedAt.toISOString(),
-    resolvedAt: s.resolvedAt?.toISOString() ?? null,
-    resolution: s.resolution,
-    stepCount: r.stepCount,
-  };
-}
-
-export function presentTimeline(rows: TimelineWithAuthor[]) {
-  return rows.map(({ entry: e, authorName }) => ({
-    id: e.id,
-    kind: e.kind,
-    text: e.text,
-    outcome: e.outcome,
-    detail: e.detail,
-    author: e.authorId && authorName ? { id: e.authorId, name: authorName } : null,
-    at: e.createdAt.toISOString(),
-  }));
-}
 
 export async function createSession(
   deps: Deps,
@@ -87,46 +52,8 @@ export async function listSessions(deps: Deps, actor: AuthUser, q: z.output<type
   return rows.map(presentSummary);
 }
 
-export async function getSession(deps: Deps, actor: AuthUser, id: string): Promise<TSessionDetail> {
-  const summary = await repo.findSessionSummary(deps.db.db, actor.accountId, id);
-  if (!summary) throw notFound('Session');
-  const [timeline, active] = await Promise.all([
-    repo.listTimeline(deps.db.db, actor.accountId, id),
-    handoffsRepo.findActiveForSession(deps.db.db, actor.accountId, id),
-  ]);
-  return {
-    ...presentSummary(summary),
-    timeline: presentTimeline(timeline),
-    openHandoffId: active?.id ?? null,
-  };
-}
-
-/** The session as the assistant reads it. */
-export async function loadEngineSession(deps: Deps, accountId: string, id: string) {
-  const summary = await repo.findSessionSummary(deps.db.db, accountId, id);
-  if (!summary) return null;
-  const [timeline, history] = await Promise.all([
-    repo.listTimeline(deps.db.db, accountId, id),
-    loadAccountHistory(deps.db.db, accountId, id),
-  ]);
-  const engine: EngineSession = {
-    title: summary.session.title,
-    problem: summary.session.problem,
-    customer: summary.session.customer,
-    asset: summary.session.asset,
-    category: summary.session.category,
-    timeline: presentTimeline(timeline),
-    history,
-  };
-  return { summary, engine };
-}
-
-/** Session writers: the session's owner, or an admin. Viewers never write. */
-export function assertMayWrite(actor: AuthUser, session: repo.SessionRow) {
-  if (!hasRole(actor, 'engineer')) throw forbidden('Viewers cannot change sessions');
-  if (session.ownerId !== actor.id && !hasRole(actor, 'admin')) {
-    throw forbidden('Only the session owner or an admin can change this session');
-  }
+export function getSession(deps: Deps, actor: AuthUser, id: string): Promise<TSessionDetail> {
+  return readSessionDetail(deps.db.db, actor, id);
 }
 
 type NewEntry = Omit<
@@ -136,22 +63,23 @@ type NewEntry = Omit<
 type SessionPatch = Parameters<typeof repo.updateSession>[3];
 
 /**
- * Runs one session write in a transaction: locks the session, checks the writer, appends the
- * timeline entries, stamps the claimer's first action, updates the session (with whatever `extra`
- * returns) and records `session.updated`.
+ * Runs one session write in a unit of work: locks the session, checks the writer, appends the
+ * timeline entries, stamps the claimer's first action (at `arrivedAt`, when the request arrived),
+ * updates the session (with whatever `extra` returns) and records `session.updated`.
  */
 async function writeToSession(
   deps: Deps,
   actor: AuthUser,
   sessionId: string,
+  arrivedAt: Date,
   entries: NewEntry[],
-  extra?: (tx: Tx, now: Date) => Promise<SessionPatch>,
+  extra?: (work: Work, now: Date) => Promise<SessionPatch>,
 ) {
-  await deps.db.db.transaction(async (tx) => {
+  await inTransaction(deps, async (work) => {
+    const { tx } = work;
     const s = await repo.lockSession(tx, actor.accountId, sessionId);
     if (!s) throw notFound('Session');
-    assertMayWrite(actor, s);
-    if (s.status === 'resolved') throw new AppError('session_resolved', 409, 'This session is resolved');
+    assertNoDenial(writeDenial(actor, s));
     const now = deps.clock();
     await repo.insertTimelineEntries(
       tx,
@@ -164,14 +92,13 @@ async function writeToSession(
         createdAt: new Date(now.getTime() + i),
       })),
     );
-    await stampFirstAction(tx, { accountId: actor.accountId, sessionId, actorId: actor.id, at: now });
-    const patch = (await extra?.(tx, now)) ?? {};
+    await stampFirstAction(work, { accountId: actor.accountId, sessionId, actorId: actor.id, arrivedAt });
+    const patch = (await extra?.(work, now)) ?? {};
     const updated = await repo.updateSession(tx, actor.accountId, sessionId, { ...patch, updatedAt: now });
-    await recordEvent(tx, actor.accountId, 'session.updated', {
+    queueEvent(work, actor.accountId, 'session.updated', {
       session: { id: sessionId, status: updated!.status },
     });
   });
-  deps.afterCommit({ events: true });
   return getSession(deps, actor, sessionId);
 }
 
@@ -181,7 +108,7 @@ export function addStep(
   sessionId: string,
   body: z.output<typeof ZStepBody> | TStepBody,
 ) {
-  return writeToSession(deps, actor, sessionId, [
+  return writeToSession(deps, actor, sessionId, deps.clock(), [
     {
       kind: 'step',
       text: body.action,
@@ -193,16 +120,24 @@ export function addStep(
 }
 
 export function addNote(deps: Deps, actor: AuthUser, sessionId: string, text: string) {
-  return writeToSession(deps, actor, sessionId, [{ kind: 'note', text, authorId: actor.id }]);
+  return writeToSession(deps, actor, sessionId, deps.clock(), [{ kind: 'note', text, authorId: actor.id }]);
 }
 
-export async function askAssistant(deps: Deps, actor: AuthUser, sessionId: string, text: string) {
-  const loaded = await loadEngineSession(deps, actor.accountId, sessionId);
+export async function askAssistant(
+  deps: Deps,
+  actor: AuthUser,
+  sessionId: string,
+  text: string,
+): Promise<TAssistantMessageResponse> {
+  // The message counts as the claimer's action when it arrives, however long the answer takes.
+  const arrivedAt = deps.clock();
+  const loaded = await readEngineSession(deps.db.db, actor.accountId, sessionId);
   if (!loaded) throw notFound('Session');
-  assertMayWrite(actor, loaded.summary.session);
-  // The reply is computed outside the transaction: an LLM may take seconds.
+  assertNoDenial(writerDenial(actor, loaded.session));
+  // The reply is computed outside the transaction: an LLM may take a moment (it has a tight
+  // timeout and falls back to the built-in engine).
   const reply = await deps.assistant.reply(loaded.engine, text);
-  const session = await writeToSession(deps, actor, sessionId, [
+  const session = await writeToSession(deps, actor, sessionId, arrivedAt, [
     { kind: 'assistant_user', text, authorId: actor.id },
     { kind: 'assistant_reply', text: reply.text, detail: `engine:${reply.engine}`, authorId: null },
   ]);
@@ -214,16 +149,17 @@ export function resolveSession(deps: Deps, actor: AuthUser, sessionId: string, r
     deps,
     actor,
     sessionId,
+    deps.clock(),
     [{ kind: 'resolution', text: resolution, authorId: actor.id }],
-    async (tx, now) => {
-      await closeActiveHandoff(tx, { accountId: actor.accountId, sessionId, actorId: actor.id, at: now });
+    async (work, now) => {
+      await closeActiveHandoff(work, { accountId: actor.accountId, sessionId, actorId: actor.id, at: now });
       return { status: 'resolved', resolvedAt: now, resolution };
     },
   );
 }
 
 export async function suggestions(deps: Deps, actor: AuthUser, sessionId: string) {
-  const loaded = await loadEngineSession(deps, actor.accountId, sessionId);
+  const loaded = await readEngineSession(deps.db.db, actor.accountId, sessionId);
   if (!loaded) throw notFound('Session');
   return deps.assistant.suggest(loaded.engine);
 }

@@ -42,7 +42,7 @@ describe('sessions', () => {
       status: 'active',
       stepCount: 0,
       timeline: [],
-      openHandoffId: null,
+      activeHandoffId: null,
     });
     expect(s.owner).toEqual({ id: t.junior.id, name: t.junior.name });
   });

@@ -131,7 +131,8 @@ export function EscalationAnalyticsPage() {
               <span className="muted">{PERIOD_LABEL[period]}</span>
             </div>
             <div className="panel-body">
-              {a.series.length === 0 ? (
+              {/* The series always has a day per day of the period; it is empty of escalations, not of days. */}
+              {a.escalations === 0 ? (
                 <p className="muted">No escalations in this period.</p>
               ) : (
                 <TrendChart series={a.series} />

@@ -22,7 +22,6 @@ import { UrgencyLabel } from '../../components/UrgencyLabel';
 import { Where } from '../../components/Where';
 import { useCurrentUser } from '../../layout/RequireAuth';
 import { formatDateTime, formatElapsed, formatTime } from '../../lib/format';
-import { isAdmin, isEngineerOrAdmin } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
 import { NotFoundPage } from '../NotFoundPage';
 import type { StartHereState } from '../session/SessionPage';
@@ -78,13 +77,12 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
   const headingRef = useRef<HTMLHeadingElement>(null);
   const { problemSummary: p, tried, assessment, startHere } = h.context;
 
-  const role = me.user.role;
+  // What the caller may do comes from the server (h.can); the page never re-derives it.
   const mine = h.createdBy.id === me.user.id;
   const claimedByMe = h.claimedBy?.id === me.user.id;
-  const canClaim = isEngineerOrAdmin(role) && h.status === 'open' && !mine;
-  const canRelease = h.status === 'claimed' && (claimedByMe || isAdmin(role));
-  const canCancel = h.status === 'open' && (mine || isAdmin(role));
-  const canWork = h.status === 'claimed' && claimedByMe;
+  const { claim: canClaim, release: canRelease, cancel: canCancel } = h.can;
+  // "Start here" is for the one who picked it up, once they may work the session.
+  const canWork = h.can.write && claimedByMe;
 
   /** Dissolve into the session view with "Start here" ready in the step form. */
   const openSession = async (withStartHere: boolean) => {

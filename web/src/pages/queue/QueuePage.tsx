@@ -21,10 +21,10 @@ import './queue.css';
 export function QueuePage() {
   useTitle('Queue');
   const me = useCurrentUser();
-  const canClaim = isEngineerOrAdmin(me.user.role);
+  const seesMetrics = isEngineerOrAdmin(me.user.role);
   // The queue is kept fresh by useLiveEvents() in the app shell.
   const queue = useQueue();
-  const analytics = useEscalationAnalytics('30d', { enabled: canClaim });
+  const analytics = useEscalationAnalytics('30d', { enabled: seesMetrics });
   const claim = useClaimHandoff();
   const navigate = useNavigate();
   const [claimErrors, setClaimErrors] = useState<Record<string, string>>({});
@@ -71,7 +71,7 @@ export function QueuePage() {
 
   const open = queue.data?.filter((h) => h.status === 'open') ?? [];
   const claimed = queue.data?.filter((h) => h.status === 'claimed') ?? [];
-  const showMetrics = canClaim && !isApiError(analytics.error, 403);
+  const showMetrics = seesMetrics && !isApiError(analytics.error, 403);
 
   return (
     <div className="page queue-page">
@@ -140,7 +140,7 @@ export function QueuePage() {
                     handoff={h}
                     fetchedAt={queue.dataUpdatedAt}
                     isNew={fresh.has(h.id)}
-                    canClaim={canClaim}
+                    canClaim={h.can.claim}
                     isMine={h.createdBy.id === me.user.id}
                     claiming={claim.isPending && claim.variables === h.id}
                     claimError={claimErrors[h.id] ?? null}

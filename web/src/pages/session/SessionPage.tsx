@@ -12,7 +12,7 @@ import { Where } from '../../components/Where';
 import { useCurrentUser } from '../../layout/RequireAuth';
 import { useDraft, useJsonDraft } from '../../lib/drafts';
 import { formatRelative } from '../../lib/format';
-import { isAdmin, isEngineerOrAdmin } from '../../lib/roles';
+import { isEngineerOrAdmin } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
 import { NotFoundPage } from '../NotFoundPage';
 import { AssistantPanel } from './AssistantPanel';
@@ -85,17 +85,13 @@ function SessionView({ session, notice }: { session: TSessionDetail; notice: Rea
     }
   }, [location.state, location.pathname, navigate, session.id, setStepAction, setStartHere]);
 
-  const role = me.user.role;
-  const isOwner = session.owner.id === me.user.id;
-  const mayAct = isEngineerOrAdmin(role) && (isOwner || isAdmin(role));
+  // What the caller may do comes from the server (session.can); the page never re-derives it.
   const resolved = session.status === 'resolved';
-  const canEdit = mayAct && !resolved;
+  const canEdit = session.can.write;
+  const mayAct = canEdit;
 
-  const escalateBlocked = resolved
-    ? 'Resolved sessions cannot be escalated.'
-    : session.openHandoffId
-      ? 'This session already has an open escalation.'
-      : null;
+  // A writer who may not escalate: the session already has an open or claimed escalation.
+  const escalateBlocked = session.can.escalate ? null : 'This session already has an open escalation.';
 
   const where = Boolean(session.customer || session.asset);
 
@@ -153,7 +149,7 @@ function SessionView({ session, notice }: { session: TSessionDetail; notice: Rea
         {session.problem}
       </p>
 
-      {session.openHandoffId ? <HandoffBanner handoffId={session.openHandoffId} /> : null}
+      {session.activeHandoffId ? <HandoffBanner handoffId={session.activeHandoffId} /> : null}
       {resolved && session.resolution ? (
         <div className="resolution-banner" role="note">
           <Icon name="check2" size={18} />
@@ -168,9 +164,9 @@ function SessionView({ session, notice }: { session: TSessionDetail; notice: Rea
           {flash}
         </div>
       ) : null}
-      {!mayAct ? (
+      {!mayAct && !resolved ? (
         <p className="inline-alert readonly-note">
-          {isEngineerOrAdmin(role)
+          {isEngineerOrAdmin(me.user.role)
             ? `${session.owner.name} owns this session. Only the owner or an admin can log steps.`
             : 'You have read-only access to this session.'}
         </p>

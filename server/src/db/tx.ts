@@ -1,0 +1,79 @@
+import type { Db, Tx } from './client.js';
+
+/**
+ * One unit of work in a transaction. Besides the transaction itself it collects work that must run
+ * LAST before the commit (`atEnd`): live events take the account row's lock (see
+ * features/live/events.ts), and the fixed lock order is session → handoff → account.
+ */
+export interface Work {
+  tx: Tx;
+  /** Runs `fn` after the transaction's body, in the order registered, before the commit. */
+  atEnd(fn: (tx: Tx) => Promise<void>): void;
+  /** Ask for `deps.afterCommit()` (wakes live hubs and workers) once the transaction has committed. */
+  wakeAfterCommit(): void;
+}
+
+export interface TxDeps {
+  db: { db: Db };
+  /** Called after a commit whose work asked for it (events or outbox rows were written). */
+  afterCommit: () => void;
+}
+
+/** PostgreSQL's serialization_failure and deadlock_detected: the transaction may simply be run again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+export const MAX_ATTEMPTS = 5;
+
+/** True when `err` (or an error it wraps: drizzle puts the driver's error in `cause`) is retryable. */
+export function isRetryable(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && e && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && RETRYABLE.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs `fn` in a transaction, retrying deadlocks and serialisation failures up to MAX_ATTEMPTS
+ * times with jittered backoff (the losers of a deadlock were rolled back, so running them again
+ * is safe; `fn` must not have effects outside the transaction). Every service opens its
+ * transactions here: rules about order and retries live in one place.
+ *
+ * Lock order for every transaction that touches a session and its handoff: lock the SESSION row
+ * first (`sessionsRepo.lockSession`), then the handoff, and write live events last (`atEnd`).
+ */
+export async function inTransaction<T>(
+  deps: TxDeps,
+  fn: (work: Work) => Promise<T>,
+  opts: { onRetry?: (attempt: number, err: unknown) => void } = {},
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    let wake = false;
+    try {
+      const result = await deps.db.db.transaction(async (tx) => {
+        const atEnd: Array<(tx: Tx) => Promise<void>> = [];
+        const value = await fn({
+          tx,
+          atEnd: (f) => {
+            atEnd.push(f);
+          },
+          wakeAfterCommit: () => {
+            wake = true;
+          },
+        });
+        for (const f of atEnd) await f(tx);
+        return value;
+      });
+      if (wake) deps.afterCommit();
+      return result;
+    } catch (err) {
+      if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
+      opts.onRetry?.(attempt, err);
+      // 5, 10, 20, 40 ms ceilings, full jitter: two deadlocked transactions rarely meet again.
+      await sleep(Math.random() * 5 * 2 ** (attempt - 1));
+    }
+  }
+}
