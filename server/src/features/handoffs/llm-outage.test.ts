@@ -109,8 +109,8 @@ async function newSession(team: Team) {
   return s.body.session.id as string;
 }
 
-/** Slow enough that an escalation waiting for the LLM could not look fast. */
-const LLM_DELAY_MS = 1_500;
+/** Slow enough that an escalation (or chat) waiting for the LLM could not look fast. */
+const LLM_DELAY_MS = 3_000;
 
 const dead: Array<[string, Handler]> = [
   ['hangs', () => {}],
@@ -196,9 +196,10 @@ describe('an LLM that is dead does not slow anything', () => {
         }
         const p99 = pct(withLlm, 99);
         const figures = `p99 ${p99.toFixed(0)} ms with the LLM, ${pct(without, 99).toFixed(0)} ms without`;
-        // 300 ms on a quiet machine; when the machine is busy, no worse than the same server
-        // without an LLM. Either way far below the LLM's ${LLM_DELAY_MS} ms.
-        expect(p99, figures).toBeLessThan(Math.max(300, 1.5 * pct(without, 99)));
+        // 300 ms on a quiet machine; on a busy one (the test suite runs files in parallel on two
+        // cores), within twice what the same server without an LLM takes in the same moments.
+        // Either way far below the LLM's delay, which a waiting escalation could not beat.
+        expect(p99, figures).toBeLessThan(Math.max(300, 2 * pct(without, 99)));
         expect(p99, figures).toBeLessThan(LLM_DELAY_MS);
 
         await h.deps.assistant.settled();
@@ -228,30 +229,34 @@ describe('an LLM that is dead does not slow anything', () => {
 
 describe('an LLM that answers well but slowly', () => {
   it('the escalation answers first; the LLM assessment is added later, marked, next to the built-in one, and the stream is told', async () => {
+    // The LLM answers only when the test says so: the escalation cannot have waited for it.
+    let answerNow!: () => void;
+    const gate = new Promise<void>((r) => {
+      answerNow = r;
+    });
     const { h, team } = await start(
       (kind, res) => {
-        setTimeout(() => {
+        void gate.then(() => {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(
             completion(JSON.stringify(kind === 'assess' ? llmAssessment : { text: 'Check autodiscover.' })),
           );
-        }, 600);
+        });
       },
-      { timeoutMs: 5_000 },
+      { timeoutMs: 30_000 },
     );
     const sessionId = await newSession(team);
-    const t0 = performance.now();
     const created = await team.junior.client.post(`/api/sessions/${sessionId}/handoffs`, {
       intent: 'escalate',
       reason: 'Out of ideas',
       urgency: 'normal',
     });
-    expect(performance.now() - t0).toBeLessThan(600);
     expect(created.status).toBe(201);
     const builtin = created.body.handoff.context.assessment;
     expect(builtin.engine).toBe('builtin');
     expect(created.body.handoff.llmAssessment).toBeNull();
 
+    answerNow();
     await h.deps.assistant.settled();
     const later = ZHandoffWithContext.parse(
       (await team.senior.client.get(`/api/handoffs/${created.body.handoff.id}`)).body.handoff,
@@ -273,19 +278,21 @@ describe('an LLM that answers well but slowly', () => {
   }, 60_000);
 
   it('time to first action is stamped when the claimer’s message arrived, not when the assistant answered', async () => {
+    // The LLM's chat answer waits for the test: the message is in flight for as long as we like.
+    let answerChat!: () => void;
+    const chatGate = new Promise<void>((r) => {
+      answerChat = r;
+    });
     const { team } = await start(
       (kind, res) => {
-        setTimeout(
-          () => {
-            res.writeHead(200, { 'content-type': 'application/json' });
-            res.end(
-              completion(JSON.stringify(kind === 'assess' ? llmAssessment : { text: 'Check autodiscover.' })),
-            );
-          },
-          kind === 'chat' ? 1_200 : 0,
-        );
+        void (kind === 'chat' ? chatGate : Promise.resolve()).then(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(
+            completion(JSON.stringify(kind === 'assess' ? llmAssessment : { text: 'Check autodiscover.' })),
+          );
+        });
       },
-      { chatTimeoutMs: 5_000 },
+      { chatTimeoutMs: 30_000 },
     );
     const sessionId = await newSession(team);
     const created = await team.junior.client.post(`/api/sessions/${sessionId}/handoffs`, {
@@ -297,19 +304,21 @@ describe('an LLM that answers well but slowly', () => {
     expect(claimed.status).toBe(200);
 
     const sentAt = Date.now();
-    const chat = await team.senior.client.post(`/api/sessions/${sessionId}/assistant/messages`, {
+    const pending = team.senior.client.post(`/api/sessions/${sessionId}/assistant/messages`, {
       text: 'Where do I start?',
     });
+    await new Promise((r) => setTimeout(r, 1_500));
     const answeredAt = Date.now();
+    answerChat();
+    const chat = await pending;
     expect(chat.status).toBe(201);
     expect(chat.body.reply.engine).toBe('llm');
-    expect(answeredAt - sentAt).toBeGreaterThanOrEqual(1_200);
 
     const h2 = (await team.senior.client.get(`/api/handoffs/${created.body.handoff.id}`)).body.handoff;
     const firstAction = Date.parse(h2.firstActionAt);
     expect(firstAction).toBeGreaterThanOrEqual(Date.parse(h2.claimedAt));
-    // Stamped at arrival: well before the answer came back.
-    expect(firstAction - sentAt).toBeLessThan(500);
-    expect(answeredAt - firstAction).toBeGreaterThanOrEqual(1_000);
+    // Stamped when the message arrived, before the assistant could answer.
+    expect(firstAction).toBeGreaterThanOrEqual(sentAt - 5);
+    expect(firstAction).toBeLessThan(answeredAt);
   }, 60_000);
 });
