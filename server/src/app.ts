@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { TDemoInfo } from '@rf/contracts';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { isDatabaseUnavailable } from './db/unavailable.js';
 import type { Deps } from './deps.js';
 import { AppError } from './errors.js';
 import { analyticsRoutes } from './features/analytics/routes.js';
@@ -12,23 +13,28 @@ import { authRoutes, SESSION_COOKIE } from './features/auth/routes.js';
 import { authenticate } from './features/auth/service.js';
 import { handoffRoutes } from './features/handoffs/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
+import { createLogger } from './logging.js';
 
 export interface BuildAppOptions {
   deps: Deps;
   demo?: TDemoInfo;
   /** Folder with the built web app; served with an SPA fallback when it exists. */
   webDist?: string | null;
-  logger?: boolean | object;
+  /** false: no logging (tests); default: the redacting logger (logging.ts) at the configured level. */
+  logger?: false | FastifyBaseLogger;
 }
 
 const defaultWebDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const RETRY_AFTER_SECONDS = 5;
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const { deps } = opts;
+  const logger =
+    opts.logger === false ? undefined : (opts.logger ?? createLogger({ level: deps.config.logLevel }));
   const app = Fastify({
-    logger: opts.logger ?? { level: deps.config.logLevel },
+    loggerInstance: logger,
     genReqId: () => crypto.randomUUID(),
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1_048_576,
@@ -69,6 +75,19 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       const code = fastifyErrorCode(err);
       return reply.code(status).send({ error: { code, message: clientMessage(err, code) } });
     }
+    if (isDatabaseUnavailable(err)) {
+      // An outage, not a bug: the client may retry; the detail stays in the log.
+      req.log.warn({ err }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({
+          error: {
+            code: 'unavailable',
+            message: 'The service is briefly unavailable. Try again in a few seconds.',
+          },
+        });
+    }
     req.log.error({ err }, 'unhandled error');
     return reply
       .code(500)
@@ -81,13 +100,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       .send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),
   );
 
-  app.get('/api/healthz', async (_req, reply) => {
+  // Anyone may call this (load balancers do): it says whether the database answers, never why not.
+  app.get('/api/healthz', async (req, reply) => {
     try {
       await deps.db.ping();
       return { ok: true, database: deps.db.kind };
     } catch (err) {
-      reply.code(503);
-      return { ok: false, database: deps.db.kind, error: (err as Error).message };
+      req.log.warn({ err }, 'health check: the database does not answer');
+      reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS));
+      return { ok: false, database: 'unreachable' };
     }
   });
 

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { TRole } from '@rf/contracts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { Database } from '../db/client.js';
@@ -28,6 +28,8 @@ export interface StartOptions {
   loginRateLimit?: Deps['loginRateLimit'];
   env?: Record<string, string>;
   llm?: Parameters<typeof createAssistant>[0]['llm'];
+  /** A logger whose lines the test reads (logging.ts createLogger with a stream); none by default. */
+  logger?: FastifyBaseLogger;
 }
 
 /** A real server on 127.0.0.1 with a fresh database: tests talk to it over real HTTP. */
@@ -44,7 +46,7 @@ export async function startApp(opts: StartOptions = {}): Promise<Harness> {
       db.notify(EVENTS_CHANNEL, '').catch(() => {});
     },
   };
-  const app = await buildApp({ deps, logger: false, webDist: null });
+  const app = await buildApp({ deps, logger: opts.logger ?? false, webDist: null });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
