@@ -190,7 +190,8 @@ describe.runIf(backend === 'pglite')('shutdown', () => {
   it(
     'SIGTERM: a request in flight still completes, then the process exits 0 well within 10 s',
     async () => {
-      const p = await start({ DATA_DIR: tempDir() });
+      // A DATA_DIR that does not exist yet is made (first start on a fresh machine).
+      const p = await start({ DATA_DIR: path.join(tempDir(), 'not', 'there', 'yet') });
       await healthy(p);
       const body = JSON.stringify({
         accountName: 'In Flight Ltd',

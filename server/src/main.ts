@@ -11,8 +11,17 @@ import { createLogger } from './logging.js';
 import { demoInfo, isEmpty, printDemoSignIns, seedDemo } from './seed.js';
 import { installShutdown } from './shutdown.js';
 
-// Milliseconds since the process started: Node's bootstrap plus loading every module above.
+// Milliseconds since the process started: Node's bootstrap plus loading every module above
+// (which includes building the assistant's knowledge index).
 const modulesLoadedAt = performance.now();
+const rssMb = () => Math.round(process.memoryUsage.rss() / 1_048_576);
+const cpuMs = () => {
+  const c = process.cpuUsage();
+  return Math.round((c.user + c.system) / 1000);
+};
+const memory = { modules: rssMb(), database: 0, seed: 0, listening: 0 };
+// CPU time used by the end of each step: unlike wall time, it does not stretch on a busy machine.
+const cpu = { modules: cpuMs(), database: 0, seed: 0, listening: 0 };
 
 /** A setting or the database is wrong: say so in one line, no stack trace, and stop. */
 function cannotStart(message: string): never {
@@ -43,6 +52,8 @@ try {
   throw err;
 }
 const databaseMs = performance.now() - openStarted;
+memory.database = rssMb();
+cpu.database = cpuMs();
 
 const deps: Deps = {
   db: database,
@@ -59,6 +70,8 @@ const seedStarted = performance.now();
 if (config.seedDemo && (await isEmpty(deps))) await seedDemo(deps);
 const demo = config.seedDemo ? await demoInfo(deps) : { demo: false, signIns: [] };
 const seedMs = performance.now() - seedStarted;
+memory.seed = rssMb();
+cpu.seed = cpuMs();
 
 const app = await buildApp({ deps, demo, logger: log });
 const housekeeping = startHousekeeping(deps, log);
@@ -73,6 +86,8 @@ installShutdown({
 await app.listen({ port: config.port, host: config.host });
 const shown = config.publicUrl ?? `http://localhost:${(app.server.address() as { port: number }).port}`;
 const ms = (n: number) => Math.round(n);
+memory.listening = rssMb();
+cpu.listening = cpuMs();
 log.info(
   {
     url: shown,
@@ -83,6 +98,9 @@ log.info(
       seed: ms(seedMs),
       total: ms(performance.now()),
     },
+    // RSS after each step: what the code, the embedded database and the seed each add.
+    rssMb: memory,
+    cpuMsAt: cpu,
   },
   'ResolutionFlow is listening',
 );

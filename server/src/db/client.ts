@@ -11,6 +11,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { acquireDataDirLock, DataDirLockedError } from './lock.js';
 import * as schema from './schema.js';
+import { unpackTemplate } from './template.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
 export type Schema = typeof schema;
@@ -59,19 +60,23 @@ export async function openPglite(
   // The lock comes first: a second process must not even open the folder.
   const lock = opts.dataDir ? acquireDataDirLock(opts.dataDir) : null;
   try {
-    let loadDataDir = opts.loadDataDir;
     if (opts.dataDir) {
       fs.mkdirSync(opts.dataDir, { recursive: true });
-      const fresh = !fs.existsSync(path.join(opts.dataDir, 'PG_VERSION'));
-      if (fresh && !loadDataDir && opts.useTemplate && fs.existsSync(pgliteTemplateFile)) {
-        // Only into an empty folder: anything else there means a half-made database to look at.
-        if (fs.readdirSync(opts.dataDir).length === 0)
-          loadDataDir = new Blob([fs.readFileSync(pgliteTemplateFile)]);
+      // Only into an empty folder: anything else there is a database (or what is left of one).
+      const empty = fs.readdirSync(opts.dataDir).length === 0;
+      if (empty && opts.useTemplate && !opts.loadDataDir && fs.existsSync(pgliteTemplateFile)) {
+        try {
+          unpackTemplate(pgliteTemplateFile, opts.dataDir);
+        } catch {
+          // A damaged template costs time, not the start: empty the folder and let initdb run.
+          for (const f of fs.readdirSync(opts.dataDir))
+            fs.rmSync(path.join(opts.dataDir, f), { recursive: true });
+        }
       }
     }
     const client = await PGlite.create({
       dataDir: opts.dataDir,
-      loadDataDir,
+      loadDataDir: opts.loadDataDir,
       startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ['-c', s])],
     });
     const db = drizzlePglite(client, { schema }) as unknown as Db;

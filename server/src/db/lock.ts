@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 /**
  * One process at a time on an embedded database folder. PGlite has no lock of its own: a second
@@ -38,6 +39,8 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
     since: new Date().toISOString(),
   };
   const text = `${JSON.stringify(mine)}\n`;
+  // A first start may name a DATA_DIR that does not exist yet.
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   // Two rounds at most: the second one follows the removal of a stale lock.
   for (let round = 0; round < 2; round++) {
     try {
