@@ -55,8 +55,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    // The real server, serving the freshly built web app, on a fresh embedded database.
-    command: 'npm run build -w web && cd server && npx tsx src/main.ts',
+    // The real server, started as `npm start` starts it (the compiled output), serving the freshly
+    // built web app, on a fresh embedded database.
+    command: 'npm run build && npm start',
     cwd: path.resolve(here, '..'),
     url: `${baseURL}/api/healthz`,
     reuseExistingServer: false,

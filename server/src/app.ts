@@ -2,10 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { type TDemoInfo, type TErrorCode, ZHealth } from '@rf/contracts';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify';
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from './db/unavailable.js';
 import type { Deps } from './deps.js';
 import { AppError, errorBody } from './errors.js';
 import { analyticsRoutes } from './features/analytics/routes.js';
@@ -13,23 +20,28 @@ import { authRoutes, SESSION_COOKIE } from './features/auth/routes.js';
 import { authenticate } from './features/auth/service.js';
 import { handoffRoutes } from './features/handoffs/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
+import { createLogger } from './logging.js';
 
 export interface BuildAppOptions {
   deps: Deps;
   demo?: TDemoInfo;
   /** Folder with the built web app; served with an SPA fallback when it exists. */
   webDist?: string | null;
-  logger?: boolean | object;
+  /** false: no logging (tests); default: the redacting logger (logging.ts) at the configured level. */
+  logger?: false | FastifyBaseLogger;
 }
 
 const defaultWebDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const RETRY_AFTER_SECONDS = 5;
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const { deps } = opts;
+  const logger =
+    opts.logger === false ? undefined : (opts.logger ?? createLogger({ level: deps.config.logLevel }));
   const app = Fastify({
-    logger: opts.logger ?? { level: deps.config.logLevel },
+    loggerInstance: logger,
     genReqId: () => crypto.randomUUID(),
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1_048_576,
@@ -48,6 +60,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
 
   await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, helmetOptions(deps.config.publicUrl));
 
   // Every API route declares its success answers with the contracts' zod schemas, and answers go
   // out through them: a field the contract lacks is dropped, a missing or mistyped one is a 500
@@ -73,7 +86,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     if (!req.url.startsWith('/api/')) return;
     if (!SAFE_METHODS.has(req.method)) {
       const origin = req.headers.origin;
-      if (origin && !isSameSite(origin, req.host, deps.config.publicUrl)) {
+      if (origin && !isSameOrigin(origin, `${req.protocol}://${req.host}`, deps.config.publicUrl)) {
         throw new AppError('cross_site', 403, 'Cross-site requests are not allowed');
       }
     }
@@ -96,6 +109,19 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       const named = code === 'invalid_json' || code === 'body_too_large' ? { field: 'body' } : undefined;
       return reply.code(status).send(errorBody(code, message, named));
     }
+    if (isDatabaseUnavailable(err)) {
+      // An outage, not a bug: the client may retry; the detail stays in the log.
+      req.log.warn({ err }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({
+          error: {
+            code: 'unavailable',
+            message: 'The service is briefly unavailable. Try again in a few seconds.',
+          },
+        });
+    }
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send(errorBody('internal', `Something went wrong (request ${req.id})`));
   });
@@ -104,6 +130,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     reply.code(404).send(errorBody('not_found', `No route ${req.method} ${req.url.split('?')[0]}`)),
   );
 
+  // Anyone may call this (load balancers do): it says whether the database answers, never why not.
   app
     .withTypeProvider<ZodTypeProvider>()
     .get('/api/healthz', { schema: { response: { 200: ZHealth, 503: ZHealth } } }, async (req, reply) => {
@@ -111,8 +138,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         await deps.db.ping();
         return { ok: true, database: deps.db.kind };
       } catch (err) {
-        req.log.error({ err }, 'healthz: database unreachable');
-        reply.code(503);
+        req.log.warn({ err }, 'health check: the database does not answer');
+        reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS));
         return { ok: false, database: 'unreachable' };
       }
     });
@@ -123,21 +150,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   analyticsRoutes(app, deps);
 
   const webDist = opts.webDist === undefined ? defaultWebDist : opts.webDist;
-  if (webDist && fs.existsSync(path.join(webDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
-    app.get('/*', (req, reply) => {
-      const rel = safeDecode(req.url.split('?')[0]!.slice(1));
-      if (rel === null || rel.startsWith('api/')) {
-        return reply.code(404).send(errorBody('not_found', `No route GET /${rel ?? ''}`));
-      }
-      const file = path.join(webDist, rel);
-      if (rel && file.startsWith(webDist) && fs.existsSync(file) && fs.statSync(file).isFile()) {
-        if (rel.startsWith('assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
-        return reply.sendFile(rel);
-      }
-      return reply.type('text/html').sendFile('index.html');
-    });
-  }
+  if (webDist && fs.existsSync(path.join(webDist, 'index.html'))) serveWebApp(app, webDist);
 
   return app;
 }
@@ -150,14 +163,17 @@ function safeDecode(s: string): string | null {
   }
 }
 
-function isSameSite(origin: string, host: string, publicUrl: string | null): boolean {
+/** Same scheme, host and port as this server (or as PUBLIC_URL, the address users reach). */
+function isSameOrigin(origin: string, requestOrigin: string, publicUrl: string | null): boolean {
+  let o: string;
   try {
-    const o = new URL(origin);
-    if (o.host === host) return true;
-    return publicUrl !== null && new URL(publicUrl).host === o.host;
+    o = new URL(origin).origin;
   } catch {
     return false;
   }
+  if (o === 'null') return false;
+  if (o === new URL(requestOrigin).origin) return true;
+  return publicUrl !== null && new URL(publicUrl).origin === o;
 }
 
 function fastifyErrorCode(err: FastifyError): TErrorCode {
@@ -179,4 +195,70 @@ function clientMessage(err: FastifyError, code: TErrorCode): string {
   if (code === 'invalid_json') return 'The request body is not valid JSON';
   if (code === 'unsupported_media_type') return 'Send the request body as application/json';
   return err.message;
+}
+
+/**
+ * Security headers. The web app is a built bundle with no inline script or style element, so the
+ * policy allows only this origin; styles set from script (React's style prop, the chart) are
+ * CSSOM and not governed by it. Vite may inline small assets as data: URLs (images, fonts).
+ */
+function helmetOptions(publicUrl: string | null) {
+  const https = publicUrl?.startsWith('https:') ?? false;
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'object-src': ["'none'"],
+        'base-uri': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        // Only behind https: on plain http it would send the browser to an https that is not there.
+        ...(https ? { 'upgrade-insecure-requests': [] } : {}),
+      },
+    },
+    // Invitation links carry their token in the path: never hand a URL of ours to another site.
+    referrerPolicy: { policy: 'no-referrer' as const },
+    xFrameOptions: { action: 'deny' as const },
+    // HSTS only where PUBLIC_URL says users come over https.
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+  };
+}
+
+/**
+ * The built web app. Hashed files under assets/ never change, so browsers keep them for a year
+ * without asking; everything else (index.html, the SPA fallback, favicon) is revalidated on every
+ * visit, so a deploy is seen at once. Text files go out as the brotli or gzip copy made at build
+ * time (scripts/compress-assets.mjs) when the browser accepts it. Source maps and the compressed
+ * copies themselves are never served by name.
+ */
+function serveWebApp(app: FastifyInstance, webDist: string) {
+  // serve: false: no route per file; every request goes through the handler below.
+  app.register(fastifyStatic, { root: webDist, serve: false, preCompressed: true, index: false });
+  app.get('/*', (req, reply) => {
+    const rel = safeDecode(req.url.split('?')[0]!.slice(1));
+    if (rel === null || rel.startsWith('api/')) {
+      return reply.code(404).send({ error: { code: 'not_found', message: `No route GET /${rel ?? ''}` } });
+    }
+    if (/\.(map|br|gz)$/.test(rel)) {
+      return reply.code(404).send({ error: { code: 'not_found', message: 'Not found' } });
+    }
+    const file = path.join(webDist, rel);
+    if (rel && file.startsWith(webDist + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+      if (rel.startsWith('assets/')) return reply.sendFile(rel, { maxAge: 31_536_000_000, immutable: true });
+      reply.header('cache-control', 'no-cache');
+      return reply.sendFile(rel, { cacheControl: false });
+    }
+    // A hashed file that is not there is an old build's: a 404, not the app's HTML as a script.
+    if (rel.startsWith('assets/')) {
+      return reply.code(404).send({ error: { code: 'not_found', message: 'Not found' } });
+    }
+    reply.header('cache-control', 'no-cache');
+    return reply.type('text/html').sendFile('index.html', { cacheControl: false });
+  });
 }

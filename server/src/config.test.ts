@@ -20,6 +20,7 @@ describe('config', () => {
     [{ PORT: '70000' }, /PORT/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
     [{ SEED_DEMO: 'maybe' }, /SEED_DEMO="maybe": must be true or false/],
+    [{ DATABASE_WAIT_SECONDS: 'soon' }, /DATABASE_WAIT_SECONDS="soon": must be a number of seconds/],
     [{ SMTP_URL: 'not a url' }, /SMTP_URL/],
     [{ PUBLIC_URL: 'ftp://x' }, /PUBLIC_URL/],
     [{ AI_BASE_URL: 'http://127.0.0.1:9' }, /AI_MODEL/],
@@ -38,6 +39,20 @@ describe('config', () => {
   it('a relative DATA_DIR is relative to where npm was run, not to server/', () => {
     expect(loadConfig({ INIT_CWD: '/srv/rf' }).dataDir).toBe('/srv/rf/data');
     expect(loadConfig({ INIT_CWD: '/srv/rf', DATA_DIR: '/var/lib/rf' }).dataDir).toBe('/var/lib/rf');
+  });
+
+  it('SEED_DEMO: every spelling the validation accepts is what start-up uses; unset depends on the database', () => {
+    for (const v of ['true', '1', 'yes']) expect(loadConfig({ SEED_DEMO: v }).seedDemo).toBe(true);
+    for (const v of ['false', '0', 'no']) expect(loadConfig({ SEED_DEMO: v }).seedDemo).toBe(false);
+    const server = { DATABASE_URL: 'postgres://u@h:5432/db' };
+    expect(loadConfig(server).seedDemo).toBe(false);
+    expect(loadConfig({ ...server, SEED_DEMO: '1' }).seedDemo).toBe(true);
+    expect(loadConfig({}).seedDemo).toBe(true);
+  });
+
+  it('DATABASE_WAIT_SECONDS: 10 s by default', () => {
+    expect(loadConfig({}).databaseWaitMs).toBe(10_000);
+    expect(loadConfig({ DATABASE_WAIT_SECONDS: '0.5' }).databaseWaitMs).toBe(500);
   });
 
   it('reads real values', () => {

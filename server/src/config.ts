@@ -22,7 +22,13 @@ const ZEnv = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
-  SEED_DEMO: boolish.default(true),
+  // Unset: seed an empty embedded database, never a server database (see loadConfig).
+  SEED_DEMO: boolish.optional(),
+  DATABASE_WAIT_SECONDS: z.coerce
+    .number({ message: 'must be a number of seconds' })
+    .min(0, { message: 'must be a number of seconds' })
+    .max(600, { message: 'must be at most 600 seconds' })
+    .default(10),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   AI_BASE_URL: url(['http:', 'https:']).optional(),
   AI_API_KEY: z.string().optional(),
@@ -37,6 +43,13 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  /** How long start-up keeps trying a database server that is not reachable yet. */
+  databaseWaitMs: number;
+  /**
+   * Seed the demo account into an empty database and show its sign-ins. SEED_DEMO decides; unset,
+   * it is on for the embedded database and off for a server one (a production database is never
+   * seeded by accident).
+   */
   seedDemo: boolean;
   smtpUrl: string | null;
   ai: { baseUrl: string; apiKey?: string; model: string } | null;
@@ -66,7 +79,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Relative to where the user ran `npm start` (npm runs the script inside server/).
     dataDir: path.resolve(env.INIT_CWD ?? process.cwd(), e.DATA_DIR),
     databaseUrl: e.DATABASE_URL ?? null,
-    seedDemo: e.SEED_DEMO,
+    databaseWaitMs: e.DATABASE_WAIT_SECONDS * 1000,
+    seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
     smtpUrl: e.SMTP_URL ?? null,
     ai: e.AI_BASE_URL ? { baseUrl: e.AI_BASE_URL, apiKey: e.AI_API_KEY, model: e.AI_MODEL! } : null,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, '') ?? null,

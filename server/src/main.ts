@@ -1,54 +1,106 @@
+import { performance } from 'node:perf_hooks';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
+import { type Database, DatabaseStartError, openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
 import { createAssistant } from './features/assistant/assistant.js';
 import { EVENTS_CHANNEL } from './features/live/events.js';
+import { startHousekeeping } from './jobs/housekeeping/job.js';
+import { createLogger } from './logging.js';
 import { demoInfo, isEmpty, printDemoSignIns, seedDemo } from './seed.js';
+import { installShutdown } from './shutdown.js';
+
+// Milliseconds since the process started: Node's bootstrap plus loading every module above
+// (which includes building the assistant's knowledge index).
+const modulesLoadedAt = performance.now();
+const rssMb = () => Math.round(process.memoryUsage.rss() / 1_048_576);
+const cpuMs = () => {
+  const c = process.cpuUsage();
+  return Math.round((c.user + c.system) / 1000);
+};
+const memory = { modules: rssMb(), database: 0, seed: 0, listening: 0 };
+// CPU time used by the end of each step: unlike wall time, it does not stretch on a busy machine.
+const cpu = { modules: cpuMs(), database: 0, seed: 0, listening: 0 };
+
+/** A setting or the database is wrong: say so in one line, no stack trace, and stop. */
+function cannotStart(message: string): never {
+  console.error(`ResolutionFlow cannot start: ${message}`);
+  process.exit(1);
+}
 
 let config: Config;
 try {
   config = loadConfig();
 } catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(`ResolutionFlow cannot start: ${err.message}`);
-    process.exit(1);
-  }
+  if (err instanceof ConfigError) cannotStart(err.message);
   throw err;
 }
 
-const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const log = createLogger({ level: config.logLevel });
+
+let database: Database;
+const openStarted = performance.now();
+try {
+  database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    waitMs: config.databaseWaitMs,
+  });
+} catch (err) {
+  if (err instanceof DatabaseStartError) cannotStart(err.message);
+  throw err;
+}
+const databaseMs = performance.now() - openStarted;
+memory.database = rssMb();
+cpu.database = cpuMs();
+
 const deps: Deps = {
   db: database,
   config,
   clock: () => new Date(),
   assistant: createAssistant({ llm: config.ai }),
   afterCommit: () => {
-    database.notify(EVENTS_CHANNEL, '').catch((err) => console.error('notify failed', err));
+    database.notify(EVENTS_CHANNEL, '').catch((err) => log.error({ err }, 'notify failed'));
   },
 };
 
-// The demo seed runs on an empty embedded database unless SEED_DEMO=false; against a server
-// (DATABASE_URL) only when SEED_DEMO=true is set explicitly.
-const wantSeed = config.databaseUrl ? process.env.SEED_DEMO === 'true' : config.seedDemo;
-if (wantSeed && (await isEmpty(deps))) await seedDemo(deps);
+const seedStarted = performance.now();
+if (config.seedDemo && (await isEmpty(deps))) await seedDemo(deps);
 const demo = config.seedDemo ? await demoInfo(deps) : { demo: false, signIns: [] };
+const seedMs = performance.now() - seedStarted;
+memory.seed = rssMb();
+cpu.seed = cpuMs();
 
-const app = await buildApp({ deps, demo });
-const url = await app.listen({ port: config.port, host: config.host });
+const app = await buildApp({ deps, demo, logger: log });
+const housekeeping = startHousekeeping(deps, log);
+app.addHook('onClose', () => housekeeping.stop());
+installShutdown({
+  app,
+  after: [{ name: 'database', run: () => database.close() }],
+  timeoutMs: 10_000,
+  log,
+});
+
+await app.listen({ port: config.port, host: config.host });
 const shown = config.publicUrl ?? `http://localhost:${(app.server.address() as { port: number }).port}`;
-app.log.info({ url, database: database.kind }, 'ResolutionFlow is listening');
+const ms = (n: number) => Math.round(n);
+memory.listening = rssMb();
+cpu.listening = cpuMs();
+log.info(
+  {
+    url: shown,
+    database: database.kind,
+    startupMs: {
+      modules: ms(modulesLoadedAt),
+      database: ms(databaseMs),
+      seed: ms(seedMs),
+      total: ms(performance.now()),
+    },
+    // RSS after each step: what the code, the embedded database and the seed each add.
+    rssMb: memory,
+    cpuMsAt: cpu,
+  },
+  'ResolutionFlow is listening',
+);
 printDemoSignIns(demo, shown, (line) => console.log(line));
-
-let closing = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    await app.close();
-    await database.close();
-    process.exit(0);
-  });
-}

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { TRole } from '@rf/contracts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { Database } from '../db/client.js';
@@ -31,6 +31,8 @@ export interface StartOptions {
   llm?: Parameters<typeof createAssistant>[0]['llm'];
   /** Receives the assistant's log lines (default: dropped). */
   assistantLogger?: Parameters<typeof createAssistant>[0]['logger'];
+  /** A logger whose lines the test reads (logging.ts createLogger with a stream); none by default. */
+  logger?: FastifyBaseLogger;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function startApp(opts: StartOptions = {}): Promise<Harness> {
       db.notify(EVENTS_CHANNEL, '').catch(() => {});
     },
   };
-  const app = await buildApp({ deps, logger: false, webDist: null });
+  const app = await buildApp({ deps, logger: opts.logger ?? false, webDist: null });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
