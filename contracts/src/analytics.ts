@@ -1,21 +1,85 @@
 import { z } from 'zod';
-import { ZId } from './common.js';
+import { ZId, ZUserRef } from './common.js';
+import { ZHandoffStatus, ZUrgency } from './handoffs.js';
+
+/** Minutes recovered is shown only with at least this many stopwatch baselines. */
+export const MIN_BASELINES = 5;
+/** The longest window the analytics answer for (a custom range, a CSV, the pilot scorecard). */
+export const MAX_RANGE_DAYS = 400;
+
+const DAY_MS = 86_400_000;
+/**
+ * Dates an analytics parameter may name. PostgreSQL accepts far more, but a year 9999 or year 0
+ * is a typo, never a question: it is refused with a 400 naming the field instead of reaching SQL.
+ */
+export const ANALYTICS_DATE_MIN = '2000-01-01';
+export const ANALYTICS_DATE_MAX = '2099-12-31';
+const MIN_MS = Date.parse(`${ANALYTICS_DATE_MIN}T00:00:00Z`);
+const MAX_MS = Date.parse(`${ANALYTICS_DATE_MAX}T00:00:00Z`) + DAY_MS;
+
+export const isDateOnly = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
+
+/** The instant a `from` names: a date is the start of that UTC day. NaN when unreadable. */
+export function rangeStart(from: string): number {
+  return Date.parse(isDateOnly(from) ? `${from}T00:00:00Z` : from);
+}
+
+/** The (exclusive) instant a `to` names: a date-only `to` includes that whole UTC day. */
+export function rangeEnd(to: string): number {
+  return isDateOnly(to) ? Date.parse(`${to}T00:00:00Z`) + DAY_MS : Date.parse(to);
+}
+
+/** A date (`2026-03-01`) or a date-time with its offset (`2026-03-01T09:00:00+02:00`), in bounds. */
+export const ZRangeDate = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: 'must be a date (2026-03-01) or a date-time with a time zone (2026-03-01T09:00:00Z)',
+  })
+  .refine(
+    (s) => {
+      const t = Date.parse(isDateOnly(s) ? `${s}T00:00:00Z` : s);
+      return t >= MIN_MS && t < MAX_MS;
+    },
+    { message: `must be between ${ANALYTICS_DATE_MIN} and ${ANALYTICS_DATE_MAX}` },
+  );
+
+const rangeShape = {
+  period: z.enum(['7d', '30d', '90d'], { error: 'must be 7d, 30d or 90d' }).optional(),
+  from: ZRangeDate.optional(),
+  to: ZRangeDate.optional(),
+};
+
+/** Checks shared by every query that takes a window: one way to ask, from before to, 400 days. */
+function checkRange(q: { period?: string; from?: string; to?: string }, ctx: z.RefinementCtx) {
+  if (q.period && (q.from || q.to)) {
+    ctx.addIssue({ code: 'custom', message: 'use period or from/to, not both', path: ['period'] });
+    return;
+  }
+  if (!q.from || !q.to) return;
+  const start = rangeStart(q.from);
+  const end = rangeEnd(q.to);
+  if (start >= end) ctx.addIssue({ code: 'custom', message: 'must be before to', path: ['from'] });
+  else if (end - start > MAX_RANGE_DAYS * DAY_MS)
+    ctx.addIssue({
+      code: 'custom',
+      message: `the range can span at most ${MAX_RANGE_DAYS} days`,
+      path: ['from'],
+    });
+}
+
+/** A window: `period` (the last 7/30/90 days) or `from`/`to`; nothing means the last 30 days. */
+export const ZAnalyticsRangeQuery = z.object(rangeShape).superRefine(checkRange);
+export type TAnalyticsRangeQuery = z.input<typeof ZAnalyticsRangeQuery>;
 
 export const ZAnalyticsQuery = z
   .object({
-    period: z.enum(['7d', '30d', '90d']).optional(),
-    from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-    to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+    ...rangeShape,
     /** `true` adds `previous`: the same figures for the window of equal length just before. */
     compare: z
       .enum(['true', 'false'], { message: 'must be true or false' })
       .optional()
       .transform((v) => v === 'true'),
   })
-  .refine((q) => !(q.period && (q.from || q.to)), {
-    message: 'use period or from/to, not both',
-    path: ['period'],
-  });
+  .superRefine(checkRange);
 
 const ZMedianP90 = z.object({ median: z.number().nullable(), p90: z.number().nullable() });
 export const ZEscalationAnalytics = z.object({
@@ -49,14 +113,47 @@ export const ZEscalationAnalytics = z.object({
 });
 export type TEscalationAnalytics = z.infer<typeof ZEscalationAnalytics>;
 
+/** One escalation of the period, as the analytics table and its CSV show it. */
+export const ZEscalationRow = z.object({
+  id: ZId,
+  sessionId: ZId,
+  createdAt: z.string(),
+  customer: z.string().nullable(),
+  title: z.string(),
+  urgency: ZUrgency,
+  status: ZHandoffStatus,
+  escalatedBy: ZUserRef,
+  claimedBy: ZUserRef.nullable(),
+  /** Escalated → claimed, in seconds; null while nobody has picked it up. */
+  timeToClaimSeconds: z.number().nullable(),
+  /** Claimed → the claimer's first action, in seconds. */
+  timeToFirstActionSeconds: z.number().nullable(),
+});
+export type TEscalationRow = z.infer<typeof ZEscalationRow>;
+
+/** The newest escalations of the period (at most `limit`); `total` counts them all. */
+export const ZEscalationRowsResponse = z.object({
+  period: z.object({ from: z.string(), to: z.string() }),
+  total: z.number().int(),
+  limit: z.number().int(),
+  escalations: z.array(ZEscalationRow),
+});
+export type TEscalationRowsResponse = z.infer<typeof ZEscalationRowsResponse>;
+
 export const ZBaselineBody = z.object({
   durationSeconds: z
-    .number()
+    .number({ error: 'must be a number of seconds' })
     .positive('must be a positive number of seconds')
-    .max(24 * 3600),
-  measuredAt: z.iso.datetime({ offset: true }),
+    .max(24 * 3600, 'must be at most 24 hours'),
+  measuredAt: z.iso.datetime({ offset: true, error: 'must be a date-time with a time zone' }).refine(
+    (s) => {
+      const t = Date.parse(s);
+      return t >= MIN_MS && t < MAX_MS;
+    },
+    { message: `must be between ${ANALYTICS_DATE_MIN} and ${ANALYTICS_DATE_MAX}` },
+  ),
   handoffId: ZId.nullish(),
-  note: z.string().trim().max(500).nullish(),
+  note: z.string().trim().max(500, 'must be at most 500 characters').nullish(),
 });
 export type TBaselineBody = z.input<typeof ZBaselineBody>;
 export const ZBaseline = z.object({
@@ -65,8 +162,9 @@ export const ZBaseline = z.object({
   measuredAt: z.string(),
   handoffId: ZId.nullable(),
   note: z.string().nullable(),
-  recordedBy: z.object({ id: ZId, name: z.string() }),
+  recordedBy: ZUserRef,
   createdAt: z.string(),
 });
 export type TBaseline = z.infer<typeof ZBaseline>;
+export const ZBaselineResponse = z.object({ baseline: ZBaseline });
 export const ZBaselinesResponse = z.object({ baselines: z.array(ZBaseline) });

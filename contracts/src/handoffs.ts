@@ -124,6 +124,8 @@ export const ZEventType = z.enum([
   'handoff.cancelled',
   'handoff.first_action',
   'session.updated',
+  /** A stopwatch baseline was recorded or deleted (the analytics change). */
+  'baseline.changed',
 ]);
 export type TEventType = z.infer<typeof ZEventType>;
 export const ZLiveEvent = z.object({

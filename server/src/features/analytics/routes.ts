@@ -1,4 +1,4 @@
-import { ZAnalyticsQuery, ZBaselineBody } from '@rf/contracts';
+import { ZAnalyticsQuery, ZAnalyticsRangeQuery, ZBaselineBody } from '@rf/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { requireRole } from '../../http/auth-context.js';
@@ -11,6 +11,23 @@ export function analyticsRoutes(app: FastifyInstance, deps: Deps) {
     const auth = requireRole(req, 'engineer');
     const q = parse(ZAnalyticsQuery, req.query, 'query');
     return service.escalationAnalytics(deps, auth.user, q);
+  });
+
+  app.get('/api/analytics/flowpilot/escalations/rows', async (req) => {
+    const auth = requireRole(req, 'engineer');
+    const q = parse(ZAnalyticsRangeQuery, req.query, 'query');
+    return service.escalationRows(deps, auth.user, q);
+  });
+
+  app.get('/api/analytics/flowpilot/escalations/rows.csv', async (req, reply) => {
+    const auth = requireRole(req, 'engineer');
+    const q = parse(ZAnalyticsRangeQuery, req.query, 'query');
+    const { filename, csv } = await service.escalationsCsv(deps, auth.user, q);
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${filename}"`)
+      .header('cache-control', 'no-store')
+      .send(csv);
   });
 
   app.get('/api/analytics/baselines', async (req) => {

@@ -1,45 +1,70 @@
-import type { TBaseline, TEscalationAnalytics, ZAnalyticsQuery, ZBaselineBody } from '@rf/contracts';
+import type {
+  TBaseline,
+  TEscalationAnalytics,
+  TEscalationRow,
+  TEscalationRowsResponse,
+  ZAnalyticsQuery,
+  ZBaselineBody,
+} from '@rf/contracts';
 import type { z } from 'zod';
+import type { Tx } from '../../db/client.js';
 import type { Deps } from '../../deps.js';
 import { AppError, notFound } from '../../errors.js';
 import type { AuthUser } from '../../http/auth-context.js';
 import { newId } from '../auth/tokens.js';
 import * as handoffsRepo from '../handoffs/repo.js';
-import { daysBetween, minutesRecovered, resolvePeriod } from './metrics.js';
+import { recordEvent } from '../live/events.js';
+import { daysBetween, minutesRecovered, type PeriodQuery, resolvePeriod } from './metrics.js';
 import * as repo from './repo.js';
 
 /**
  * Answers per database, per process: the queue's metric card is read by every open tab, and the
- * answer only changes when a handoff or a baseline does. An entry is valid while the account's
- * analytics version (newest event id, baselines) is unchanged, so it is never stale.
+ * answer only changes when a handoff or a baseline does. An entry is reused only while the
+ * account's analytics version (its commit-ordered event number) is the one the entry was computed
+ * at, and every figure of an entry comes from one snapshot that also read that version, so a
+ * reused answer is never stale (docs/decisions/014-analytics-snapshot-and-scorecard.md).
  */
-const answers = new WeakMap<object, Map<string, { version: string; value: TEscalationAnalytics }>>();
+const answers = new WeakMap<object, Map<string, { version: number; value: TEscalationAnalytics }>>();
 const MAX_ANSWERS = 500;
+
+function resolveWindow(deps: Deps, q: PeriodQuery) {
+  const window = resolvePeriod(q, deps.clock());
+  if ('error' in window) throw new AppError('invalid_input', 400, window.error, { field: window.field });
+  return window;
+}
+
+/** Runs reads in one REPEATABLE READ, read-only transaction: every figure sees the same commits. */
+function inSnapshot<T>(deps: Deps, read: (tx: Tx) => Promise<T>): Promise<T> {
+  return deps.db.db.transaction(read, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}
 
 export async function escalationAnalytics(
   deps: Deps,
   actor: AuthUser,
   q: z.output<typeof ZAnalyticsQuery>,
 ): Promise<TEscalationAnalytics> {
-  const window = resolvePeriod(q, deps.clock());
-  if ('error' in window) throw new AppError('invalid_input', 400, window.error, { field: window.field });
+  const window = resolveWindow(deps, q);
   let cache = answers.get(deps.db);
   if (!cache) {
     cache = new Map();
     answers.set(deps.db, cache);
   }
   const key = `${actor.accountId}|${window.from.toISOString()}|${window.to.toISOString()}|${q.compare}`;
-  const version = await repo.analyticsVersion(deps.db.db, actor.accountId);
   const hit = cache.get(key);
-  if (hit && hit.version === version) return hit.value;
-  const value = await computeAnalytics(deps, actor.accountId, window.from, window.to, q.compare);
+  if (hit && hit.version === (await repo.analyticsVersion(deps.db.db, actor.accountId))) return hit.value;
+  const fresh = await inSnapshot(deps, async (tx) => ({
+    version: await repo.analyticsVersion(tx, actor.accountId),
+    value: await computeAnalytics(tx, actor.accountId, window.from, window.to, q.compare),
+  }));
+  cache.delete(key); // re-inserted last: the Map's order is the eviction order
   if (cache.size >= MAX_ANSWERS) cache.delete(cache.keys().next().value!);
-  cache.set(key, { version, value });
-  return value;
+  cache.set(key, fresh);
+  return fresh.value;
 }
 
+/** Reads the five figures (period, previous period, series, open, baselines) in the caller's snapshot. */
 async function computeAnalytics(
-  deps: Deps,
+  db: Tx,
   accountId: string,
   from: Date,
   to: Date,
@@ -47,14 +72,11 @@ async function computeAnalytics(
 ): Promise<TEscalationAnalytics> {
   const span = to.getTime() - from.getTime();
   const prevFrom = new Date(from.getTime() - span);
-  const db = deps.db.db;
-  const [current, previous, series, open, baseline] = await Promise.all([
-    repo.periodSummary(db, accountId, from, to),
-    compare ? repo.periodSummary(db, accountId, prevFrom, from) : null,
-    repo.dailySeries(db, accountId, from, to),
-    repo.openCount(db, accountId),
-    repo.baselineSummary(db, accountId),
-  ]);
+  const current = await repo.periodSummary(db, accountId, from, to);
+  const previous = compare ? await repo.periodSummary(db, accountId, prevFrom, from) : null;
+  const series = await repo.dailySeries(db, accountId, from, to);
+  const open = await repo.openCount(db, accountId);
+  const baseline = await repo.baselineSummary(db, accountId);
   const byDate = new Map(series.map((s) => [s.date, s]));
   const recovered = minutesRecovered({
     baselineN: baseline.n,
@@ -89,6 +111,103 @@ async function computeAnalytics(
   };
 }
 
+/** The table on the analytics page shows the newest rows; the CSV carries the whole period. */
+export const TABLE_LIMIT = 1000;
+export const CSV_LIMIT = 100_000;
+
+const seconds = (a: Date | null, b: Date | null) =>
+  a && b ? Math.max(0, (b.getTime() - a.getTime()) / 1000) : null;
+
+export async function escalationRows(
+  deps: Deps,
+  actor: AuthUser,
+  q: PeriodQuery,
+  limit = TABLE_LIMIT,
+): Promise<TEscalationRowsResponse> {
+  const window = resolveWindow(deps, q);
+  const { rows, total } = await inSnapshot(deps, async (tx) => ({
+    rows: await repo.escalationRows(tx, actor.accountId, window.from, window.to, limit),
+    total: await repo.countEscalations(tx, actor.accountId, window.from, window.to),
+  }));
+  return {
+    period: { from: window.from.toISOString(), to: window.to.toISOString() },
+    total,
+    limit,
+    escalations: rows.map((r) => ({
+      id: r.id,
+      sessionId: r.sessionId,
+      createdAt: r.createdAt.toISOString(),
+      customer: r.customer,
+      title: r.title,
+      urgency: r.urgency,
+      status: r.status,
+      escalatedBy: { id: r.escalatedById, name: r.escalatedByName },
+      claimedBy: r.claimedById && r.claimedByName ? { id: r.claimedById, name: r.claimedByName } : null,
+      timeToClaimSeconds: seconds(r.createdAt, r.claimedAt),
+      timeToFirstActionSeconds: seconds(r.claimedAt, r.firstActionAt),
+    })),
+  };
+}
+
+/** The period's escalations as CSV (RFC 4180), with the file name the download should get. */
+export async function escalationsCsv(deps: Deps, actor: AuthUser, q: PeriodQuery) {
+  const table = await escalationRows(deps, actor, q, CSV_LIMIT);
+  const day = (iso: string) => iso.slice(0, 10);
+  // The window is half-open: a period ending at midnight names the day before as its last day.
+  const lastDay = day(new Date(Date.parse(table.period.to) - 1).toISOString());
+  return {
+    filename: `escalations-${day(table.period.from)}-to-${lastDay}.csv`,
+    csv: toCsv(table.escalations),
+  };
+}
+
+const CSV_HEADER = [
+  'Created (UTC)',
+  'Customer',
+  'Title',
+  'Urgency',
+  'Escalated by',
+  'Claimed by',
+  'Time to claim (s)',
+  'Time to first action (s)',
+  'Status',
+  'Handoff id',
+];
+
+/**
+ * A spreadsheet opens this file: a cell starting with = + - @ (or a tab/CR) would run as a formula,
+ * so such text is prefixed with a quote (OWASP's advice on CSV injection). Numbers stay numbers.
+ */
+function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return String(Math.round(v));
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function toCsv(rows: TEscalationRow[]): string {
+  const lines = [CSV_HEADER.map(csvCell).join(',')];
+  for (const r of rows)
+    lines.push(
+      [
+        r.createdAt,
+        r.customer,
+        r.title,
+        r.urgency,
+        r.escalatedBy.name,
+        r.claimedBy?.name ?? null,
+        r.timeToClaimSeconds,
+        r.timeToFirstActionSeconds,
+        r.status,
+        r.id,
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+  // A byte-order mark so that spreadsheet programs read the file as UTF-8.
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
 const presentBaseline = (b: Awaited<ReturnType<typeof repo.listBaselines>>[number]): TBaseline => ({
   id: b.b.id,
   durationSeconds: b.b.durationSeconds,
@@ -100,21 +219,34 @@ const presentBaseline = (b: Awaited<ReturnType<typeof repo.listBaselines>>[numbe
 });
 
 export async function recordBaseline(deps: Deps, actor: AuthUser, body: z.output<typeof ZBaselineBody>) {
+  const now = deps.clock();
+  // A stopwatch reading is taken, then saved: one from the future is a wrong clock or a typo.
+  if (Date.parse(body.measuredAt) > now.getTime() + 5 * 60_000)
+    throw new AppError('invalid_input', 400, 'measuredAt: must not be in the future', {
+      field: 'measuredAt',
+    });
   if (body.handoffId && !(await handoffsRepo.findHandoff(deps.db.db, actor.accountId, body.handoffId))) {
     throw new AppError('invalid_input', 400, 'handoffId: no such escalation in your account', {
       field: 'handoffId',
     });
   }
-  const b = await repo.insertBaseline(deps.db.db, {
-    id: newId(),
-    accountId: actor.accountId,
-    durationSeconds: body.durationSeconds,
-    measuredAt: new Date(body.measuredAt),
-    handoffId: body.handoffId ?? null,
-    note: body.note || null,
-    recordedById: actor.id,
-    createdAt: deps.clock(),
+  const b = await deps.db.db.transaction(async (tx) => {
+    const row = await repo.insertBaseline(tx, {
+      id: newId(),
+      accountId: actor.accountId,
+      durationSeconds: body.durationSeconds,
+      measuredAt: new Date(body.measuredAt),
+      handoffId: body.handoffId ?? null,
+      note: body.note || null,
+      recordedById: actor.id,
+      createdAt: now,
+    });
+    // Bumps the account's event number in this transaction: the analytics version moves exactly
+    // when the baseline commits.
+    await recordEvent(tx, actor.accountId, 'baseline.changed', {});
+    return row;
   });
+  deps.afterCommit({ events: true });
   return presentBaseline({ b, recorderName: actor.name });
 }
 
@@ -123,5 +255,9 @@ export async function listBaselines(deps: Deps, actor: AuthUser) {
 }
 
 export async function deleteBaseline(deps: Deps, actor: AuthUser, id: string) {
-  if (!(await repo.deleteBaseline(deps.db.db, actor.accountId, id))) throw notFound('Baseline');
+  await deps.db.db.transaction(async (tx) => {
+    if (!(await repo.deleteBaseline(tx, actor.accountId, id))) throw notFound('Baseline');
+    await recordEvent(tx, actor.accountId, 'baseline.changed', {});
+  });
+  deps.afterCommit({ events: true });
 }
