@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { useAnalyticsFollowWrites } from '../api/analytics';
 import { useLogout, useQueue } from '../api/hooks';
 import { useLiveEvents } from '../api/live';
 import { Icon, type IconName } from '../components/Icon';
@@ -22,6 +23,7 @@ export function AppShell() {
   const [navOpen, setNavOpen] = useState(false);
   const navId = useId();
   useLiveEvents();
+  useAnalyticsFollowWrites();
   const queue = useQueue();
   const openCount = queue.data?.filter((h) => h.status === 'open').length ?? 0;
 
@@ -33,8 +35,7 @@ export function AppShell() {
     { to: '/sessions', label: 'Sessions', icon: 'layers' },
     { to: '/queue', label: 'Queue', icon: 'inbox', badge: openCount },
   ];
-  if (isEngineerOrAdmin(me.user.role))
-    items.push({ to: '/analytics/escalations', label: 'Analytics', icon: 'chart' });
+  if (isEngineerOrAdmin(me.user.role)) items.push({ to: '/analytics', label: 'Analytics', icon: 'chart' });
   if (isAdmin(me.user.role)) items.push({ to: '/settings', label: 'Settings', icon: 'settings' });
 
   return (
