@@ -139,7 +139,7 @@ test('a custom range lives in the URL: a reload or a shared link shows the same 
 }) => {
   await signIn('senior');
   await page.goto('/analytics/escalations');
-  await page.getByRole('button', { name: 'Custom' }).click();
+  await page.getByRole('button', { name: 'Custom', exact: true }).click();
   const form = page.getByRole('form', { name: 'Custom range' });
   // Out of order first: the form says so and the URL does not change.
   await form.getByLabel('From (UTC day)').fill('2026-03-10');
@@ -161,7 +161,10 @@ test('a custom range lives in the URL: a reload or a shared link shows the same 
 
   await page.reload();
   await expect(label).toHaveText(shown!);
-  await expect(page.getByRole('button', { name: 'Custom' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('button', { name: 'Custom', exact: true })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
 
   // The same link in another browser.
   const other = await browser.newContext();

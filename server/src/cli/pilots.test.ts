@@ -39,6 +39,7 @@ describe.skipIf(backend !== 'pglite')('the scorecard command on an embedded data
       cwd: serverDir,
       env: {
         ...process.env,
+        DATABASE_URL: '', // the embedded database, whatever the test runner has set
         DATA_DIR: dataDir,
         PORT: '0',
         HOST: '127.0.0.1',

@@ -85,6 +85,22 @@ export async function dailySeries(db: DbOrTx, accountId: string, from: Date, to:
   }));
 }
 
+/** The account's analytics version, open escalations and baseline summary, in one statement. */
+export async function accountState(db: DbOrTx, accountId: string) {
+  const res = await db.execute(sql`
+    select (select event_seq from accounts where id = ${accountId}) as version,
+           (select count(*)::int from handoffs where account_id = ${accountId} and status = 'open') as open,
+           count(*)::int as n,
+           percentile_cont(0.5) within group (order by duration_seconds) as median
+    from baselines where account_id = ${accountId}`);
+  const r = rowsOf(res)[0] ?? {};
+  return {
+    version: num(r.version) ?? 0,
+    open: num(r.open) ?? 0,
+    baseline: { n: num(r.n) ?? 0, medianSeconds: num(r.median) },
+  };
+}
+
 /**
  * The account's analytics version: its live-event number. Every change the analytics read (a
  * handoff created, claimed, released, cancelled, first action, resolve, a baseline recorded or
@@ -94,23 +110,6 @@ export async function dailySeries(db: DbOrTx, accountId: string, from: Date, to:
 export async function analyticsVersion(db: DbOrTx, accountId: string): Promise<number> {
   const [row] = await db.select({ seq: accounts.eventSeq }).from(accounts).where(eq(accounts.id, accountId));
   return row?.seq ?? 0;
-}
-
-export async function openCount(db: DbOrTx, accountId: string) {
-  const res = await db.execute(
-    sql`select count(*)::int as n from handoffs where account_id = ${accountId} and status = 'open'`,
-  );
-  return num(rowsOf(res)[0]?.n) ?? 0;
-}
-
-/** Baselines describe the old process, not a period: every baseline of the account counts. */
-export async function baselineSummary(db: DbOrTx, accountId: string) {
-  const res = await db.execute(sql`
-    select count(*)::int as n,
-           percentile_cont(0.5) within group (order by duration_seconds) as median
-    from baselines where account_id = ${accountId}`);
-  const r = rowsOf(res)[0] ?? {};
-  return { n: num(r.n) ?? 0, medianSeconds: num(r.median) };
 }
 
 export async function insertBaseline(db: DbOrTx, row: typeof baselines.$inferInsert) {
@@ -173,14 +172,6 @@ export async function countEscalations(db: DbOrTx, accountId: string, from: Date
     .from(handoffs)
     .where(createdIn(accountId, from, to));
   return row?.n ?? 0;
-}
-
-export async function findBaseline(db: DbOrTx, accountId: string, id: string) {
-  const [row] = await db
-    .select({ id: baselines.id })
-    .from(baselines)
-    .where(and(eq(baselines.accountId, accountId), eq(baselines.id, id)));
-  return row ?? null;
 }
 
 /** Every account, for the operators' pilot scorecard (the only cross-account read). */

@@ -67,7 +67,7 @@ export async function buildScorecard(db: Db, opts: { weeks: number; now: Date })
       const out: ScorecardRow[] = [];
       for (const a of await repo.listAccounts(tx)) {
         const s = await repo.periodSummary(tx, a.id, from, to);
-        const b = await repo.baselineSummary(tx, a.id);
+        const b = (await repo.accountState(tx, a.id)).baseline;
         const r = minutesRecovered({
           baselineN: b.n,
           baselineMedianSeconds: b.medianSeconds,
