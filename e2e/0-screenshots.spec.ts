@@ -190,3 +190,31 @@ test('screenshots of the main screens', async ({ browser, personPage }) => {
     await shot(owner, `settings-${width}`);
   }
 });
+
+test('screenshots of the analytics on the 90-day demo history, and of the stopwatch', async ({
+  personPage,
+}) => {
+  for (const width of [1440, 390]) {
+    const owner = await personPage('owner', { width, height: width > 800 ? 900 : 844 });
+    await owner.goto('/analytics/escalations?period=90d');
+    await expect(owner.getByTestId('minutes-recovered')).toBeVisible();
+    await expect(owner.getByTestId('escalation-row').first()).toBeVisible();
+    await owner.waitForTimeout(500);
+    await shot(owner, `analytics-90d-${width}`);
+
+    // A stopped reading, as after timing a real call (the stopwatch keeps its state in localStorage).
+    const me = await (await owner.request.get('/api/me')).json();
+    await owner.evaluate(
+      ({ key }) =>
+        localStorage.setItem(
+          key,
+          JSON.stringify({ startedAt: null, accumulatedMs: 582_300, stoppedAt: Date.now() }),
+        ),
+      { key: `rf.stopwatch.${me.user.id}` },
+    );
+    await owner.goto('/analytics/stopwatch');
+    await expect(owner.getByTestId('stopwatch-time')).toHaveText('9:42.3');
+    await owner.getByLabel('Note (optional)').fill('Sam rang Jamie before starting (Fabrikam Legal)');
+    await shot(owner, `stopwatch-${width}`);
+  }
+});

@@ -33,7 +33,9 @@ test('every endpoint the web calls answers in the shape its response schema decl
     });
     const text = await res.text();
     expect(res.status(), `${name}: ${ep.method} ${path} answered ${text}`).toBeLessThan(300);
-    const data: unknown = text ? JSON.parse(text) : null;
+    // JSON answers parse as JSON; a text answer (the CSV) is the text, as web/src/api/client.ts reads it.
+    const json = (res.headers()['content-type'] ?? '').includes('json');
+    const data: unknown = text ? (json ? JSON.parse(text) : text) : null;
     const parsed = ep.response.safeParse(data);
     expect(
       parsed.success ? [] : parsed.error.issues,
@@ -83,8 +85,16 @@ test('every endpoint the web calls answers in the shape its response schema decl
     await check(senior, 'releaseHandoff', { id: handoff.id });
     await check(junior, 'cancelHandoff', { id: handoff.id });
     await check(junior, 'resolveSession', { id }, { resolution: 'Re-created the Outlook profile' });
-    await check(senior, 'escalationAnalytics', { period: '30d', compare: false });
-    await check(senior, 'escalationAnalytics', { period: '7d', compare: true });
+    await check(senior, 'escalationAnalytics', { range: { period: '30d' }, compare: false });
+    await check(senior, 'escalationAnalytics', { range: { period: '7d' }, compare: true });
+    const today = new Date().toISOString().slice(0, 10);
+    const custom = { from: new Date(Date.now() - 13 * 86_400_000).toISOString().slice(0, 10), to: today };
+    await check(senior, 'escalationAnalytics', { range: custom, compare: true });
+    const rows = await check(senior, 'escalationRows', { range: { period: '7d' } });
+    expect(rows.escalations.some((r) => r.id === handoff.id)).toBe(true);
+    await check(senior, 'escalationRows', { range: custom });
+    const csv = await check(senior, 'escalationsCsv', { range: custom });
+    expect(csv).toContain(handoff.id);
 
     const owner = await signedIn('owner');
     const { users } = await check(owner, 'users', undefined);
@@ -97,6 +107,15 @@ test('every endpoint the web calls answers in the shape its response schema decl
       tier: 1,
     });
     await check(owner, 'invitations', undefined);
+    const { baseline } = await check(owner, 'recordBaseline', undefined, {
+      durationSeconds: 540,
+      measuredAt: new Date().toISOString(),
+      handoffId: handoff.id,
+      note: 'Contract check',
+    });
+    const { baselines } = await check(senior, 'baselines', undefined);
+    expect(baselines.some((b) => b.id === baseline.id)).toBe(true);
+    await check(owner, 'deleteBaseline', { id: baseline.id });
     await check(owner, 'notificationPreferences', undefined);
     await check(owner, 'saveNotificationPreferences', undefined, { email: true });
 

@@ -151,6 +151,8 @@ export const ZEventType = z.enum([
   /** A late LLM assessment was added to the handoff (`GET /api/handoffs/{id}` shows it). */
   'handoff.assessment_added',
   'session.updated',
+  /** A stopwatch baseline was recorded or deleted (the analytics change). */
+  'baseline.changed',
 ]);
 export type TEventType = z.infer<typeof ZEventType>;
 export const ZLiveEvent = z.object({

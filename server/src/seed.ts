@@ -1,14 +1,18 @@
-import type { TDemoInfo } from '@rf/contracts';
-import { count, eq } from 'drizzle-orm';
-import { accounts, users } from './db/schema.js';
+import type { TAssessmentWithStart, TDemoInfo, TUrgency } from '@rf/contracts';
 import type { Deps } from './deps.js';
-import * as analytics from './features/analytics/service.js';
-import { hashPassword } from './features/auth/password.js';
-import * as authRepo from './features/auth/repo.js';
-import { toAuthUser } from './features/auth/service.js';
+import { createAssistant } from './features/assistant/assistant.js';
+import type { EngineSession } from './features/assistant/engine.js';
 import { newId } from './features/auth/tokens.js';
-import * as handoffs from './features/handoffs/service.js';
-import * as sessions from './features/sessions/service.js';
+import { buildHandoffContext } from './features/handoffs/service.js';
+import {
+  type PersonKey,
+  type PlannedSession,
+  type PlannedStep,
+  planHistory,
+  TEMPLATES,
+  type Template,
+} from './seed-history.js';
+import * as repo from './seed-repo.js';
 
 export const DEMO_ACCOUNT = 'Northwind IT';
 
@@ -50,16 +54,27 @@ export const DEMO_USERS = [
 
 type DemoKey = (typeof DEMO_USERS)[number]['key'];
 
+/**
+ * argon2id hashes of the demo passwords above (same parameters as password.ts), computed once:
+ * hashing four passwords took 0.4 s of a first start on two busy cores. The passwords are public
+ * (printed, in the README), so their hashes reveal nothing; seed.test.ts checks each one verifies.
+ */
+export const DEMO_PASSWORD_HASHES: Record<DemoKey, string> = {
+  owner: '$argon2id$v=19$m=19456,t=2,p=1$7XndzwD7LCAqd4Nq0G7/7w$v1b5MxkJ+/UzE5ENvlNHDNLTGsED7N44gZBBgvGrFXU',
+  senior: '$argon2id$v=19$m=19456,t=2,p=1$9B04xKD1La5vZq5Bp8RRMA$YEdw3gsRVFgTzV7n1pK6uZ6GMCSM8IVgnk3KV0273Jw',
+  junior: '$argon2id$v=19$m=19456,t=2,p=1$yZz5gqkYa6MAkeb4YQmBdQ$kKKn7GkbZEE36Fh0Sf6UOvLWP6Juw27f6lm4jXb1nzg',
+  viewer: '$argon2id$v=19$m=19456,t=2,p=1$Ar5xhKG5EF10NikKftdTdw$cIXb6OC8coLJPbz4yKz0UEz6bj+9VzzxPyPSZRd/bZ0',
+};
+
 export async function isEmpty(deps: Pick<Deps, 'db'>) {
-  const [r] = await deps.db.db.select({ n: count() }).from(accounts);
-  return (r?.n ?? 0) === 0;
+  return (await repo.countAccounts(deps.db.db)) === 0;
 }
 
 /** The demo sign-ins that still exist in this database (a user may have deleted or changed them). */
 export async function demoInfo(deps: Pick<Deps, 'db'>): Promise<TDemoInfo> {
-  const [account] = await deps.db.db.select().from(accounts).where(eq(accounts.name, DEMO_ACCOUNT));
+  const account = await repo.findDemoAccount(deps.db.db);
   if (!account) return { demo: false, signIns: [] };
-  const rows = await deps.db.db.select().from(users).where(eq(users.accountId, account.id));
+  const rows = await repo.listUserEmails(deps.db.db, account.id);
   const signIns = DEMO_USERS.filter((d) => rows.some((r) => r.email === d.email)).map((d) => ({
     role: d.role,
     name: d.name,
@@ -71,301 +86,411 @@ export async function demoInfo(deps: Pick<Deps, 'db'>): Promise<TDemoInfo> {
 }
 
 const MIN = 60_000;
+const DAY = 86_400_000;
 
-export async function seedDemo(deps: Deps) {
-  const accountId = newId();
-  await authRepo.insertAccount(deps.db.db, { id: accountId, name: DEMO_ACCOUNT });
-  const made = new Map<string, ReturnType<typeof toAuthUser>>();
-  for (const d of DEMO_USERS) {
-    const row = await authRepo.insertUser(deps.db.db, {
-      id: newId(),
-      accountId,
-      name: d.name,
-      email: d.email,
-      passwordHash: await hashPassword(d.password),
-      role: d.role,
-      tier: d.tier,
-    });
-    made.set(d.key, toAuthUser(row));
-  }
-  const person = (key: DemoKey) => made.get(key)!;
-  const u = {
-    owner: person('owner'),
-    senior: person('senior'),
-    junior: person('junior'),
-    viewer: person('viewer'),
+/** What the built-in engine reads for a session whose timeline is `steps`. */
+function engineSession(
+  t: Pick<Template, 'title' | 'problem' | 'customer' | 'category'>,
+  asset: string,
+  steps: PlannedStep[],
+): EngineSession {
+  return {
+    title: t.title,
+    problem: t.problem,
+    customer: t.customer,
+    asset,
+    category: t.category,
+    timeline: steps.map((e, i) => ({
+      id: String(i),
+      kind: 'step',
+      text: e.text,
+      outcome: e.outcome,
+      detail: e.detail,
+      at: e.at.toISOString(),
+    })),
   };
-
-  await seedHistory(deps, u);
-
-  // Sessions are written through the real services, at times spread over the last hours.
-  const realNow = deps.clock;
-  let t = realNow().getTime() - 130 * MIN;
-  const at = (minutesLater: number) => {
-    t += minutesLater * MIN;
-    const fixed = new Date(t);
-    return { ...deps, clock: () => fixed };
-  };
-
-  const printer = await sessions.createSession(at(0), u.junior, {
-    title: 'Second-floor printer shows offline',
-    problem:
-      'HP LaserJet on the 2nd floor shows "Offline" for everyone since this morning; jobs pile up in the queue.',
-    customer: 'Contoso Dental',
-    asset: 'PRN-2F-HP-M507',
-    category: 'Printing',
-  });
-  await sessions.addStep(at(4), u.junior, printer.id, {
-    action: 'Pinged the printer IP 10.0.2.45',
-    outcome: 'failed',
-    detail: 'Request timed out x4',
-  });
-  await sessions.addStep(at(6), u.junior, printer.id, {
-    action: 'Checked printer front panel network status',
-    outcome: 'info',
-    detail: 'Panel shows a new DHCP address 10.0.2.61',
-  });
-  await sessions.addStep(at(5), u.junior, printer.id, {
-    action: 'Updated the printer port to 10.0.2.61 on the print server',
-    outcome: 'worked',
-  });
-  await sessions.resolveSession(
-    at(3),
-    u.junior,
-    printer.id,
-    'Printer had picked up a new DHCP lease. Port updated; reservation added on the DHCP server so it keeps 10.0.2.61.',
-  );
-
-  const outlook = await sessions.createSession(at(20), u.junior, {
-    title: 'Outlook keeps prompting for password',
-    problem:
-      'Front desk PC: Outlook asks for the M365 password every few minutes, even after entering it correctly. Webmail works fine.',
-    customer: 'Contoso Dental',
-    asset: 'FRONTDESK-02',
-    category: 'Email',
-  });
-  await sessions.addStep(at(3), u.junior, outlook.id, {
-    action: 'Signed in to Outlook on the web with the same account',
-    outcome: 'worked',
-  });
-  await sessions.addStep(at(4), u.junior, outlook.id, {
-    action: 'Cleared saved credentials in Windows Credential Manager',
-    outcome: 'failed',
-    detail: 'Prompt came back after 5 minutes',
-  });
-  await sessions.addNote(
-    at(2),
-    u.junior,
-    outlook.id,
-    'User says it started after the Windows update on Tuesday.',
-  );
-
-  const dns = await sessions.createSession(at(30), u.junior, {
-    title: 'Intranet site will not resolve for the whole office',
-    problem:
-      'Nobody at Fabrikam Legal can open intranet.fabrikam.local since 9am. Internet sites work. DNS error in the browser: DNS_PROBE_FINISHED_NXDOMAIN.',
-    customer: 'Fabrikam Legal',
-    asset: 'FAB-DC01',
-    category: 'Network',
-  });
-  await sessions.addStep(at(3), u.junior, dns.id, {
-    action: 'ipconfig /flushdns on two workstations',
-    outcome: 'failed',
-    detail: 'Still NXDOMAIN',
-  });
-  await sessions.addStep(at(4), u.junior, dns.id, {
-    action: 'nslookup intranet.fabrikam.local against 10.1.0.10',
-    outcome: 'failed',
-    detail: "*** FAB-DC01 can't find intranet.fabrikam.local: Non-existent domain",
-  });
-  await sessions.addStep(at(3), u.junior, dns.id, {
-    action: 'Checked the DNS Server service on FAB-DC01 is running',
-    outcome: 'worked',
-  });
-  await handoffs.escalate(at(6), u.junior, dns.id, {
-    intent: 'escalate',
-    reason: 'DNS service is up but the record seems gone; not sure how to check the zone safely',
-    urgency: 'high',
-    targetTier: 2,
-  });
-
-  const vpn = await sessions.createSession(at(15), u.junior, {
-    title: 'VPN connects but no access to file shares',
-    problem:
-      'Remote paralegal connects to the SonicWall VPN fine but \\\\fab-fs01\\matters is unreachable; mapped drive shows a red X.',
-    customer: 'Fabrikam Legal',
-    asset: 'FAB-LT-114',
-    category: 'VPN',
-  });
-  await sessions.addStep(at(5), u.junior, vpn.id, {
-    action: 'Reconnected the VPN client',
-    outcome: 'failed',
-  });
-  await sessions.addStep(at(4), u.junior, vpn.id, {
-    action: 'Pinged fab-fs01 by name over the VPN',
-    outcome: 'failed',
-    detail: 'Ping request could not find host fab-fs01',
-  });
-  await sessions.addStep(at(2), u.junior, vpn.id, {
-    action: 'Pinged 10.1.0.20 (fab-fs01 IP) over the VPN',
-    outcome: 'worked',
-  });
-  await handoffs.escalate(at(4), u.junior, vpn.id, {
-    intent: 'escalate',
-    reason:
-      'Works by IP, not by name over VPN — I think it is the VPN DNS settings but cannot edit the SonicWall',
-    urgency: 'normal',
-  });
-  return { accountId, users: u };
 }
 
-const HISTORY = [
-  {
-    title: 'New starter cannot sign in to M365',
-    problem: 'New hire gets "Your account has been locked" at first sign-in; password was just set.',
-    customer: 'Contoso Dental',
-    asset: 'user: a.khan',
-    steps: [
-      ['Reset the password in the M365 admin centre', 'failed'],
-      ['Checked the sign-in logs for the user', 'info'],
-    ],
-  },
-  {
-    title: 'Scanner-to-email stopped working',
-    problem: 'The Ricoh copier cannot send scans to email since Monday; error "SMTP authentication failed".',
-    customer: 'Fabrikam Legal',
-    asset: 'RICOH-IMC3000',
-    steps: [['Re-entered the SMTP password on the copier', 'failed']],
-  },
-  {
-    title: 'Laptop very slow after update',
-    problem: 'Dell laptop takes 10 minutes to boot and apps freeze since the latest Windows update.',
-    customer: 'Contoso Dental',
-    asset: 'LT-0093',
-    steps: [
-      ['Checked Task Manager for CPU and disk use', 'info'],
-      ['Ran disk cleanup', 'partial'],
-    ],
-  },
-  {
-    title: 'Backup job failed three nights running',
-    problem: 'Veeam job for FS01 fails with "VSS snapshot error" every night this week.',
-    customer: 'Fabrikam Legal',
-    asset: 'FAB-FS01',
-    steps: [
-      ['Re-ran the job manually', 'failed'],
-      ['Checked free space on the repository', 'worked'],
-    ],
-  },
-  {
-    title: 'Wi-Fi drops in the meeting room',
-    problem: 'Laptops in meeting room B lose Wi-Fi every few minutes; other rooms are fine.',
-    customer: 'Northwind Traders',
-    asset: 'AP-MEET-B',
-    steps: [['Forgot and re-joined the network', 'failed']],
-  },
-  {
-    title: 'Outlook search returns nothing',
-    problem: 'Outlook search finds no results for any mail older than last week.',
-    customer: 'Contoso Dental',
-    asset: 'RECEPTION-01',
-    steps: [['Rebuilt the Windows search index', 'partial']],
-  },
-  {
-    title: 'RDP to accounting server refused',
-    problem: 'Remote Desktop to ACC-SRV01 says "The remote computer refused the connection" for everyone.',
-    customer: 'Fabrikam Legal',
-    asset: 'ACC-SRV01',
-    steps: [
-      ['Pinged ACC-SRV01', 'worked'],
-      ['Checked the server is powered on in vSphere', 'worked'],
-    ],
-  },
-  {
-    title: 'Certificate warning on client portal',
-    problem: 'Customers see "Your connection is not private" on portal.northwind.example since this morning.',
-    customer: 'Northwind Traders',
-    asset: 'portal.northwind.example',
-    steps: [['Opened the site in another browser', 'failed']],
-  },
-  {
-    title: 'MFA prompts not arriving',
-    problem: 'User gets no Authenticator push after changing phones.',
-    customer: 'Contoso Dental',
-    asset: 'user: m.lopez',
-    steps: [['Asked the user to reopen the Authenticator app', 'failed']],
-  },
-  {
-    title: 'Mapped S: drive missing',
-    problem: 'S: drive no longer appears after login for the finance team.',
-    customer: 'Northwind Traders',
-    asset: 'FIN-PCs',
-    steps: [
-      ['Ran gpupdate /force', 'failed'],
-      ['Mapped the drive by hand', 'worked'],
-    ],
-  },
-] as const;
-
-// (claim after, first action after) in minutes: a realistic spread for the metric card and chart.
-const HISTORY_TIMES = [
-  [2, 1],
-  [6, 3],
-  [1, 2],
-  [11, 4],
-  [3, 1],
-  [4, 6],
-  [2, 2],
-  [8, 3],
-  [5, 2],
-  [3, 4],
-] as const;
-
-/** Two weeks of escalations that were picked up and worked, plus stopwatch baselines of the old process. */
-async function seedHistory(deps: Deps, u: Record<DemoKey, ReturnType<typeof toAuthUser>>) {
-  const start = deps.clock().getTime() - 14 * 86_400_000;
-  for (const [i, h] of HISTORY.entries()) {
-    let t = start + i * 31 * 3_600_000 + 9 * 3_600_000; // every ~31 hours, mid-morning
-    const at = (minutes: number) => {
-      t += minutes * MIN;
-      const fixed = new Date(t);
-      return { ...deps, clock: () => fixed };
+/** Today's work, as the team left it a few minutes ago: one fixed, one in progress, two waiting. */
+function planToday(now: Date): PlannedSession[] {
+  let t = now.getTime() - 130 * MIN;
+  const at = (minutes: number) => {
+    t += minutes * MIN;
+    return new Date(t);
+  };
+  const step = (
+    minutes: number,
+    text: string,
+    outcome: PlannedStep['outcome'],
+    detail: string | null = null,
+  ): PlannedStep => ({
+    at: at(minutes),
+    by: 'junior',
+    kind: 'step',
+    text,
+    outcome,
+    detail,
+  });
+  const session = (
+    template: Omit<Template, 'steps' | 'assets' | 'reason' | 'resolution'>,
+    asset: string,
+    createdAt: Date,
+    entries: PlannedStep[],
+  ): PlannedSession => ({
+    template: { ...template, assets: [asset], steps: [], reason: '', resolution: '' },
+    asset,
+    createdAt,
+    entries,
+    owner: 'junior',
+    createdBy: 'junior',
+    resolvedAt: null,
+    resolution: null,
+    status: 'active',
+    handoff: null,
+  });
+  const escalate = (
+    s: PlannedSession,
+    minutes: number,
+    urgency: TUrgency,
+    reason: string,
+    targetTier: number | null,
+  ) => {
+    const createdAt = at(minutes);
+    s.handoff = {
+      createdAt,
+      escalatedBy: 'junior',
+      urgency,
+      targetTier,
+      reason,
+      status: 'open',
+      claimedBy: null,
+      claimedAt: null,
+      firstActionAt: null,
+      closedAt: null,
+      triedCount: s.entries.length,
     };
-    const s = await sessions.createSession(at(0), u.junior, {
-      title: h.title,
-      problem: h.problem,
-      customer: h.customer,
-      asset: h.asset,
+    s.entries.push({
+      at: createdAt,
+      by: 'junior',
+      kind: 'handoff',
+      text: `Escalated (${urgency}): ${reason}`,
+      outcome: null,
+      detail: null,
     });
-    for (const [action, outcome] of h.steps)
-      await sessions.addStep(at(4), u.junior, s.id, { action, outcome });
-    const handoff = await handoffs.escalate(at(3), u.junior, s.id, {
+    s.status = 'escalated';
+    return s;
+  };
+
+  const printer = session(
+    {
+      customer: 'Contoso Dental',
+      title: 'Second-floor printer shows offline',
+      problem:
+        'HP LaserJet on the 2nd floor shows "Offline" for everyone since this morning; jobs pile up in the queue.',
+      category: 'Printing',
+    },
+    'PRN-2F-HP-M507',
+    at(0),
+    [
+      step(4, 'Pinged the printer IP 10.0.2.45', 'failed', 'Request timed out x4'),
+      step(
+        6,
+        'Checked printer front panel network status',
+        'info',
+        'Panel shows a new DHCP address 10.0.2.61',
+      ),
+      step(5, 'Updated the printer port to 10.0.2.61 on the print server', 'worked'),
+    ],
+  );
+  printer.resolution =
+    'Printer had picked up a new DHCP lease. Port updated; reservation added on the DHCP server so it keeps 10.0.2.61.';
+  printer.resolvedAt = at(3);
+  printer.status = 'resolved';
+  printer.entries.push({
+    at: printer.resolvedAt,
+    by: 'junior',
+    kind: 'resolution',
+    text: printer.resolution,
+    outcome: null,
+    detail: null,
+  });
+
+  const outlook = session(
+    {
+      customer: 'Contoso Dental',
+      title: 'Outlook keeps prompting for password',
+      problem:
+        'Front desk PC: Outlook asks for the M365 password every few minutes, even after entering it correctly. Webmail works fine.',
+      category: 'Email',
+    },
+    'FRONTDESK-02',
+    at(20),
+    [
+      step(3, 'Signed in to Outlook on the web with the same account', 'worked'),
+      step(
+        4,
+        'Cleared saved credentials in Windows Credential Manager',
+        'failed',
+        'Prompt came back after 5 minutes',
+      ),
+    ],
+  );
+  outlook.entries.push({
+    at: at(2),
+    by: 'junior',
+    kind: 'note',
+    text: 'User says it started after the Windows update on Tuesday.',
+    outcome: null,
+    detail: null,
+  });
+
+  const dns = session(
+    {
+      customer: 'Fabrikam Legal',
+      title: 'Intranet site will not resolve for the whole office',
+      problem:
+        'Nobody at Fabrikam Legal can open intranet.fabrikam.local since 9am. Internet sites work. DNS error in the browser: DNS_PROBE_FINISHED_NXDOMAIN.',
+      category: 'Network',
+    },
+    'FAB-DC01',
+    at(30),
+    [
+      step(3, 'ipconfig /flushdns on two workstations', 'failed', 'Still NXDOMAIN'),
+      step(
+        4,
+        'nslookup intranet.fabrikam.local against 10.1.0.10',
+        'failed',
+        "*** FAB-DC01 can't find intranet.fabrikam.local: Non-existent domain",
+      ),
+      step(3, 'Checked the DNS Server service on FAB-DC01 is running', 'worked'),
+    ],
+  );
+  escalate(
+    dns,
+    6,
+    'high',
+    'DNS service is up but the record seems gone; not sure how to check the zone safely',
+    2,
+  );
+
+  const vpn = session(
+    {
+      customer: 'Fabrikam Legal',
+      title: 'VPN connects but no access to file shares',
+      problem:
+        'Remote paralegal connects to the SonicWall VPN fine but \\\\fab-fs01\\matters is unreachable; mapped drive shows a red X.',
+      category: 'VPN',
+    },
+    'FAB-LT-114',
+    at(15),
+    [
+      step(5, 'Reconnected the VPN client', 'failed'),
+      step(4, 'Pinged fab-fs01 by name over the VPN', 'failed', 'Ping request could not find host fab-fs01'),
+      step(2, 'Pinged 10.1.0.20 (fab-fs01 IP) over the VPN', 'worked'),
+    ],
+  );
+  escalate(
+    vpn,
+    4,
+    'normal',
+    'Works by IP, not by name over VPN — I think it is the VPN DNS settings but cannot edit the SonicWall',
+    null,
+  );
+  return [printer, outlook, dns, vpn];
+}
+
+/**
+ * Seeds the demo account: the four demo people, 90 days of history over three customers, the
+ * stopwatch baselines of the old process, and today's work. Bulk inserts in one transaction (a
+ * crash leaves no half-seeded account); assessments come from the built-in engine only, so a
+ * slow or absent LLM never delays the first start.
+ */
+export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>) {
+  const now = deps.clock();
+  const accountId = newId();
+  const since = new Date(now.getTime() - 92 * DAY);
+  const people = Object.fromEntries(
+    DEMO_USERS.map((d) => [d.key, { id: newId(), name: d.name, hash: DEMO_PASSWORD_HASHES[d.key] }]),
+  ) as Record<DemoKey, { id: string; name: string; hash: string }>;
+  const names = { owner: people.owner.name, senior: people.senior.name, junior: people.junior.name };
+
+  const builtin = createAssistant({ llm: null });
+  // Every instance of a template logs the same steps, so one assessment per template serves all.
+  const byTemplate = new Map<Template, TAssessmentWithStart>();
+  for (const t of TEMPLATES) {
+    const steps = t.steps.map(([text, outcome, detail]) => ({
+      at: now,
+      by: 'junior' as const,
+      kind: 'step' as const,
+      text,
+      outcome,
+      detail: detail ?? null,
+    }));
+    byTemplate.set(t, await builtin.assess(engineSession(t, t.assets[0]!, steps)));
+  }
+  const history = planHistory(now, names, (t) => byTemplate.get(t)!.startHere.action);
+  const today = planToday(now);
+  const planned = [...history.sessions, ...today];
+
+  const sessionRows: Parameters<typeof repo.insertSessions>[1] = [];
+  const timeline: Parameters<typeof repo.insertTimeline>[1] = [];
+  const handoffRows: Parameters<typeof repo.insertHandoffs>[1] = [];
+  const audit: Parameters<typeof repo.insertAudit>[1] = [];
+  const notificationRows: Parameters<typeof repo.insertNotifications>[1] = [];
+  const handoffIds: (string | null)[] = [];
+  const person = (k: PersonKey) => people[k];
+
+  for (const s of planned) {
+    const sessionId = newId();
+    const entries = s.entries.map((e) => ({
+      id: newId(),
+      accountId,
+      sessionId,
+      kind: e.kind,
+      text: e.text,
+      outcome: e.outcome,
+      detail: e.detail,
+      authorId: person(e.by).id,
+      createdAt: e.at,
+    }));
+    timeline.push(...entries);
+    sessionRows.push({
+      id: sessionId,
+      accountId,
+      title: s.template.title,
+      problem: s.template.problem,
+      customer: s.template.customer,
+      asset: s.asset,
+      category: s.template.category,
+      status: s.status,
+      ownerId: person(s.owner).id,
+      createdById: person(s.createdBy).id,
+      createdAt: s.createdAt,
+      updatedAt: s.entries.at(-1)?.at ?? s.createdAt,
+      resolvedAt: s.resolvedAt,
+      resolution: s.resolution,
+    });
+    const h = s.handoff;
+    if (!h) {
+      handoffIds.push(null);
+      continue;
+    }
+    const handoffId = newId();
+    handoffIds.push(handoffId);
+    const tried = s.entries.slice(0, h.triedCount);
+    const assessed =
+      byTemplate.get(s.template) ?? (await builtin.assess(engineSession(s.template, s.asset, tried)));
+    const escalator = person(h.escalatedBy);
+    handoffRows.push({
+      id: handoffId,
+      accountId,
+      sessionId,
       intent: 'escalate',
-      reason: 'Tried the usual fixes; need someone who knows this system',
-      urgency: i % 3 === 0 ? 'high' : 'normal',
+      status: h.status,
+      reason: h.reason,
+      urgency: h.urgency,
+      targetTier: h.targetTier,
+      targetUserId: null,
+      createdById: escalator.id,
+      createdAt: h.createdAt,
+      claimedById: h.claimedBy ? person(h.claimedBy).id : null,
+      claimedAt: h.claimedAt,
+      firstActionAt: h.firstActionAt,
+      closedAt: h.closedAt,
+      context: buildHandoffContext({
+        session: { ...engineSession(s.template, s.asset, tried), createdAt: s.createdAt },
+        timeline: entries.slice(0, h.triedCount).map((e) => ({
+          id: e.id,
+          kind: e.kind,
+          text: e.text,
+          outcome: e.outcome,
+          detail: e.detail,
+          author: { id: escalator.id, name: escalator.name },
+          at: e.createdAt.toISOString(),
+        })),
+        assessed,
+        reason: h.reason,
+        urgency: h.urgency,
+        now: h.createdAt,
+      }),
     });
-    const [claimAfter, actAfter] = HISTORY_TIMES[i]!;
-    const senior = i % 4 === 3 ? u.owner : u.senior;
-    await handoffs.claim(at(claimAfter), senior, handoff.id);
-    await sessions.addStep(at(actAfter), senior, s.id, {
-      action: handoff.context.startHere.action,
-      outcome: 'worked',
-    });
-    await sessions.resolveSession(
-      at(12),
-      senior,
-      s.id,
-      'Fixed from the handoff: the start-here check found the cause.',
+    const act = (action: (typeof audit)[number]['action'], by: PersonKey, at: Date | null) => {
+      if (at) audit.push({ accountId, handoffId, action, actorId: person(by).id, at });
+    };
+    act('created', h.escalatedBy, h.createdAt);
+    if (h.claimedBy) {
+      act('claimed', h.claimedBy, h.claimedAt);
+      act('first_action', h.claimedBy, h.firstActionAt);
+      if (h.status === 'resolved') act('resolved', h.claimedBy, h.closedAt);
+    }
+    if (h.status === 'cancelled') act('cancelled', h.escalatedBy, h.closedAt);
+    if (h.status === 'open') {
+      // As an escalation does: the waiting card is in the in-app feed of the seniors, and their
+      // e-mail is queued in the outbox (kept locally until SMTP_URL is set).
+      for (const r of [person('senior'), person('owner')]) {
+        const payload = { intent: 'escalate', handoffId };
+        const common = { accountId, handoffId, recipientId: r.id, payload, createdAt: h.createdAt };
+        notificationRows.push({
+          ...common,
+          id: newId(),
+          channel: 'in_app',
+          status: 'sent',
+          sentAt: h.createdAt,
+        });
+        notificationRows.push({
+          ...common,
+          id: newId(),
+          channel: 'email',
+          status: 'pending',
+          nextAttemptAt: h.createdAt,
+        });
+      }
+    }
+  }
+  // The timeline's order is its serial `seq`: insert in time order.
+  timeline.sort((a, b) => a.createdAt!.getTime() - b.createdAt!.getTime());
+  audit.sort((a, b) => a.at!.getTime() - b.at!.getTime());
+
+  await deps.db.db.transaction(async (tx) => {
+    await repo.insertAccount(tx, { id: accountId, name: DEMO_ACCOUNT, isDemo: true, createdAt: since });
+    await repo.insertUsers(
+      tx,
+      DEMO_USERS.map((d) => ({
+        id: people[d.key].id,
+        accountId,
+        name: d.name,
+        email: d.email,
+        passwordHash: people[d.key].hash,
+        role: d.role,
+        tier: d.tier,
+        createdAt: since,
+      })),
     );
-  }
-  // Stopwatch timings of the old "tell me what you tried" call, recorded by the owner.
-  for (const [i, seconds] of [250, 390, 305, 460, 235, 350].entries()) {
-    await analytics.recordBaseline({ ...deps, clock: () => new Date(start + i * 86_400_000) }, u.owner, {
-      durationSeconds: seconds,
-      measuredAt: new Date(start - (20 - i) * 86_400_000).toISOString(),
-      note: 'Stopwatch: verbal handoff call before ResolutionFlow',
-    });
-  }
+    await repo.insertSessions(tx, sessionRows);
+    await repo.insertHandoffs(tx, handoffRows);
+    await repo.insertTimeline(tx, timeline);
+    await repo.insertAudit(tx, audit);
+    await repo.insertNotifications(tx, notificationRows);
+    await repo.insertBaselines(
+      tx,
+      history.baselines.map((b) => ({
+        id: newId(),
+        accountId,
+        durationSeconds: b.durationSeconds,
+        measuredAt: b.measuredAt,
+        handoffId: handoffIds[b.sessionIndex] ?? null,
+        note: b.note,
+        recordedById: people.owner.id,
+        createdAt: b.recordedAt,
+      })),
+    );
+  });
+  return {
+    accountId,
+    sessions: sessionRows.length,
+    escalations: handoffRows.length,
+    baselines: history.baselines.length,
+  };
 }
 
 export function printDemoSignIns(info: TDemoInfo, url: string, log: (line: string) => void) {

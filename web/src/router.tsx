@@ -18,6 +18,9 @@ import { SettingsPage } from './pages/settings/SettingsPage';
 const EscalationAnalyticsPage = lazy(() =>
   import('./pages/analytics/EscalationAnalyticsPage').then((m) => ({ default: m.EscalationAnalyticsPage })),
 );
+const StopwatchPage = lazy(() =>
+  import('./pages/analytics/StopwatchPage').then((m) => ({ default: m.StopwatchPage })),
+);
 
 export const router = createBrowserRouter([
   { path: '/signin', element: <SignInPage />, errorElement: <RouteError /> },
@@ -50,6 +53,20 @@ export const router = createBrowserRouter([
             }
           >
             <EscalationAnalyticsPage />
+          </Suspense>
+        ),
+      },
+      {
+        path: 'analytics/stopwatch',
+        element: (
+          <Suspense
+            fallback={
+              <div className="page">
+                <LoadingRows rows={3} height={96} label="Loading the stopwatch" />
+              </div>
+            }
+          >
+            <StopwatchPage />
           </Suspense>
         ),
       },

@@ -22,6 +22,8 @@ export const accounts = pgTable('accounts', {
   webhookUrl: text('webhook_url'),
   /** The account's newest live-event number: bumped inside every transaction that records one. */
   eventSeq: bigint('event_seq', { mode: 'number' }).notNull().default(0),
+  /** The demo seed's account (migration 0005): found by this marker, never by its name. */
+  isDemo: boolean('is_demo').notNull().default(false),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 

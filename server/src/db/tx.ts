@@ -77,3 +77,12 @@ export async function inTransaction<T>(
     }
   }
 }
+
+/**
+ * Runs reads in one REPEATABLE READ, read-only transaction: every figure read inside sees the same
+ * commits (the analytics answer and the version it is cached under, decision 014). A read-only
+ * snapshot takes no locks and cannot fail with a serialisation error, so it is never retried.
+ */
+export function inSnapshot<T>(deps: TxDeps, read: (tx: Tx) => Promise<T>): Promise<T> {
+  return deps.db.db.transaction(read, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}

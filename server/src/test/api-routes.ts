@@ -153,6 +153,18 @@ export const API_ROUTES: ApiRoute[] = [
     // `period` is the other way to ask (not with from/to): the hostile run adds it as a mutation.
     query: { from: '2026-01-01', to: '2026-02-01', compare: 'true', period: null },
   },
+  {
+    method: 'GET',
+    path: '/api/analytics/flowpilot/escalations/rows',
+    min: 'engineer',
+    query: { from: '2026-01-01', to: '2026-02-01', period: null },
+  },
+  {
+    method: 'GET',
+    path: '/api/analytics/flowpilot/escalations/rows.csv',
+    min: 'engineer',
+    query: { from: '2026-01-01', to: '2026-02-01', period: null },
+  },
   { method: 'GET', path: '/api/analytics/baselines', min: 'engineer' },
   {
     method: 'POST',

@@ -1,8 +1,12 @@
 import {
   ZAssistantMessageResponse,
   ZAuthResponse,
+  ZBaselineResponse,
+  ZBaselinesResponse,
   ZDemoInfo,
   ZEscalationAnalytics,
+  ZEscalationRowsResponse,
+  ZEscalationsCsv,
   ZHandoffResponse,
   ZHandoffsResponse,
   ZInvitationLookup,
@@ -18,7 +22,7 @@ import {
   ZUsersResponse,
 } from '@rf/contracts';
 import { z } from 'zod';
-import type { Period, SessionFilters } from './keys';
+import type { AnalyticsRange, SessionFilters } from './keys';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -52,6 +56,9 @@ export function qs(params: Record<string, string | number | undefined | null>): 
   const s = sp.toString();
   return s ? `?${s}` : '';
 }
+
+const rangeParams = (r: AnalyticsRange) =>
+  'period' in r ? { period: r.period } : { from: r.from, to: r.to };
 
 /** A 204 answer has no body; the client reads it as null. */
 const ZNoContent = z.null();
@@ -134,9 +141,28 @@ export const endpoints = {
   // analytics
   escalationAnalytics: endpoint(
     'GET',
-    (p: { period: Period; compare: boolean }) =>
-      `/api/analytics/flowpilot/escalations${qs({ period: p.period, compare: p.compare ? 'true' : undefined })}`,
+    (p: { range: AnalyticsRange; compare: boolean }) =>
+      `/api/analytics/flowpilot/escalations${qs({ ...rangeParams(p.range), compare: p.compare ? 'true' : undefined })}`,
     ZEscalationAnalytics,
+  ),
+  escalationRows: endpoint(
+    'GET',
+    (p: { range: AnalyticsRange }) => `/api/analytics/flowpilot/escalations/rows${qs(rangeParams(p.range))}`,
+    ZEscalationRowsResponse,
+  ),
+  /** text/csv: the page links to it (the browser downloads it with the cookie); the text parses as a string. */
+  escalationsCsv: endpoint(
+    'GET',
+    (p: { range: AnalyticsRange }) =>
+      `/api/analytics/flowpilot/escalations/rows.csv${qs(rangeParams(p.range))}`,
+    ZEscalationsCsv,
+  ),
+  baselines: endpoint('GET', () => '/api/analytics/baselines', ZBaselinesResponse),
+  recordBaseline: endpoint('POST', () => '/api/analytics/baselines', ZBaselineResponse),
+  deleteBaseline: endpoint(
+    'DELETE',
+    (p: { id: string }) => `/api/analytics/baselines/${seg(p.id)}`,
+    ZNoContent,
   ),
 
   // team and preferences

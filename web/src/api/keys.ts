@@ -4,6 +4,9 @@
  * hierarchical: invalidating a prefix (e.g. `keys.sessions.all`) refreshes every list under it.
  */
 export type Period = '7d' | '30d' | '90d';
+/** An analytics window as the URL keeps it: a relative period, or UTC days (a date-only `to` includes that day). */
+export type AnalyticsRange = { period: Period } | { from: string; to: string };
+const rangeKey = (r: AnalyticsRange) => ('period' in r ? r.period : `${r.from}..${r.to}`);
 
 export interface SessionFilters {
   status?: 'active' | 'escalated' | 'resolved';
@@ -38,8 +41,12 @@ export const keys = {
   },
 
   analytics: {
+    /** The figures, the period's escalations and the baselines: every write that moves them invalidates this. */
     all: ['analytics'] as const,
-    escalations: (period: Period, compare: boolean) => ['analytics', 'escalations', period, compare] as const,
+    escalations: (range: AnalyticsRange, compare: boolean) =>
+      ['analytics', 'escalations', rangeKey(range), compare] as const,
+    rows: (range: AnalyticsRange) => ['analytics', 'rows', rangeKey(range)] as const,
+    baselines: ['analytics', 'baselines'] as const,
   },
 
   team: {

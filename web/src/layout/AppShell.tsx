@@ -48,8 +48,7 @@ export function AppShell() {
     { to: '/sessions', label: 'Sessions', icon: 'layers' },
     { to: '/queue', label: 'Queue', icon: 'inbox', badge: openCount },
   ];
-  if (isEngineerOrAdmin(me.user.role))
-    items.push({ to: '/analytics/escalations', label: 'Analytics', icon: 'chart' });
+  if (isEngineerOrAdmin(me.user.role)) items.push({ to: '/analytics', label: 'Analytics', icon: 'chart' });
   if (isAdmin(me.user.role)) items.push({ to: '/settings', label: 'Settings', icon: 'settings' });
 
   return (

@@ -95,14 +95,15 @@ describe('escalation analytics (hand-computed)', () => {
     expect(before.minutesRecoveredNote).toMatch(/^5 more baseline measurements needed/);
 
     // Baselines describe the old process: measured any time, they all count.
-    const durations = [600, 900, 300, 1200];
-    for (const d of durations) {
+    const ids: string[] = [];
+    for (const d of [600, 900, 300, 1200]) {
       const r = await t.admin.client.post('/api/analytics/baselines', {
         durationSeconds: d,
         measuredAt: '2025-11-01T10:00:00Z',
         note: 'stopwatch',
       });
       expect(r.status).toBe(201);
+      ids.push(r.body.baseline.id);
     }
     const four = (await t.senior.client.get(window)).body;
     expect(four.baseline).toEqual({ n: 4, medianSeconds: 750 });
@@ -113,6 +114,7 @@ describe('escalation analytics (hand-computed)', () => {
       durationSeconds: 480,
       measuredAt: '2026-03-05T10:00:00Z',
     });
+    ids.push(fifth.body.baseline.id);
     const five = (await t.senior.client.get(window)).body;
     // baselines [300,480,600,900,1200] → median 600 s; minus 120 s = 480 s = 8 minutes.
     expect(five.baseline).toEqual({ n: 5, medianSeconds: 600 });
@@ -123,18 +125,42 @@ describe('escalation analytics (hand-computed)', () => {
 
     // Deleting one brings the note back.
     expect((await t.admin.client.del(`/api/analytics/baselines/${fifth.body.baseline.id}`)).status).toBe(204);
-    expect((await t.senior.client.get(window)).body.minutesRecovered).toBeNull();
+    const back = (await t.senior.client.get(window)).body;
+    expect(back.minutesRecovered).toBeNull();
+    expect(back.minutesRecoveredNote).toMatch(/^1 more baseline measurement needed/);
+    // Leave the account as the other tests expect it: without baselines.
+    for (const id of ids.slice(0, 4)) await t.admin.client.del(`/api/analytics/baselines/${id}`);
   });
 
   it('compare=true adds the previous period, for deltas', async () => {
     const base = '/api/analytics/flowpilot/escalations?from=2026-02-22&to=2026-03-07';
+    // from/to as dates: [Feb 22, Mar 8).
     expect((await t.senior.client.get(base)).body.previous).toBeUndefined();
     const a = (await t.senior.client.get(`${base}&compare=true`)).body;
-    // from/to as dates: [Feb 22, Mar 8) — the Feb 20 escalation sits in the previous window.
     expect(a.period.to).toBe('2026-03-08T00:00:00.000Z');
     expect(a.escalations).toBe(5);
-    expect(a.previous.escalations).toBe(1);
-    expect(a.previous.timeToFirstActionMedian).toBe(600);
+    // The window of equal length just before: [Feb 8, Feb 22) holds nothing, [Feb 22, Mar 8)'s
+    // previous is [Feb 8, Feb 22): the Feb 20 escalation, claimed after 30 min, acted on 10 min later.
+    expect(a.previous).toEqual({
+      escalations: 1,
+      claimRate: 1,
+      timeToFirstActionMedian: 600,
+      timeToClaimMedian: 1800,
+    });
+    // A custom one-day window compares with the day before.
+    const day = (
+      await t.senior.client.get(
+        '/api/analytics/flowpilot/escalations?from=2026-03-03&to=2026-03-03&compare=true',
+      )
+    ).body;
+    expect(day.previous).toEqual({
+      escalations: 5,
+      claimRate: 0.8,
+      timeToFirstActionMedian: 120,
+      timeToClaimMedian: 210,
+    });
+    expect(day.escalations).toBe(0);
+    expect(day.claimRate).toBeNull();
   });
 
   it('period=7d is relative to now; open counts what waits now', async () => {
@@ -170,6 +196,87 @@ describe('escalation analytics (hand-computed)', () => {
         })
       ).status,
     ).toBe(403);
+  });
+
+  it('viewers may not read analytics; nobody signed out may', async () => {
+    expect((await t.viewer.client.get(window)).status).toBe(403);
+    expect((await h.client().get(window)).status).toBe(401);
+  });
+});
+
+describe('custom ranges', () => {
+  const q = (params: string) => t.senior.client.get(`/api/analytics/flowpilot/escalations?${params}`);
+
+  it('take an offset: 11:30 at UTC+01:00 is 10:30 UTC', async () => {
+    const a = (await q(`from=${encodeURIComponent('2026-03-02T11:30:00+01:00')}&to=2026-03-02`)).body;
+    expect(a.period.from).toBe('2026-03-02T10:30:00.000Z');
+    // 11:00, 12:00, 13:00 and 14:00 UTC; not 10:00.
+    expect(a.escalations).toBe(4);
+    const west = (await q(`from=${encodeURIComponent('2026-03-02T09:00:00-05:00')}&to=2026-03-02`)).body;
+    expect(west.period.from).toBe('2026-03-02T14:00:00.000Z');
+    expect(west.escalations).toBe(1);
+  });
+
+  it('a date-only `to` includes that whole day', async () => {
+    const a = (await q('from=2026-03-02&to=2026-03-02')).body;
+    expect(a.period).toEqual({ from: '2026-03-02T00:00:00.000Z', to: '2026-03-03T00:00:00.000Z' });
+    expect(a.escalations).toBe(5);
+    expect(a.series.map((d: { date: string }) => d.date)).toEqual(['2026-03-02']);
+    // The same day asked with a time: the last hours are outside.
+    expect(
+      (await q(`from=2026-03-02&to=${encodeURIComponent('2026-03-02T12:00:00Z')}`)).body.escalations,
+    ).toBe(2);
+  });
+
+  it('list every day of the window, empty ones as zeros', async () => {
+    const a = (await q('from=2026-02-15&to=2026-03-04')).body;
+    expect(a.series).toHaveLength(18);
+    expect(a.series[0]).toEqual({
+      date: '2026-02-15',
+      escalations: 0,
+      claimed: 0,
+      medianTimeToFirstAction: null,
+    });
+    expect(a.series.find((d: { date: string }) => d.date === '2026-02-20').escalations).toBe(1);
+    expect(a.series.at(-1).date).toBe('2026-03-04');
+    expect(a.series.reduce((n: number, d: { escalations: number }) => n + d.escalations, 0)).toBe(6);
+  });
+
+  it('span at most 400 days', async () => {
+    const ok = await q('from=2025-01-30&to=2026-03-05');
+    expect(ok.status).toBe(200);
+    expect(ok.body.series).toHaveLength(400);
+    const long = await q('from=2025-01-29&to=2026-03-05');
+    expect(long.status).toBe(400);
+    expect(long.body.error.field).toBe('from');
+    expect(long.body.error.message).toMatch(/400 days/);
+    // A lone `from` runs to now: the same limit holds.
+    expect((await q('from=2001-01-01')).body.error.field).toBe('from');
+  });
+
+  it('answer 400 naming the field for from after to, unreadable dates and years out of range', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['from=2026-03-10&to=2026-03-01', 'from', /before the end date/],
+      [
+        `from=${encodeURIComponent('2026-03-02T12:00:00Z')}&to=${encodeURIComponent('2026-03-02T12:00:00Z')}`,
+        'from',
+        /before the end date/,
+      ],
+      ['from=9999-12-01&to=9999-12-31', 'from', /between 2000-01-01 and one year from today/],
+      ['to=0001-01-15', 'to', /between/],
+      ['from=0000-01-01&to=2026-01-01', 'from', /between/],
+      ['from=yesterday', 'from', /must be a date/],
+      ['from=2026-02-30', 'from', /must be a date/],
+      [`to=${encodeURIComponent('2026-03-02T12:00:00')}`, 'to', /must be a date/],
+      ['period=7d&from=2026-03-01', 'period', /not both/],
+      ['period=14d', 'period', /7d, 30d or 90d/],
+    ];
+    for (const [params, field, message] of cases) {
+      const res = await q(params);
+      expect(res.status, params).toBe(400);
+      expect(res.body.error.field, params).toBe(field);
+      expect(res.body.error.message, params).toMatch(message);
+    }
   });
 });
 

@@ -1,6 +1,15 @@
+import {
+  fieldLabel,
+  MAX_RANGE_DAYS,
+  MIN_BASELINES,
+  rangeEnd,
+  rangeStart,
+  windowProblem,
+} from '@rf/contracts';
+
 /** The pure maths of the escalation metrics: kept apart so it can be checked by hand. */
 
-export const MIN_BASELINES = 5;
+export { MIN_BASELINES };
 
 export interface MinutesRecoveredInput {
   baselineN: number;
@@ -38,9 +47,12 @@ export type PeriodQuery = { period?: '7d' | '30d' | '90d'; from?: string; to?: s
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
-const isDateOnly = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
 
-/** Resolves `period` or `from`/`to` into a half-open UTC window [from, to). */
+/**
+ * Resolves `period` or `from`/`to` into a half-open UTC window [from, to). The contract already
+ * refused unreadable dates, years out of range and a from/to pair out of order; a lone `from` or
+ * `to` is completed here (with now, or 30 days), so the same checks run once more on the result.
+ */
 export function resolvePeriod(
   q: PeriodQuery,
   now: Date,
@@ -52,18 +64,13 @@ export function resolvePeriod(
     const to = new Date(Math.ceil(now.getTime() / MINUTE) * MINUTE);
     return { from: new Date(to.getTime() - days * DAY), to };
   }
-  // A date-only `to` includes that whole day.
-  const to = q.to
-    ? new Date(isDateOnly(q.to) ? Date.parse(`${q.to}T00:00:00Z`) + DAY : Date.parse(q.to))
-    : now;
-  const from = q.from
-    ? new Date(isDateOnly(q.from) ? `${q.from}T00:00:00Z` : q.from)
-    : new Date(to.getTime() - 30 * DAY);
-  if (Number.isNaN(from.getTime())) return { error: 'Start date is not a valid date', field: 'from' };
-  if (Number.isNaN(to.getTime())) return { error: 'End date is not a valid date', field: 'to' };
-  if (from >= to) return { error: 'Start date must be before the end date', field: 'from' };
-  if (to.getTime() - from.getTime() > 400 * DAY)
-    return { error: 'The period can span at most 400 days', field: 'from' };
+  const to = new Date(q.to ? rangeEnd(q.to) : now.getTime());
+  const from = new Date(q.from ? rangeStart(q.from) : to.getTime() - 30 * DAY);
+  const problem = windowProblem(from.getTime(), to.getTime());
+  if (problem) {
+    const { field, message } = problem;
+    return { error: /^[A-Z]/.test(message) ? message : `${fieldLabel(field)} ${message}`, field };
+  }
   return { from, to };
 }
 
@@ -71,7 +78,7 @@ export function resolvePeriod(
 export function daysBetween(from: Date, to: Date): string[] {
   const out: string[] = [];
   const start = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
-  for (let t = start; t < to.getTime() && out.length < 401; t += DAY)
+  for (let t = start; t < to.getTime() && out.length <= MAX_RANGE_DAYS + 1; t += DAY)
     out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }

@@ -1,6 +1,7 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
-import { baselines, users } from '../../db/schema.js';
+import { accounts, baselines, flowSessions, handoffs, users } from '../../db/schema.js';
 
 type Row = Record<string, unknown>;
 const rowsOf = (r: unknown): Row[] => (r as { rows: Row[] }).rows;
@@ -84,34 +85,31 @@ export async function dailySeries(db: DbOrTx, accountId: string, from: Date, to:
   }));
 }
 
-/**
- * Changes whenever anything the analytics read changes: every handoff transition records an event
- * (bumping the account's commit-ordered event_seq), and baselines are counted with their newest insert.
- */
-export async function analyticsVersion(db: DbOrTx, accountId: string): Promise<string> {
+/** The account's analytics version, open escalations and baseline summary, in one statement. */
+export async function accountState(db: DbOrTx, accountId: string) {
   const res = await db.execute(sql`
-    select (select event_seq from accounts where id = ${accountId})::text as events,
-           (select count(*)::text || '/' || coalesce(max(created_at)::text, '') from baselines
-             where account_id = ${accountId}) as baselines`);
-  const r = rowsOf(res)[0] ?? {};
-  return `${r.events}|${r.baselines}`;
-}
-
-export async function openCount(db: DbOrTx, accountId: string) {
-  const res = await db.execute(
-    sql`select count(*)::int as n from handoffs where account_id = ${accountId} and status = 'open'`,
-  );
-  return num(rowsOf(res)[0]?.n) ?? 0;
-}
-
-/** Baselines describe the old process, not a period: every baseline of the account counts. */
-export async function baselineSummary(db: DbOrTx, accountId: string) {
-  const res = await db.execute(sql`
-    select count(*)::int as n,
+    select (select event_seq from accounts where id = ${accountId}) as version,
+           (select count(*)::int from handoffs where account_id = ${accountId} and status = 'open') as open,
+           count(*)::int as n,
            percentile_cont(0.5) within group (order by duration_seconds) as median
     from baselines where account_id = ${accountId}`);
   const r = rowsOf(res)[0] ?? {};
-  return { n: num(r.n) ?? 0, medianSeconds: num(r.median) };
+  return {
+    version: num(r.version) ?? 0,
+    open: num(r.open) ?? 0,
+    baseline: { n: num(r.n) ?? 0, medianSeconds: num(r.median) },
+  };
+}
+
+/**
+ * The account's analytics version: its live-event number. Every change the analytics read (a
+ * handoff created, claimed, released, cancelled, first action, resolve, a baseline recorded or
+ * deleted) records an event in its own transaction, which bumps `accounts.event_seq` under the
+ * account row's lock. So the number changes exactly when a change commits, in commit order.
+ */
+export async function analyticsVersion(db: DbOrTx, accountId: string): Promise<number> {
+  const [row] = await db.select({ seq: accounts.eventSeq }).from(accounts).where(eq(accounts.id, accountId));
+  return row?.seq ?? 0;
 }
 
 export async function insertBaseline(db: DbOrTx, row: typeof baselines.$inferInsert) {
@@ -134,4 +132,52 @@ export async function deleteBaseline(db: DbOrTx, accountId: string, id: string) 
     .where(and(eq(baselines.accountId, accountId), eq(baselines.id, id)))
     .returning({ id: baselines.id });
   return rows.length === 1;
+}
+
+const escalator = alias(users, 'escalator');
+const claimer = alias(users, 'claimer');
+const createdIn = (accountId: string, from: Date, to: Date) =>
+  and(eq(handoffs.accountId, accountId), gte(handoffs.createdAt, from), lt(handoffs.createdAt, to));
+
+/** The escalations created in [from, to), newest first, with their people and session. */
+export async function escalationRows(db: DbOrTx, accountId: string, from: Date, to: Date, limit: number) {
+  return db
+    .select({
+      id: handoffs.id,
+      sessionId: handoffs.sessionId,
+      createdAt: handoffs.createdAt,
+      customer: flowSessions.customer,
+      title: flowSessions.title,
+      urgency: handoffs.urgency,
+      status: handoffs.status,
+      escalatedById: handoffs.createdById,
+      escalatedByName: escalator.name,
+      claimedById: handoffs.claimedById,
+      claimedByName: claimer.name,
+      claimedAt: handoffs.claimedAt,
+      firstActionAt: handoffs.firstActionAt,
+    })
+    .from(handoffs)
+    .innerJoin(flowSessions, eq(flowSessions.id, handoffs.sessionId))
+    .innerJoin(escalator, eq(escalator.id, handoffs.createdById))
+    .leftJoin(claimer, eq(claimer.id, handoffs.claimedById))
+    .where(createdIn(accountId, from, to))
+    .orderBy(desc(handoffs.createdAt), desc(handoffs.id))
+    .limit(limit);
+}
+
+export async function countEscalations(db: DbOrTx, accountId: string, from: Date, to: Date) {
+  const [row] = await db
+    .select({ n: count() })
+    .from(handoffs)
+    .where(createdIn(accountId, from, to));
+  return row?.n ?? 0;
+}
+
+/** Every account, for the operators' pilot scorecard (the only cross-account read). */
+export async function listAccounts(db: DbOrTx) {
+  return db
+    .select({ id: accounts.id, name: accounts.name, isDemo: accounts.isDemo, createdAt: accounts.createdAt })
+    .from(accounts)
+    .orderBy(accounts.createdAt, accounts.id);
 }

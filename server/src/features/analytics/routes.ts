@@ -1,9 +1,12 @@
 import {
   ZAnalyticsQuery,
+  ZAnalyticsRangeQuery,
   ZBaselineBody,
   ZBaselineResponse,
   ZBaselinesResponse,
   ZEscalationAnalytics,
+  ZEscalationRowsResponse,
+  ZEscalationsCsv,
 } from '@rf/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
@@ -20,6 +23,33 @@ export function analyticsRoutes(fastify: FastifyInstance, deps: Deps) {
     const q = parse(ZAnalyticsQuery, req.query, 'query');
     return service.escalationAnalytics(deps, auth.user, q);
   });
+
+  app.get(
+    '/api/analytics/flowpilot/escalations/rows',
+    answers({ 200: ZEscalationRowsResponse }),
+    async (req) => {
+      const auth = requireRole(req, 'engineer');
+      const q = parse(ZAnalyticsRangeQuery, req.query, 'query');
+      return service.escalationRows(deps, auth.user, q);
+    },
+  );
+
+  // A text/csv answer: Fastify sends a string with a non-JSON content type as it is, so the
+  // declared string schema documents the answer without JSON-quoting it.
+  app.get(
+    '/api/analytics/flowpilot/escalations/rows.csv',
+    answers({ 200: ZEscalationsCsv }),
+    async (req, reply) => {
+      const auth = requireRole(req, 'engineer');
+      const q = parse(ZAnalyticsRangeQuery, req.query, 'query');
+      const { filename, csv } = await service.escalationsCsv(deps, auth.user, q);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${filename}"`)
+        .header('cache-control', 'no-store')
+        .send(csv);
+    },
+  );
 
   app.get('/api/analytics/baselines', answers({ 200: ZBaselinesResponse }), async (req) => {
     const auth = requireRole(req, 'engineer');

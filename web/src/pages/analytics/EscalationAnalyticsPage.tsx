@@ -1,16 +1,26 @@
-import type { TEscalationAnalytics } from '@rf/contracts';
-import { useEffect, useRef } from 'react';
-import { useSearchParams } from 'react-router';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
-import { type Period, useEscalationAnalytics } from '../../api/analytics';
+import { EARLIEST_DATE, MIN_BASELINES, type TEscalationAnalytics, ZAnalyticsRangeQuery } from '@rf/contracts';
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import {
+  type AnalyticsRange,
+  escalationsCsvUrl,
+  type Period,
+  useEscalationAnalytics,
+  useEscalationRows,
+} from '../../api/analytics';
 import { isApiError } from '../../api/client';
+import { Field } from '../../components/Field';
+import { Icon } from '../../components/Icon';
 import { StatCard } from '../../components/StatCard';
-import { ErrorState, Skeleton } from '../../components/States';
+import { EmptyState, ErrorState, LoadingRows, Skeleton } from '../../components/States';
 import { useCurrentUser } from '../../layout/RequireAuth';
 import { formatDuration, formatPercent } from '../../lib/format';
-import { isEngineerOrAdmin } from '../../lib/roles';
+import { isAdmin, isEngineerOrAdmin } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
+import { AnalyticsTabs } from './AnalyticsTabs';
+import { EscalationsTable } from './EscalationsTable';
+import { daysBefore, formatMinutes, formatPerWeek, formatUtcDay, lastDayOf, utcToday } from './format';
+import { TrendChart } from './TrendChart';
 import './analytics.css';
 
 const PERIODS: Period[] = ['7d', '30d', '90d'];
@@ -20,6 +30,26 @@ const PERIOD_LABEL: Record<Period, string> = {
   '90d': 'Last 90 days',
 };
 
+/** The window the URL names: `?period=90d`, or `?from=2026-09-01&to=2026-09-30` (UTC days). */
+export function rangeFromParams(p: URLSearchParams): AnalyticsRange {
+  const from = p.get('from');
+  const to = p.get('to');
+  if (from || to) {
+    const end = to ?? utcToday();
+    return { from: from ?? daysBefore(end, 29), to: end };
+  }
+  const period = p.get('period');
+  return { period: period === '7d' || period === '90d' ? period : '30d' };
+}
+
+/** What the window is called on screen; a custom range names its UTC days, from the URL itself. */
+function rangeLabel(range: AnalyticsRange) {
+  if ('period' in range) return PERIOD_LABEL[range.period];
+  return range.from === range.to
+    ? formatUtcDay(range.from)
+    : `${formatUtcDay(range.from)} – ${formatUtcDay(range.to)}`;
+}
+
 /** "+3 vs previous", with the tone saying whether that change is good. */
 function delta(
   current: number | null,
@@ -28,8 +58,11 @@ function delta(
   lowerIsBetter: boolean,
 ): { text: string; tone: 'good' | 'bad' | 'neutral' } | null {
   if (current === null || previous === null || previous === undefined) return null;
+  // "+161 vs previous" says less than this when the previous window had nothing to compare with.
+  if (kind === 'count' && previous === 0 && current > 0)
+    return { text: 'None in the previous period', tone: 'neutral' };
   const diff = current - previous;
-  if (Math.abs(diff) < 1e-9) return { text: 'No change vs previous period', tone: 'neutral' };
+  if (Math.abs(diff) < 1e-9) return { text: 'Same as previous period', tone: 'neutral' };
   const sign = diff > 0 ? '+' : '−';
   const abs = Math.abs(diff);
   const text =
@@ -47,9 +80,9 @@ export function EscalationAnalyticsPage() {
   const me = useCurrentUser();
   const allowed = isEngineerOrAdmin(me.user.role);
   const [params, setParams] = useSearchParams();
-  const raw = params.get('period');
-  const period: Period = raw === '7d' || raw === '90d' ? raw : '30d';
-  const analytics = useEscalationAnalytics(period, { enabled: allowed, compare: true });
+  const range = rangeFromParams(params);
+  const analytics = useEscalationAnalytics(range, { enabled: allowed, compare: true });
+  const rows = useEscalationRows(range, { enabled: allowed && !analytics.isError });
 
   if (!allowed || isApiError(analytics.error, 403)) {
     return (
@@ -63,6 +96,7 @@ export function EscalationAnalyticsPage() {
   }
 
   const a = analytics.data;
+  const empty = a !== undefined && a.escalations === 0;
   return (
     <div className="page analytics-page">
       <div className="page-header">
@@ -70,20 +104,17 @@ export function EscalationAnalyticsPage() {
           <h1>Escalation analytics</h1>
           <p>How fast stuck technicians get help, measured by the product.</p>
         </div>
-        <fieldset className="segmented">
-          <legend className="visually-hidden">Period</legend>
-          {PERIODS.map((p) => (
-            <button
-              key={p}
-              type="button"
-              aria-pressed={p === period}
-              onClick={() => setParams({ period: p }, { replace: true })}
-            >
-              {p}
-            </button>
-          ))}
-        </fieldset>
+        <AnalyticsTabs />
       </div>
+
+      <RangePicker
+        // A new window in the URL (a link, back/forward) resets the form to it.
+        key={'period' in range ? range.period : `${range.from}..${range.to}`}
+        range={range}
+        shown={a}
+        onPeriod={(p) => setParams({ period: p }, { replace: true })}
+        onCustom={(from, to) => setParams({ from, to })}
+      />
 
       {analytics.isPending ? (
         <div className="stat-grid">
@@ -98,13 +129,20 @@ export function EscalationAnalyticsPage() {
           title="Analytics could not be loaded"
         />
       ) : a ? (
-        <>
+        <div
+          className={analytics.isPlaceholderData ? 'is-refreshing' : undefined}
+          aria-busy={analytics.isPlaceholderData}
+        >
           <div className="stat-grid">
             <StatCard
               label="Escalations"
               value={a.escalations}
-              sub={`${a.claimed} picked up · ${a.open} open`}
-              delta={delta(a.escalations, a.previous?.escalations, 'count', false)}
+              sub={`${a.claimed} picked up · ${a.open} open now`}
+              delta={
+                empty && !a.previous?.escalations
+                  ? null
+                  : delta(a.escalations, a.previous?.escalations, 'count', false)
+              }
             />
             <StatCard
               label="Claim rate"
@@ -128,133 +166,242 @@ export function EscalationAnalyticsPage() {
           <section className="panel chart-panel" aria-labelledby="chart-title">
             <div className="panel-header">
               <h2 id="chart-title">Escalations and time to first action per day</h2>
-              <span className="muted">{PERIOD_LABEL[period]}</span>
+              <span className="muted">{rangeLabel(range)}</span>
             </div>
             <div className="panel-body">
-              {/* The series always has a day per day of the period; it is empty of escalations, not of days. */}
-              {a.escalations === 0 ? (
-                <p className="muted">No escalations in this period.</p>
+              {empty ? (
+                <EmptyState icon="chart" title="No escalations in this period">
+                  <p>
+                    When a technician escalates a stuck session, it shows here: how soon someone picked it up
+                    and how soon they acted.{' '}
+                    {a.open > 0 ? (
+                      <>
+                        {a.open} {a.open === 1 ? 'escalation is' : 'escalations are'} waiting in the{' '}
+                        <Link to="/queue">queue</Link> now.
+                      </>
+                    ) : (
+                      <>
+                        Start from a <Link to="/sessions/new">new session</Link> and use Escalate when you are
+                        stuck
+                        {'period' in range && range.period !== '90d' ? ', or look at a longer period' : ''}.
+                      </>
+                    )}
+                  </p>
+                </EmptyState>
               ) : (
                 <TrendChart series={a.series} />
               )}
             </div>
           </section>
 
-          <section className="panel recovered-panel" aria-labelledby="recovered-title">
+          <MinutesRecovered a={a} canRecord={isAdmin(me.user.role)} />
+
+          <section className="panel table-panel" aria-labelledby="table-title">
             <div className="panel-header">
-              <h2 id="recovered-title">Minutes recovered per escalation</h2>
+              <h2 id="table-title">Escalations in this period</h2>
+              {a.escalations > 0 ? (
+                <a className="btn btn-sm" href={escalationsCsvUrl(range)} download>
+                  <Icon name="arrowUp" size={14} style={{ transform: 'rotate(180deg)' }} />
+                  Download CSV
+                </a>
+              ) : null}
             </div>
-            <div className="panel-body recovered-body">
-              {a.minutesRecovered ? (
-                <div className="recovered-figures">
-                  <StatCard
-                    label="Per escalation"
-                    value={`${a.minutesRecovered.perEscalation.toFixed(1)} min`}
-                    sub="median baseline − median time to first action"
-                  />
-                  <StatCard
-                    label="Hours saved per week"
-                    value={a.minutesRecovered.hoursPerWeek.toFixed(1)}
-                    sub="at this period's claimed escalations"
-                  />
-                </div>
-              ) : (
-                <p className="inline-alert inline-alert-info">
-                  {a.minutesRecoveredNote ?? 'Not enough stopwatch baselines yet to compare against.'}
+            <div className="panel-body table-body">
+              {rows.isPending ? (
+                <LoadingRows rows={4} height={36} label="Loading escalations" />
+              ) : rows.isError ? (
+                <ErrorState
+                  error={rows.error}
+                  onRetry={() => void rows.refetch()}
+                  title="Escalations could not be loaded"
+                />
+              ) : rows.data.total === 0 ? (
+                <p className="muted table-empty">
+                  Nothing was escalated{' '}
+                  {'period' in range ? `in the ${PERIOD_LABEL[range.period].toLowerCase()}` : 'in this range'}
+                  .
                 </p>
+              ) : (
+                <>
+                  {rows.data.total > rows.data.escalations.length ? (
+                    <p className="muted table-note">
+                      Showing the newest {rows.data.escalations.length.toLocaleString()} of{' '}
+                      {rows.data.total.toLocaleString()}; the CSV has all of them.
+                    </p>
+                  ) : null}
+                  <EscalationsTable rows={rows.data.escalations} />
+                </>
               )}
-              <p className="muted baseline-line">
-                Manual baseline (stopwatch-timed verbal handoffs): {a.baseline.n}{' '}
-                {a.baseline.n === 1 ? 'measurement' : 'measurements'}
-                {a.baseline.medianSeconds !== null
-                  ? `, median ${formatDuration(a.baseline.medianSeconds)}`
-                  : ''}
-                . Baselines are never derived from the in-product metric.
-              </p>
             </div>
           </section>
-        </>
+        </div>
       ) : null}
     </div>
   );
 }
 
-/** Reads a token's computed value so the chart follows the theme. */
-function token(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+function MinutesRecovered({ a, canRecord }: { a: TEscalationAnalytics; canRecord: boolean }) {
+  const more = Math.max(0, MIN_BASELINES - a.baseline.n);
+  const perWeek = a.minutesRecovered ? formatPerWeek(a.minutesRecovered.hoursPerWeek) : null;
+  return (
+    <section className="panel recovered-panel" aria-labelledby="recovered-title">
+      <div className="panel-header">
+        <h2 id="recovered-title">Minutes recovered per escalation</h2>
+      </div>
+      <div className="panel-body recovered-body">
+        {a.minutesRecovered && perWeek ? (
+          <div className="recovered-figures" data-testid="minutes-recovered">
+            <StatCard
+              label="Per escalation"
+              value={formatMinutes(a.minutesRecovered.perEscalation)}
+              sub="median baseline − median time to first action"
+            />
+            <StatCard
+              label="Time saved per week"
+              value={
+                <>
+                  {perWeek.value} <span className="unit">{perWeek.unit}</span>
+                </>
+              }
+              sub="at this period's picked-up escalations per week"
+            />
+          </div>
+        ) : more > 0 ? (
+          <div className="inline-alert inline-alert-info recovered-needs" data-testid="baselines-needed">
+            <p>
+              Record {more} more stopwatch {more === 1 ? 'baseline' : 'baselines'} to see minutes recovered (
+              {a.baseline.n} of {MIN_BASELINES}). A baseline is how long the old verbal handoff took, timed by
+              a person.
+            </p>
+            <Link className="btn btn-sm" to="/analytics/stopwatch">
+              <Icon name="clock" size={14} />
+              {canRecord ? 'Open the stopwatch' : 'See the baselines'}
+            </Link>
+          </div>
+        ) : (
+          <p className="inline-alert inline-alert-info">
+            {a.minutesRecoveredNote ?? 'Not enough measurements in this period yet.'}
+          </p>
+        )}
+        <p className="muted baseline-line">
+          Manual baseline (stopwatch-timed verbal handoffs): {a.baseline.n}{' '}
+          {a.baseline.n === 1 ? 'measurement' : 'measurements'}
+          {a.baseline.medianSeconds !== null ? `, median ${formatDuration(a.baseline.medianSeconds)}` : ''}.
+          Baselines are never derived from the in-product metric.
+        </p>
+      </div>
+    </section>
+  );
 }
 
-function TrendChart({ series }: { series: TEscalationAnalytics['series'] }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const xs = series.map((d) => Date.parse(`${d.date.slice(0, 10)}T00:00:00Z`) / 1000);
-    // Days without escalations draw no bar (a zero-height bar reads as a stray dash).
-    const esc = series.map((d) => (d.escalations === 0 ? null : d.escalations));
-    const ttfa = series.map((d) =>
-      d.medianTimeToFirstAction === null ? null : d.medianTimeToFirstAction / 60,
-    );
-    const text = token('--text-muted');
-    const grid = token('--border');
-    const opts: uPlot.Options = {
-      width: el.clientWidth || 600,
-      height: 260,
-      cursor: { drag: { x: false, y: false } },
-      legend: { show: true },
-      scales: {
-        // Half a day of padding on each side so the first and last bars are not clipped.
-        x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] },
-        esc: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max))] },
-        min: { range: (_u, _min, max) => [0, Math.max(5, Math.ceil((max ?? 0) * 1.2))] },
-      },
-      axes: [
-        { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-        {
-          scale: 'esc',
-          label: 'Escalations',
-          stroke: text,
-          grid: { stroke: grid, width: 1 },
-          ticks: { stroke: grid },
-        },
-        { scale: 'min', label: 'Minutes', side: 1, stroke: text, grid: { show: false } },
-      ],
-      series: [
-        {},
-        {
-          label: 'Escalations',
-          scale: 'esc',
-          stroke: token('--urgency-high'),
-          fill: token('--urgency-high-bg'),
-          width: 2,
-          paths: uPlot.paths.bars?.({ size: [0.6, 24] }),
-          points: { show: false },
-        },
-        {
-          label: 'Median time to first action (min)',
-          scale: 'min',
-          stroke: token('--accent'),
-          width: 2,
-          spanGaps: true,
-          points: { show: true, size: 5 },
-          value: (_u, v) => (v === null ? '—' : `${v.toFixed(1)} min`),
-        },
-      ],
-    };
-    const plot = new uPlot(opts, [xs, esc, ttfa], el);
-    const ro = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height: 260 }));
-    ro.observe(el);
-    return () => {
-      ro.disconnect();
-      plot.destroy();
-    };
-  }, [series]);
+function RangePicker({
+  range,
+  shown,
+  onPeriod,
+  onCustom,
+}: {
+  range: AnalyticsRange;
+  shown: TEscalationAnalytics | undefined;
+  onPeriod: (p: Period) => void;
+  onCustom: (from: string, to: string) => void;
+}) {
+  const custom = !('period' in range);
+  const [open, setOpen] = useState(custom);
+  // The form starts from the window on screen, so "Custom" refines what you are looking at.
+  const [from, setFrom] = useState(
+    custom ? range.from : (shown?.period.from.slice(0, 10) ?? daysBefore(utcToday(), 29)),
+  );
+  const [to, setTo] = useState(custom ? range.to : shown ? lastDayOf(shown.period.to) : utcToday());
+  const [errors, setErrors] = useState<{ from?: string; to?: string }>({});
+  // The contract accepts dates up to a year from today (decision 012); the pickers say the same.
+  const latestDay = daysBefore(utcToday(), -365);
+
+  const apply = () => {
+    const parsed = ZAnalyticsRangeQuery.safeParse({ from: from || undefined, to: to || undefined });
+    const next: { from?: string; to?: string } = {};
+    if (!from) next.from = 'Choose a start day';
+    if (!to) next.to = 'Choose an end day';
+    if (!parsed.success)
+      for (const issue of parsed.error.issues) {
+        const field = issue.path[0] === 'to' ? 'to' : 'from';
+        next[field] ??=
+          issue.message === 'must be before the end date'
+            ? 'The start must be on or before the end'
+            : issue.message.startsWith('must be a date')
+              ? 'Enter a day as YYYY-MM-DD'
+              : `${issue.message.charAt(0).toUpperCase()}${issue.message.slice(1)}`;
+      }
+    setErrors(next);
+    if (Object.keys(next).length === 0) onCustom(from, to);
+  };
+
   return (
-    <div
-      ref={ref}
-      className="trend-chart"
-      role="img"
-      aria-label="Daily escalations as bars and median time to first action as a line"
-    />
+    <div className="range-bar">
+      <fieldset className="segmented">
+        <legend className="visually-hidden">Period</legend>
+        {PERIODS.map((p) => (
+          <button
+            key={p}
+            type="button"
+            aria-pressed={!custom && range.period === p}
+            onClick={() => {
+              setOpen(false);
+              setErrors({});
+              onPeriod(p);
+            }}
+          >
+            {p}
+          </button>
+        ))}
+        <button type="button" aria-pressed={custom} aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+          Custom
+        </button>
+      </fieldset>
+      {open ? (
+        <form
+          className="range-form"
+          aria-label="Custom range"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            apply();
+          }}
+        >
+          <Field label="From (UTC day)" error={errors.from ?? null}>
+            {(ctl) => (
+              <input
+                {...ctl}
+                type="date"
+                className="input"
+                value={from}
+                min={EARLIEST_DATE}
+                max={latestDay}
+                onChange={(e) => setFrom(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="To (UTC day, included)" error={errors.to ?? null}>
+            {(ctl) => (
+              <input
+                {...ctl}
+                type="date"
+                className="input"
+                value={to}
+                min={EARLIEST_DATE}
+                max={latestDay}
+                onChange={(e) => setTo(e.target.value)}
+              />
+            )}
+          </Field>
+          <button type="submit" className="btn btn-primary">
+            Show
+          </button>
+        </form>
+      ) : null}
+      <span className="range-label muted" data-testid="range-label">
+        {rangeLabel(range)}
+        {custom ? ' (UTC days)' : ''}
+      </span>
+    </div>
   );
 }

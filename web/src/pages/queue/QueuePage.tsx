@@ -24,7 +24,7 @@ export function QueuePage() {
   const seesMetrics = isEngineerOrAdmin(me.user.role);
   // The queue is kept fresh by useLiveEvents() in the app shell.
   const queue = useQueue();
-  const analytics = useEscalationAnalytics('30d', { enabled: seesMetrics });
+  const analytics = useEscalationAnalytics({ period: '30d' }, { enabled: seesMetrics });
   const claim = useClaimHandoff();
   const navigate = useNavigate();
   const [claimErrors, setClaimErrors] = useState<Record<string, string>>({});
