@@ -54,9 +54,6 @@ export const ZPatchUserBody = z
   .refine((b) => b.role !== undefined || b.tier !== undefined, { message: 'role or tier is required' });
 export type TPatchUserBody = z.infer<typeof ZPatchUserBody>;
 
-export const ZNotificationPreferences = z.object({ email: z.boolean() });
-export type TNotificationPreferences = z.infer<typeof ZNotificationPreferences>;
-
 export const ZDemoInfo = z.object({
   demo: z.boolean(),
   signIns: z.array(

@@ -107,6 +107,9 @@ export const ZNotificationStatus = z.enum(['pending', 'sent', 'failed', 'skipped
 export const ZNotificationRow = z.object({
   id: ZId,
   channel: ZNotificationChannel,
+  /** `escalate` for the escalation itself, `reminder` for a reminder round (`round` 1..3). */
+  intent: z.enum(['escalate', 'reminder', 'invitation']),
+  round: z.number().int().nullable(),
   recipientId: ZId.nullable(),
   recipient: ZUserRef.nullable(),
   status: ZNotificationStatus,

@@ -10,6 +10,12 @@ import { hashPassword } from '../features/auth/password.js';
 import * as authRepo from '../features/auth/repo.js';
 import { newId } from '../features/auth/tokens.js';
 import { EVENTS_CHANNEL } from '../features/live/events.js';
+import {
+  OUTBOX_CHANNEL,
+  type OutboxWorker,
+  type OutboxWorkerOptions,
+  startOutboxWorker,
+} from '../jobs/outbox-worker.js';
 import { createTestDatabase } from './db.js';
 
 export interface Harness {
@@ -17,6 +23,8 @@ export interface Harness {
   url: string;
   deps: Deps;
   db: Database;
+  /** The outbox worker, when the test asked for one (`worker` option). */
+  worker: OutboxWorker | null;
   /** Moves the server's clock (tests of time-based rules); null returns to real time. */
   setNow(d: Date | null): void;
   client(): Client;
@@ -28,6 +36,8 @@ export interface StartOptions {
   loginRateLimit?: Deps['loginRateLimit'];
   env?: Record<string, string>;
   llm?: Parameters<typeof createAssistant>[0]['llm'];
+  /** Run the outbox worker in this process (with these options), as main.ts does. */
+  worker?: boolean | OutboxWorkerOptions;
 }
 
 /** A real server on 127.0.0.1 with a fresh database: tests talk to it over real HTTP. */
@@ -40,24 +50,28 @@ export async function startApp(opts: StartOptions = {}): Promise<Harness> {
     clock: () => (now ? new Date(now) : new Date()),
     loginRateLimit: opts.loginRateLimit ?? { maxPerEmail: 5, maxPerIp: 1000, windowMs: 15 * 60_000 },
     assistant: createAssistant({ llm: opts.llm ?? null }),
-    afterCommit: () => {
-      db.notify(EVENTS_CHANNEL, '').catch(() => {});
+    afterCommit: (what) => {
+      if (what.events) db.notify(EVENTS_CHANNEL, '').catch(() => {});
+      if (what.notifications) db.notify(OUTBOX_CHANNEL, '').catch(() => {});
     },
   };
   const app = await buildApp({ deps, logger: false, webDist: null });
   await app.listen({ port: 0, host: '127.0.0.1' });
+  const worker = opts.worker ? await startOutboxWorker(deps, opts.worker === true ? {} : opts.worker) : null;
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
     app,
     url,
     deps,
     db,
+    worker,
     setNow: (d) => {
       now = d;
     },
     client: () => new Client(url),
     close: async () => {
       await app.close();
+      await worker?.stop();
       if (!opts.db) await db.close();
     },
   };

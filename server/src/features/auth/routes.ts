@@ -3,11 +3,10 @@ import {
   type ZDemoInfo,
   ZInvitationBody,
   ZLoginBody,
-  ZNotificationPreferences,
   ZPatchUserBody,
   ZSignupBody,
 } from '@rf/contracts';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { requireAuth, requireRole } from '../../http/auth-context.js';
@@ -18,10 +17,6 @@ export const SESSION_COOKIE = 'rf_session';
 
 const ZIdParam = z.object({ id: z.string().min(1).max(64) });
 const ZTokenParam = z.object({ token: z.string().min(1).max(200) });
-
-function requestOrigin(req: FastifyRequest) {
-  return `${req.protocol}://${req.host}`;
-}
 
 export function authRoutes(app: FastifyInstance, deps: Deps, demo: z.infer<typeof ZDemoInfo>) {
   const secure = deps.config.publicUrl?.startsWith('https:') ?? false;
@@ -66,17 +61,6 @@ export function authRoutes(app: FastifyInstance, deps: Deps, demo: z.infer<typeo
 
   app.get('/api/demo', async () => demo);
 
-  app.get('/api/me/notification-preferences', async (req) => {
-    const auth = requireAuth(req);
-    return service.getPreferences(deps, auth.user);
-  });
-
-  app.put('/api/me/notification-preferences', async (req) => {
-    const auth = requireAuth(req);
-    const body = parse(ZNotificationPreferences, req.body);
-    return service.setPreferences(deps, auth.user, body);
-  });
-
   // ---- team ----
   app.get('/api/users', async (req) => {
     const auth = requireRole(req, 'admin');
@@ -105,7 +89,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps, demo: z.infer<typeo
     const auth = requireRole(req, 'admin');
     const body = parse(ZInvitationBody, req.body);
     reply.code(201);
-    return service.createInvitation(deps, auth.user, body, requestOrigin(req));
+    return service.createInvitation(deps, auth.user, body);
   });
 
   app.get('/api/invitations/:token', async (req) => {

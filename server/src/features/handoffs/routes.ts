@@ -44,10 +44,4 @@ export function handoffRoutes(app: FastifyInstance, deps: Deps) {
     const { id } = parse(ZIdParam, req.params, 'params');
     return { handoff: await service.cancel(deps, auth.user, id) };
   });
-
-  app.get('/api/handoffs/:id/notifications', async (req) => {
-    const auth = requireRole(req, 'admin');
-    const { id } = parse(ZIdParam, req.params, 'params');
-    return { notifications: await service.listNotifications(deps, auth.user, id) };
-  });
 }
