@@ -104,6 +104,15 @@ const routes: Route[] = [
   { method: 'POST', path: (i) => `/api/handoffs/${i.handoff}/release`, min: 'engineer', idTaking: true },
   { method: 'POST', path: (i) => `/api/handoffs/${i.handoff}/cancel`, min: 'engineer', idTaking: true },
   { method: 'GET', path: (i) => `/api/handoffs/${i.handoff}/notifications`, min: 'admin', idTaking: true },
+  { method: 'GET', path: () => '/api/account/notification-settings', min: 'admin' },
+  {
+    method: 'PUT',
+    path: () => '/api/account/notification-settings',
+    min: 'admin',
+    body: { reminderDelayMinutes: 5 },
+  },
+  { method: 'POST', path: () => '/api/account/webhook/test', min: 'admin', body: {} },
+  { method: 'GET', path: () => '/api/mail-outbox', min: 'admin' },
   { method: 'GET', path: () => '/api/analytics/flowpilot/escalations', min: 'engineer' },
   { method: 'GET', path: () => '/api/analytics/baselines', min: 'engineer' },
   {
