@@ -118,6 +118,7 @@ export const ZNotificationRow = z.object({
   nextAttemptAt: z.string().nullable(),
   sentAt: z.string().nullable(),
 });
+export type TNotificationRow = z.infer<typeof ZNotificationRow>;
 export const ZNotificationsResponse = z.object({ notifications: z.array(ZNotificationRow) });
 
 export const ZEventType = z.enum([

@@ -24,6 +24,7 @@ import { isAdmin, isEngineerOrAdmin } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
 import { NotFoundPage } from '../NotFoundPage';
 import type { StartHereState } from '../session/SessionPage';
+import { DeliveryPanel } from './DeliveryPanel';
 import './handoff.css';
 
 const AUDIT_LABEL: Record<THandoffWithContext['audit'][number]['action'], string> = {
@@ -344,6 +345,7 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
               ))}
             </ol>
           </section>
+          {isAdmin(role) ? <DeliveryPanel handoffId={h.id} /> : null}
         </div>
       </div>
     </div>
