@@ -97,6 +97,17 @@ export async function startOutboxWorker(
   let lastSweep = 0;
   let lastPrune = 0;
   let timer: NodeJS.Timeout | null = null;
+  let kickQueued = false;
+
+  /** Many completions and NOTIFYs in one turn of the event loop make one tick, not one each. */
+  const kick = () => {
+    if (kickQueued || stopping) return;
+    kickQueued = true;
+    setImmediate(() => {
+      kickQueued = false;
+      void tick();
+    });
+  };
 
   const renewer = setInterval(
     () => {
@@ -161,7 +172,9 @@ export async function startOutboxWorker(
           token,
           limit: capacity,
         });
-        for (const row of rows) start(row, token);
+        // Rows of one escalation are claimed together: they share one read of the handoff.
+        const batch: DeliveryContext = { ...ctx, handoffs: new Map() };
+        for (const row of rows) start(row, token, batch);
         if (rows.length === capacity) again = true;
       } while (again && !stopping);
     } catch (err) {
@@ -172,7 +185,8 @@ export async function startOutboxWorker(
     }
     if (stopping) return;
     if (failed) return schedule(o.pollMs);
-    if (inflight.size >= o.concurrency) return; // a completion wakes us
+    // While sends are in flight their completions wake us; the timer is only a safety net.
+    if (inflight.size > 0) return schedule(o.pollMs);
     try {
       const next = await repo.nextDueAt(deps.db.db);
       schedule(next ? next.getTime() - deps.clock().getTime() : o.pollMs);
@@ -182,11 +196,11 @@ export async function startOutboxWorker(
     }
   }
 
-  function start(row: repo.NotificationRow, token: string) {
+  function start(row: repo.NotificationRow, token: string, batch: DeliveryContext) {
     const done = (async () => {
       let patch: Parameters<typeof repo.finishDelivery>[3];
       try {
-        const outcome = await withTimeout(deliver(ctx, row), o.sendTimeoutMs);
+        const outcome = await withTimeout(deliver(batch, row), o.sendTimeoutMs);
         const now = deps.clock();
         patch =
           outcome.status === 'sent'
@@ -219,14 +233,14 @@ export async function startOutboxWorker(
       }
     })().finally(() => {
       inflight.delete(row.id);
-      void tick();
+      kick();
     });
     inflight.set(row.id, { token, done });
   }
 
   let unlisten: (() => Promise<void>) | null = null;
   try {
-    unlisten = await deps.db.listen(OUTBOX_CHANNEL, () => void tick());
+    unlisten = await deps.db.listen(OUTBOX_CHANNEL, kick);
   } catch (err) {
     onError(err, 'listening for new rows (the timer still runs)');
   }

@@ -20,6 +20,8 @@ export interface DeliveryContext {
   clock: () => Date;
   mailer: Mailer;
   webhookTimeoutMs?: number;
+  /** Handoff reads shared by the rows of one claimed batch. */
+  handoffs?: Map<string, Promise<LoadedHandoff | null>>;
 }
 
 /**
@@ -59,7 +61,13 @@ async function loadHandoff(
   row: repo.NotificationRow,
 ): Promise<{ skip: string } | { h: LoadedHandoff }> {
   if (!row.handoffId) return { skip: 'This notification has no escalation' };
-  const h = await repo.findHandoffForMessage(ctx.db, row.accountId, row.handoffId);
+  const key = `${row.accountId} ${row.handoffId}`;
+  let read = ctx.handoffs?.get(key);
+  if (!read) {
+    read = repo.findHandoffForMessage(ctx.db, row.accountId, row.handoffId);
+    ctx.handoffs?.set(key, read);
+  }
+  const h = await read;
   if (!h) return { skip: 'The escalation no longer exists' };
   // Nobody needs to hear about an escalation that is already taken or closed.
   if (h.status === 'claimed')

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Config } from '../../config.js';
 
 type LinkConfig = Pick<Config, 'publicUrl' | 'port'>;
@@ -23,5 +24,6 @@ export const preferencesLink = (config: LinkConfig) => `${publicBase(config)}/se
 export function mailFrom(config: Pick<Config, 'publicUrl' | 'port' | 'mailFrom'>): string {
   if (config.mailFrom) return config.mailFrom;
   const host = new URL(publicBase(config)).hostname.replace(/^\[|\]$/g, '');
-  return `ResolutionFlow <resolutionflow@${host.includes(':') ? 'localhost' : host}>`;
+  // An address literal is no mail domain.
+  return `ResolutionFlow <resolutionflow@${isIP(host) ? 'localhost' : host}>`;
 }

@@ -149,7 +149,7 @@ export function renderHandoffMail(m: HandoffMessage, recipientName: string): Ren
 <tr><td style="padding:24px">
 <p style="margin:0 0 12px"><span style="display:inline-block;padding:2px 8px;border-radius:6px;background:${urgencyBg};color:${urgencyText};font-size:12px;font-weight:600">${escapeHtml(URGENCY_LABEL[m.urgency])} urgency</span>${m.intent === 'reminder' ? ` <span style="font-size:12px;color:${TOKENS.muted}">Reminder ${m.round ?? 1} of 3</span>` : ''}</p>
 <h1 style="margin:0 0 8px;font-size:20px;line-height:1.3;word-break:break-word">${escapeHtml(m.title)}</h1>
-<p style="margin:0 0 16px;font-size:14px;color:${TOKENS.muted}">Hi ${escapeHtml(recipientName)}, ${escapeHtml(intro.charAt(0).toLowerCase() + intro.slice(1))}</p>
+<p style="margin:0 0 16px;font-size:14px;color:${TOKENS.muted}">Hi ${escapeHtml(recipientName)},<br>${escapeHtml(intro)}</p>
 <p style="margin:0 0 16px;padding:12px;border-radius:6px;background:${TOKENS.surface};font-size:14px;word-break:break-word"><strong>Why ${escapeHtml(m.escalatedBy)} is stuck:</strong> ${escapeHtml(m.reason)}</p>
 <table role="presentation" cellpadding="0" cellspacing="0" style="font-size:14px;margin:0 0 16px">${factRows}</table>
 <p style="margin:0 0 20px;font-size:14px;white-space:pre-wrap;word-break:break-word">${escapeHtml(problem)}</p>

@@ -30,10 +30,17 @@ function detail(n: TNotificationRow): string {
       : when;
   }
   if (n.status === 'pending') {
-    const next = n.nextAttemptAt ? `next try ${formatTime(n.nextAttemptAt)}` : 'on its way';
+    const next = n.nextAttemptAt ? `next try ${nextTry(n.nextAttemptAt)}` : 'on its way';
     return n.lastError ? `${next} · ${n.lastError}` : next;
   }
   return n.lastError ?? '';
+}
+
+function nextTry(iso: string): string {
+  const s = Math.round((Date.parse(iso) - Date.now()) / 1000);
+  if (s <= 1) return 'now';
+  if (s < 90) return `in ${s}s`;
+  return `at ${formatTime(iso)}`;
 }
 
 function groups(rows: TNotificationRow[]) {

@@ -1,3 +1,5 @@
+import type { TNotificationPreferences } from '@rf/contracts';
+import { useState } from 'react';
 import { errorMessage } from '../../api/client';
 import { useNotificationPrefs, useSaveNotificationPrefs } from '../../api/notifications';
 import { ErrorState, Skeleton } from '../../components/States';
@@ -6,6 +8,15 @@ import { ErrorState, Skeleton } from '../../components/States';
 export function NotificationPreferencesSection() {
   const prefs = useNotificationPrefs();
   const save = useSaveNotificationPrefs();
+  // The switch moves with the click; it moves back if the server refuses the change.
+  const [draft, setDraft] = useState<TNotificationPreferences | null>(null);
+  const shown = draft ?? prefs.data;
+  const change = (patch: Partial<TNotificationPreferences>) => {
+    if (!shown) return;
+    const next = { ...shown, ...patch };
+    setDraft(next);
+    save.mutate(next, { onSettled: () => setDraft(null) });
+  };
   return (
     <section className="panel settings-section" aria-labelledby="prefs-title">
       <div className="panel-header">
@@ -14,16 +25,16 @@ export function NotificationPreferencesSection() {
       <div className="panel-body">
         {prefs.isPending ? (
           <Skeleton height={72} />
-        ) : prefs.isError ? (
+        ) : prefs.isError || !shown ? (
           <ErrorState error={prefs.error} onRetry={() => void prefs.refetch()} />
         ) : (
           <div className="form-stack">
             <label className="checkbox-row">
               <input
                 type="checkbox"
-                checked={prefs.data.email}
+                checked={shown.email}
                 disabled={save.isPending}
-                onChange={(e) => save.mutate({ email: e.target.checked, reminders: prefs.data.reminders })}
+                onChange={(e) => change({ email: e.target.checked })}
               />
               <span>
                 <strong>Email me about new escalations</strong>
@@ -37,15 +48,15 @@ export function NotificationPreferencesSection() {
             <label className="checkbox-row">
               <input
                 type="checkbox"
-                checked={prefs.data.reminders}
+                checked={shown.reminders}
                 disabled={save.isPending}
-                onChange={(e) => save.mutate({ email: prefs.data.email, reminders: e.target.checked })}
+                onChange={(e) => change({ reminders: e.target.checked })}
               />
               <span>
                 <strong>Remind me while an escalation waits</strong>
                 <br />
                 <span className="muted">
-                  {prefs.data.email
+                  {shown.email
                     ? 'If nobody picks an escalation up, the next tier up and the admins get a reminder e-mail (at most 3).'
                     : 'Reminders come by e-mail: turn e-mail on to get them.'}
                 </span>
