@@ -11,7 +11,7 @@
  */
 import net from 'node:net';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { buildApp } from '../server/src/app.js';
@@ -264,6 +264,10 @@ async function main() {
   const hang = await startHangingServer();
   const down = await refusedUrl();
   let results: Awaited<ReturnType<typeof escalateLatency>>;
+  // A blocked event loop would show here; a busy machine shows as slow requests with a calm loop.
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const load0 = os.loadavg()[0]!;
   try {
     results = await escalateLatency([
       { mode: 'up', smtpUrl: up.url },
@@ -271,6 +275,7 @@ async function main() {
       { mode: 'hanging', smtpUrl: hang.url },
     ]);
   } finally {
+    loop.disable();
     await up.close();
     await hang.close();
   }
@@ -283,6 +288,9 @@ async function main() {
   );
   console.log(
     `escalate  POST /api/sessions/{id}/handoffs, ${ESCALATIONS} requests per row taking turns, 4 e-mail rows each; three servers, each with its worker, in one process`,
+  );
+  console.log(
+    `          event-loop delay during the run: p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms; load average ${load0.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)}`,
   );
   for (const r of results) {
     console.log(

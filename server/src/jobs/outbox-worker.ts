@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.js';
-import { type DeliveryContext, deliver } from '../features/notifications/delivery.js';
+import { batchContext, type DeliveryContext, deliver } from '../features/notifications/delivery.js';
 import { DeliveryError } from '../features/notifications/delivery-error.js';
 import { createMailer, type Mailer, type MailerOptions } from '../features/notifications/mailer.js';
 import { queueDueReminders } from '../features/notifications/reminders.js';
@@ -172,8 +172,7 @@ export async function startOutboxWorker(
           token,
           limit: capacity,
         });
-        // Rows of one escalation are claimed together: they share one read of the handoff.
-        const batch: DeliveryContext = { ...ctx, handoffs: new Map() };
+        const batch = batchContext(ctx, rows);
         for (const row of rows) start(row, token, batch);
         if (rows.length === capacity) again = true;
       } while (again && !stopping);

@@ -22,6 +22,30 @@ export interface DeliveryContext {
   webhookTimeoutMs?: number;
   /** Handoff reads shared by the rows of one claimed batch. */
   handoffs?: Map<string, Promise<LoadedHandoff | null>>;
+  /** The recipients of one claimed batch, read together (see `batchContext`). */
+  recipients?: Promise<Map<string, Recipient>>;
+}
+
+type Recipient = NonNullable<Awaited<ReturnType<typeof repo.findRecipient>>>;
+
+/**
+ * A context for the rows of one claimed batch: they share one read of each handoff and one read of
+ * all their recipients (a few milliseconds old at most), instead of a query each.
+ */
+export function batchContext(ctx: DeliveryContext, rows: repo.NotificationRow[]): DeliveryContext {
+  const ids = [...new Set(rows.map((r) => r.recipientId).filter((id): id is string => !!id))];
+  const recipients = ids.length
+    ? repo.findRecipients(ctx.db, ids).then((list) => new Map(list.map((u) => [`${u.accountId} ${u.id}`, u])))
+    : Promise.resolve(new Map<string, Recipient>());
+  // A row that is skipped early never awaits this; its failure still reaches the rows that do.
+  recipients.catch(() => {});
+  return { ...ctx, handoffs: new Map(), recipients };
+}
+
+async function recipient(ctx: DeliveryContext, accountId: string, userId: string): Promise<Recipient | null> {
+  // Scoped by account like every read: a recipient id from another account is nobody.
+  if (ctx.recipients) return (await ctx.recipients).get(`${accountId} ${userId}`) ?? null;
+  return repo.findRecipient(ctx.db, accountId, userId);
 }
 
 /**
@@ -116,7 +140,7 @@ async function deliverHandoffMail(ctx: DeliveryContext, row: repo.NotificationRo
   if ('skip' in loaded) return { status: 'skipped', reason: loaded.skip };
   // Preferences and membership are read again at send time: a teammate who turned e-mail off or
   // left while the mail waited for a retry does not get it.
-  const user = await repo.findRecipient(ctx.db, row.accountId, row.recipientId);
+  const user = await recipient(ctx, row.accountId, row.recipientId);
   if (!user) return { status: 'skipped', reason: 'No longer a member of the team' };
   if (user.role === 'viewer') return { status: 'skipped', reason: 'Viewers are not notified' };
   if (!user.emailNotifications) return { status: 'skipped', reason: 'E-mail notifications are turned off' };

@@ -218,6 +218,23 @@ export async function findRecipient(db: DbOrTx, accountId: string, userId: strin
   return u ?? null;
 }
 
+/** The recipients of a claimed batch, in one query. */
+export async function findRecipients(db: DbOrTx, ids: string[]) {
+  if (!ids.length) return [];
+  return db
+    .select({
+      id: users.id,
+      accountId: users.accountId,
+      name: users.name,
+      email: users.email,
+      role: users.role,
+      emailNotifications: users.emailNotifications,
+      reminderNotifications: users.reminderNotifications,
+    })
+    .from(users)
+    .where(inArray(users.id, ids));
+}
+
 export async function findInvitationState(db: DbOrTx, accountId: string, invitationId: string) {
   const [i] = await db
     .select({ acceptedAt: invitations.acceptedAt, expiresAt: invitations.expiresAt })
