@@ -1,7 +1,8 @@
 /**
  * Notification benchmark.
  *   1. POST /api/sessions/{id}/handoffs latency, p50/p99, with the SMTP server up, down
- *      (connection refused) and hanging (accepts the connection, never answers), side by side:
+ *      (connection refused), hanging (accepts the connection, never answers) and rejecting every
+ *      recipient (550), side by side:
  *      the outbox worker runs in the same process, as in production.
  *   2. The worker's throughput: mails per second from a backlog of pending outbox rows to a local
  *      SMTP sink (smtp-server), at the default concurrency.
@@ -67,13 +68,19 @@ async function listen(server: net.Server | SMTPServer): Promise<number> {
   return (raw.address() as net.AddressInfo).port;
 }
 
-/** A local SMTP sink that only counts (the bench measures the sender, not a parser). */
-async function startSink() {
+/**
+ * A local SMTP sink that only counts (the bench measures the sender, not a parser); `reject`
+ * refuses every recipient with a 550.
+ */
+async function startSink(reject = false) {
   let received = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(_address, _session, callback) {
+      callback(reject ? Object.assign(new Error('No such user here'), { responseCode: 550 }) : undefined);
+    },
     onData(stream, _session, callback) {
       stream.on('data', () => {});
       stream.on('end', () => {
@@ -201,9 +208,9 @@ async function escalate(c: Client, sessionId: string) {
 }
 
 /**
- * The three SMTP states run side by side: three servers (each with its own database and its own
+ * The SMTP states run side by side: one server per state (each with its own database and its own
  * worker) in this process, and the requests take turns between them, so a busy moment of the
- * machine falls on all three alike.
+ * machine falls on all of them alike.
  */
 async function escalateLatency(modes: { mode: string; smtpUrl: string }[]) {
   const stacks = [];
@@ -261,6 +268,7 @@ async function throughput() {
 
 async function main() {
   const up = await startSink();
+  const rejecting = await startSink(true);
   const hang = await startHangingServer();
   const down = await refusedUrl();
   let results: Awaited<ReturnType<typeof escalateLatency>>;
@@ -273,10 +281,12 @@ async function main() {
       { mode: 'up', smtpUrl: up.url },
       { mode: 'down (refused)', smtpUrl: down },
       { mode: 'hanging', smtpUrl: hang.url },
+      { mode: 'rejecting (550)', smtpUrl: rejecting.url },
     ]);
   } finally {
     loop.disable();
     await up.close();
+    await rejecting.close();
     await hang.close();
   }
   const tp = await throughput();
@@ -287,7 +297,7 @@ async function main() {
     `machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   );
   console.log(
-    `escalate  POST /api/sessions/{id}/handoffs, ${ESCALATIONS} requests per row taking turns, 4 e-mail rows each; three servers, each with its worker, in one process`,
+    `escalate  POST /api/sessions/{id}/handoffs, ${ESCALATIONS} requests per row taking turns, 4 e-mail rows each; four servers, each with its worker, in one process`,
   );
   console.log(
     `          event-loop delay during the run: p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms; load average ${load0.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)}`,

@@ -371,6 +371,30 @@ describe('reminders', () => {
   }, 30_000);
 });
 
+describe('reminders after a release', () => {
+  it('start their clock again when the escalation goes back to the queue', async () => {
+    const t = await makeTeam(h);
+    const start = new Date();
+    const at = (m: number) => new Date(start.getTime() + m * 60_000);
+    const { id } = await escalate(t.junior);
+    h.setNow(at(1));
+    expect((await t.senior.client.post(`/api/handoffs/${id}/claim`)).status).toBe(200);
+    h.setNow(at(8));
+    expect((await t.senior.client.post(`/api/handoffs/${id}/release`)).status).toBe(200);
+    const reminders = () =>
+      aboutHandoff(sink.mails, id).filter(
+        (m) => m.subject.startsWith('Reminder') && m.to.includes(t.owner.email),
+      );
+    h.setNow(at(12));
+    h.worker!.wake();
+    await settle(600);
+    expect(reminders()).toHaveLength(0); // open again since minute 8: due at 13
+    h.setNow(at(13.1));
+    h.worker!.wake();
+    await sink.waitFor(() => reminders().length === 1);
+  }, 30_000);
+});
+
 describe('retry policy', () => {
   it('backs off exponentially from seconds, capped at minutes', () => {
     const o = { backoffBaseMs: 2000, backoffCapMs: 300_000 };
