@@ -76,7 +76,7 @@ export function AlertSettingsSection() {
           <form className="form-stack alerts-form" onSubmit={submit} noValidate>
             <Field
               label="Incoming webhook URL"
-              hint="Every new escalation and reminder is posted to this channel. Slack, Microsoft Teams, Mattermost or Rocket.Chat; it must start with https://."
+              hint="Every new escalation and reminder is posted to this channel: Slack, Microsoft Teams, Mattermost or Rocket.Chat. It must start with https://. Leave it empty and save to stop posting."
               error={fieldError('webhookUrl')}
             >
               {(ctl) => (
