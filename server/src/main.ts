@@ -5,6 +5,7 @@ import { openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
 import { createAssistant } from './features/assistant/assistant.js';
 import { EVENTS_CHANNEL } from './features/live/events.js';
+import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { demoInfo, isEmpty, printDemoSignIns, seedDemo } from './seed.js';
 
 let config: Config;
@@ -24,6 +25,8 @@ const deps: Deps = {
   config,
   clock: () => new Date(),
   assistant: createAssistant({ llm: config.ai }),
+  // One NOTIFY per commit that asked for it (events or outbox rows written): live hubs and the
+  // outbox worker of every process listen on this channel.
   afterCommit: () => {
     database.notify(EVENTS_CHANNEL, '').catch((err) => console.error('notify failed', err));
   },
@@ -37,6 +40,10 @@ const demo = config.seedDemo ? await demoInfo(deps) : { demo: false, signIns: []
 
 const app = await buildApp({ deps, demo });
 const url = await app.listen({ port: config.port, host: config.host });
+// Sends e-mail, webhooks and reminders from the outbox (every process runs one; see jobs/).
+const worker = await startOutboxWorker(deps, {
+  onError: (err, what) => app.log.error({ err }, `outbox: ${what}`),
+});
 const shown = config.publicUrl ?? `http://localhost:${(app.server.address() as { port: number }).port}`;
 app.log.info({ url, database: database.kind }, 'ResolutionFlow is listening');
 printDemoSignIns(demo, shown, (line) => console.log(line));
@@ -48,6 +55,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     closing = true;
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    await worker.stop();
     await database.close();
     process.exit(0);
   });
