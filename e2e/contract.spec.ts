@@ -1,7 +1,18 @@
+import net from 'node:net';
 import { type APIRequestContext, request as playwrightRequest } from '@playwright/test';
 import { type EndpointName, endpoints } from '../web/src/api/endpoints';
 import { expect, PEOPLE, type Person, test, uniq } from './fixtures';
 import { baseURL } from './playwright.config';
+
+/** A port on 127.0.0.1 that nothing listens on (taken from the OS, then let go). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 /**
  * The web takes every response schema from one table (web/src/api/endpoints.ts). This test
@@ -117,7 +128,21 @@ test('every endpoint the web calls answers in the shape its response schema decl
     expect(baselines.some((b) => b.id === baseline.id)).toBe(true);
     await check(owner, 'deleteBaseline', { id: baseline.id });
     await check(owner, 'notificationPreferences', undefined);
-    await check(owner, 'saveNotificationPreferences', undefined, { email: true });
+    await check(owner, 'saveNotificationPreferences', undefined, { email: true, reminders: true });
+    await check(owner, 'handoffDelivery', { id: handoff.id });
+    const settings = await check(owner, 'notificationSettings', undefined);
+    // Saved as it is: the demo account's settings stay what the other specs expect.
+    await check(owner, 'saveNotificationSettings', undefined, {
+      reminderDelayMinutes: settings.reminderDelayMinutes,
+    });
+    // A receiver that is not there: Send test answers 200 with `delivered: false` and the reason.
+    const closed = await closedPort();
+    const test = await check(owner, 'testWebhook', undefined, {
+      webhookUrl: `https://127.0.0.1:${closed}/contract`,
+      webhookFormat: 'slack',
+    });
+    expect(test.delivered).toBe(false);
+    await check(owner, 'mailOutbox', { limit: 20 });
 
     const invitee = await newContext();
     await check(invitee, 'invitationLookup', { token: invited.token });

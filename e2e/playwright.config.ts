@@ -22,6 +22,23 @@ function freePort(): string {
 // The config is evaluated again in every worker; the environment carries the first choice over.
 process.env.E2E_PORT ??= freePort();
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'rf-e2e-'));
+// A throw-away certificate for the chat-webhook receiver that notifications.spec.ts runs on
+// 127.0.0.1: the server trusts it like an internal CA (NODE_EXTRA_CA_CERTS).
+if (!process.env.E2E_WEBHOOK_CERT) {
+  const key = path.join(process.env.E2E_DATA_DIR, 'webhook-key.pem');
+  const cert = path.join(process.env.E2E_DATA_DIR, 'webhook-cert.pem');
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
+      ...['-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost'],
+      ...['-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
+    ],
+    { stdio: 'ignore' },
+  );
+  process.env.E2E_WEBHOOK_KEY = key;
+  process.env.E2E_WEBHOOK_CERT = cert;
+}
 const port = process.env.E2E_PORT;
 export const baseURL = `http://127.0.0.1:${port}`;
 
@@ -71,6 +88,9 @@ export default defineConfig({
       SEED_DEMO: 'true',
       LOG_LEVEL: 'warn',
       PUBLIC_URL: baseURL,
+      // The webhook receiver of notifications.spec.ts listens on 127.0.0.1.
+      ALLOW_PRIVATE_WEBHOOKS: 'true',
+      NODE_EXTRA_CA_CERTS: process.env.E2E_WEBHOOK_CERT,
     },
   },
 });

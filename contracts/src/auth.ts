@@ -73,9 +73,6 @@ export const ZPatchUserBody = z
   });
 export type TPatchUserBody = z.infer<typeof ZPatchUserBody>;
 
-export const ZNotificationPreferences = z.object({ email: z.boolean() });
-export type TNotificationPreferences = z.infer<typeof ZNotificationPreferences>;
-
 export const ZDemoInfo = z.object({
   demo: z.boolean(),
   signIns: z.array(

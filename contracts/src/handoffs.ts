@@ -132,6 +132,9 @@ export const ZNotificationStatus = z.enum(['pending', 'sent', 'failed', 'skipped
 export const ZNotificationRow = z.object({
   id: ZId,
   channel: ZNotificationChannel,
+  /** `escalate` for the escalation itself, `reminder` for a reminder round (`round` 1..3). */
+  intent: z.enum(['escalate', 'reminder', 'invitation']),
+  round: z.number().int().nullable(),
   recipientId: ZId.nullable(),
   recipient: ZUserRef.nullable(),
   status: ZNotificationStatus,
@@ -140,6 +143,7 @@ export const ZNotificationRow = z.object({
   nextAttemptAt: z.string().nullable(),
   sentAt: z.string().nullable(),
 });
+export type TNotificationRow = z.infer<typeof ZNotificationRow>;
 export const ZNotificationsResponse = z.object({ notifications: z.array(ZNotificationRow) });
 
 export const ZEventType = z.enum([

@@ -19,6 +19,7 @@ import { analyticsRoutes } from './features/analytics/routes.js';
 import { authRoutes, SESSION_COOKIE } from './features/auth/routes.js';
 import { authenticate } from './features/auth/service.js';
 import { handoffRoutes } from './features/handoffs/routes.js';
+import { notificationRoutes } from './features/notifications/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { createLogger } from './logging.js';
 
@@ -148,6 +149,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   sessionRoutes(app, deps);
   handoffRoutes(app, deps);
   analyticsRoutes(app, deps);
+  notificationRoutes(app, deps);
 
   const webDist = opts.webDist === undefined ? defaultWebDist : opts.webDist;
   if (webDist && fs.existsSync(path.join(webDist, 'index.html'))) serveWebApp(app, webDist);

@@ -11,6 +11,8 @@ describe('config', () => {
       smtpUrl: null,
       ai: null,
       publicUrl: null,
+      mailFrom: null,
+      allowPrivateWebhooks: false,
     });
     expect(c.dataDir).toMatch(/data$/);
   });
@@ -24,6 +26,7 @@ describe('config', () => {
     [{ SMTP_URL: 'not a url' }, /SMTP_URL/],
     [{ PUBLIC_URL: 'ftp://x' }, /PUBLIC_URL/],
     [{ AI_BASE_URL: 'http://127.0.0.1:9' }, /AI_MODEL/],
+    [{ ALLOW_PRIVATE_WEBHOOKS: 'sometimes' }, /ALLOW_PRIVATE_WEBHOOKS="sometimes": must be true or false/],
   ])('a bad setting %j stops start-up with one line naming it', (env, pattern) => {
     let err: unknown;
     try {

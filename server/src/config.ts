@@ -30,6 +30,8 @@ const ZEnv = z.object({
     .max(600, { message: 'must be at most 600 seconds' })
     .default(10),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().trim().min(3).max(254).optional(),
+  ALLOW_PRIVATE_WEBHOOKS: boolish.default(false),
   AI_BASE_URL: url(['http:', 'https:']).optional(),
   AI_API_KEY: z.string().optional(),
   AI_MODEL: z.string().optional(),
@@ -52,6 +54,10 @@ export interface Config {
    */
   seedDemo: boolean;
   smtpUrl: string | null;
+  /** The From header of every e-mail (default: ResolutionFlow <resolutionflow@PUBLIC_URL's host>). */
+  mailFrom: string | null;
+  /** Lets the account webhook point at loopback/private addresses (self-hosted chat, tests). */
+  allowPrivateWebhooks: boolean;
   ai: { baseUrl: string; apiKey?: string; model: string } | null;
   publicUrl: string | null;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits key on it). */
@@ -82,6 +88,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseWaitMs: e.DATABASE_WAIT_SECONDS * 1000,
     seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
     smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM ?? null,
+    allowPrivateWebhooks: e.ALLOW_PRIVATE_WEBHOOKS,
     ai: e.AI_BASE_URL ? { baseUrl: e.AI_BASE_URL, apiKey: e.AI_API_KEY, model: e.AI_MODEL! } : null,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, '') ?? null,
     trustProxy: e.TRUST_PROXY,

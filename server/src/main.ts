@@ -7,6 +7,7 @@ import type { Deps } from './deps.js';
 import { createAssistant } from './features/assistant/assistant.js';
 import { EVENTS_CHANNEL } from './features/live/events.js';
 import { startHousekeeping } from './jobs/housekeeping/job.js';
+import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { createLogger } from './logging.js';
 import { demoInfo, isEmpty, printDemoSignIns, seedDemo } from './seed.js';
 import { installShutdown } from './shutdown.js';
@@ -60,6 +61,8 @@ const deps: Deps = {
   config,
   clock: () => new Date(),
   assistant: createAssistant({ llm: config.ai }),
+  // One NOTIFY per commit that asked for it (events or outbox rows written): live hubs and the
+  // outbox worker of every process listen on this channel.
   afterCommit: () => {
     database.notify(EVENTS_CHANNEL, '').catch((err) => log.error({ err }, 'notify failed'));
   },
@@ -75,6 +78,11 @@ cpu.seed = cpuMs();
 const app = await buildApp({ deps, demo, logger: log });
 const housekeeping = startHousekeeping(deps, log);
 app.addHook('onClose', () => housekeeping.stop());
+// Sends e-mail, webhooks and reminders from the outbox (every process runs one; see jobs/).
+const worker = await startOutboxWorker(deps, {
+  onError: (err, what) => log.error({ err }, `outbox: ${what}`),
+});
+app.addHook('onClose', () => worker.stop());
 installShutdown({
   app,
   after: [{ name: 'database', run: () => database.close() }],

@@ -12,6 +12,7 @@ import { QueuePage } from './pages/queue/QueuePage';
 import { SessionPage } from './pages/session/SessionPage';
 import { NewSessionPage } from './pages/sessions/NewSessionPage';
 import { SessionsListPage } from './pages/sessions/SessionsListPage';
+import { MailOutboxPage } from './pages/settings/MailOutboxPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 
 // The chart library is only needed on the analytics page: load it on demand.
@@ -71,6 +72,7 @@ export const router = createBrowserRouter([
         ),
       },
       { path: 'settings', element: <SettingsPage /> },
+      { path: 'settings/mail-outbox', element: <MailOutboxPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

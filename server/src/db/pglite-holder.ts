@@ -111,7 +111,12 @@ export function takeLock(dataDir: string): { release: () => void } | { holder: H
       // The server's lock (the platform change, server/src/db/lock.ts) is JSON with the pid, its
       // start time, host and since; a lock in that shape keeps such a server out while we read
       // (a null start time makes it trust the pid alone).
-      const mine = { pid: process.pid, startedAt: null, host: os.hostname(), since: new Date().toISOString() };
+      const mine = {
+        pid: process.pid,
+        startedAt: null,
+        host: os.hostname(),
+        since: new Date().toISOString(),
+      };
       fs.writeFileSync(file, `${JSON.stringify(mine)}\n`, { flag: 'wx' });
       let released = false;
       return {

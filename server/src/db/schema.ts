@@ -24,6 +24,12 @@ export const accounts = pgTable('accounts', {
   eventSeq: bigint('event_seq', { mode: 'number' }).notNull().default(0),
   /** The demo seed's account (migration 0005): found by this marker, never by its name. */
   isDemo: boolean('is_demo').notNull().default(false),
+  /** How the webhook payload is shaped: chosen from the URL's host, or set by an admin. */
+  webhookFormat: text('webhook_format', { enum: ['auto', 'slack', 'teams_messagecard', 'teams_adaptive'] })
+    .notNull()
+    .default('auto'),
+  /** An escalation still unclaimed after this many minutes is re-notified (at most 3 times). */
+  reminderDelayMinutes: integer('reminder_delay_minutes').notNull().default(5),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
@@ -41,6 +47,7 @@ export const users = pgTable(
     role: text('role', { enum: ['viewer', 'engineer', 'admin', 'owner'] }).notNull(),
     tier: integer('tier').notNull().default(1),
     emailNotifications: boolean('email_notifications').notNull().default(true),
+    reminderNotifications: boolean('reminder_notifications').notNull().default(true),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('users_email_key').on(t.email), index('users_account_idx').on(t.accountId)],
@@ -195,12 +202,16 @@ export const handoffs = pgTable(
     context: jsonb('context').notNull(),
     /** An LLM assessment that arrived after the escalation was answered (TLlmAssessment), or null. */
     llmAssessment: jsonb('llm_assessment'),
+    /** Reminder rounds written so far (at most 3), and when the last one was. */
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    lastRemindedAt: ts('last_reminded_at'),
   },
   (t) => [
     // At most one open or claimed handoff per session, enforced by the database.
     uniqueIndex('handoffs_one_active_per_session').on(t.sessionId).where(sql`status in ('open', 'claimed')`),
     index('handoffs_queue_idx').on(t.accountId, t.status, t.createdAt),
     index('handoffs_created_idx').on(t.accountId, t.createdAt),
+    index('handoffs_reminder_due_idx').on(t.createdAt).where(sql`status = 'open' AND reminders_sent < 3`),
   ],
 );
 
@@ -249,18 +260,55 @@ export const notifications = pgTable(
     accountId: text('account_id').notNull(),
     handoffId: text('handoff_id').references(() => handoffs.id),
     channel: text('channel', { enum: ['in_app', 'email', 'webhook'] }).notNull(),
+    /** What the message is about: a new escalation, a reminder round, or an invitation. */
+    intent: text('intent', { enum: ['escalate', 'reminder', 'invitation'] })
+      .notNull()
+      .default('escalate'),
+    /** The reminder round (1..3) for `reminder` rows. */
+    round: integer('round'),
     recipientId: text('recipient_id'),
     status: text('status', { enum: ['pending', 'sent', 'failed', 'skipped'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     nextAttemptAt: ts('next_attempt_at'),
     sentAt: ts('sent_at'),
+    /**
+     * A worker that claims a row leases it until `lease_until` and stamps a fresh `lease_token`;
+     * a process that dies mid-send stops renewing, and the row is due again when the lease ends.
+     */
+    leaseUntil: ts('lease_until'),
+    leaseToken: text('lease_token'),
     payload: jsonb('payload').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
-    index('notifications_due_idx').on(t.status, t.nextAttemptAt),
+    index('notifications_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index('notifications_handoff_idx').on(t.handoffId),
+  ],
+);
+
+/** Mail kept in the database when no SMTP_URL is set: admins read it on the Mail outbox page. */
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: id(),
+    accountId: text('account_id').notNull(),
+    /** One stored mail per outbox row, so a retried delivery cannot store it twice. */
+    notificationId: text('notification_id').notNull(),
+    intent: text('intent', { enum: ['escalate', 'reminder', 'invitation'] }).notNull(),
+    handoffId: text('handoff_id'),
+    toAddress: text('to_address').notNull(),
+    fromAddress: text('from_address').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body').notNull(),
+    /** The complete MIME message, byte for byte what would have gone to an SMTP server. */
+    raw: text('raw').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('mail_outbox_notification_key').on(t.notificationId),
+    index('mail_outbox_account_idx').on(t.accountId, t.createdAt),
   ],
 );
 

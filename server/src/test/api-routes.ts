@@ -66,7 +66,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: 'PUT',
     path: '/api/me/notification-preferences',
     min: 'signed-in',
-    body: () => ({ email: true }),
+    body: () => ({ email: true, reminders: true }),
   },
   { method: 'GET', path: '/api/users', min: 'admin' },
   { method: 'GET', path: '/api/teammates', min: 'signed-in' },
@@ -146,6 +146,27 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'POST', path: '/api/handoffs/:id/release', param: 'handoff', min: 'engineer' },
   { method: 'POST', path: '/api/handoffs/:id/cancel', param: 'handoff', min: 'engineer' },
   { method: 'GET', path: '/api/handoffs/:id/notifications', param: 'handoff', min: 'admin' },
+  { method: 'GET', path: '/api/account/notification-settings', min: 'admin' },
+  {
+    method: 'PUT',
+    path: '/api/account/notification-settings',
+    min: 'admin',
+    // A public IP literal: saved without a DNS lookup and without being contacted (a private
+    // address would be refused unless ALLOW_PRIVATE_WEBHOOKS is set).
+    body: () => ({
+      webhookUrl: 'https://8.8.8.8/hooks/rf',
+      webhookFormat: 'auto',
+      reminderDelayMinutes: 5,
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/account/webhook/test',
+    min: 'admin',
+    // A Send test to a URL the address policy refuses: answered without any network traffic.
+    body: () => ({ webhookUrl: 'https://127.0.0.1/hook', webhookFormat: 'slack' }),
+  },
+  { method: 'GET', path: '/api/mail-outbox', min: 'admin', query: { limit: '20' } },
   {
     method: 'GET',
     path: '/api/analytics/flowpilot/escalations',

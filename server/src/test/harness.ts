@@ -10,6 +10,7 @@ import { hashPassword } from '../features/auth/password.js';
 import * as authRepo from '../features/auth/repo.js';
 import { newId } from '../features/auth/tokens.js';
 import { EVENTS_CHANNEL } from '../features/live/events.js';
+import { type OutboxWorker, type OutboxWorkerOptions, startOutboxWorker } from '../jobs/outbox-worker.js';
 import { createTestDatabase } from './db.js';
 
 export interface Harness {
@@ -17,6 +18,8 @@ export interface Harness {
   url: string;
   deps: Deps;
   db: Database;
+  /** The outbox worker, when the test asked for one (`worker` option). */
+  worker: OutboxWorker | null;
   /** Moves the server's clock (tests of time-based rules); null returns to real time. */
   setNow(d: Date | null): void;
   client(): Client;
@@ -33,6 +36,8 @@ export interface StartOptions {
   assistantLogger?: Parameters<typeof createAssistant>[0]['logger'];
   /** A logger whose lines the test reads (logging.ts createLogger with a stream); none by default. */
   logger?: FastifyBaseLogger;
+  /** Run the outbox worker in this process (with these options), as main.ts does. */
+  worker?: boolean | OutboxWorkerOptions;
 }
 
 /**
@@ -57,24 +62,28 @@ export async function startApp(opts: StartOptions = {}): Promise<Harness> {
       llm: opts.llm ?? null,
       logger: opts.assistantLogger ?? { warn: () => {} },
     }),
+    // As in main.ts: one NOTIFY on the events channel; live hubs and the outbox worker listen on it.
     afterCommit: () => {
       db.notify(EVENTS_CHANNEL, '').catch(() => {});
     },
   };
   const app = await buildApp({ deps, logger: opts.logger ?? false, webDist: null });
   await app.listen({ port: 0, host: '127.0.0.1' });
+  const worker = opts.worker ? await startOutboxWorker(deps, opts.worker === true ? {} : opts.worker) : null;
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
     app,
     url,
     deps,
     db,
+    worker,
     setNow: (d) => {
       now = d;
     },
     client: () => new Client(url),
     close: async () => {
       await app.close();
+      await worker?.stop();
       await deps.assistant.close();
       if (!opts.db) await db.close();
     },

@@ -11,8 +11,11 @@ import {
   ZHandoffsResponse,
   ZInvitationLookup,
   ZInvitationResponse,
+  ZMailOutboxResponse,
   ZMe,
   ZNotificationPreferences,
+  ZNotificationSettings,
+  ZNotificationsResponse,
   ZPendingInvitations,
   ZSessionResponse,
   ZSessionsResponse,
@@ -20,6 +23,7 @@ import {
   ZTeammatesResponse,
   ZUserResponse,
   ZUsersResponse,
+  ZWebhookTestResult,
 } from '@rf/contracts';
 import { z } from 'zod';
 import type { AnalyticsRange, SessionFilters } from './keys';
@@ -137,6 +141,11 @@ export const endpoints = {
     (p: { id: string }) => `/api/handoffs/${seg(p.id)}/cancel`,
     ZHandoffResponse,
   ),
+  handoffDelivery: endpoint(
+    'GET',
+    (p: { id: string }) => `/api/handoffs/${seg(p.id)}/notifications`,
+    ZNotificationsResponse,
+  ),
 
   // analytics
   escalationAnalytics: endpoint(
@@ -180,6 +189,20 @@ export const endpoints = {
     'PUT',
     () => '/api/me/notification-preferences',
     ZNotificationPreferences,
+  ),
+
+  // notifications (account settings, mail outbox)
+  notificationSettings: endpoint('GET', () => '/api/account/notification-settings', ZNotificationSettings),
+  saveNotificationSettings: endpoint(
+    'PUT',
+    () => '/api/account/notification-settings',
+    ZNotificationSettings,
+  ),
+  testWebhook: endpoint('POST', () => '/api/account/webhook/test', ZWebhookTestResult),
+  mailOutbox: endpoint(
+    'GET',
+    (p: { limit: number }) => `/api/mail-outbox${qs({ limit: p.limit })}`,
+    ZMailOutboxResponse,
   ),
 };
 

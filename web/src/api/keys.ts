@@ -38,6 +38,8 @@ export const keys = {
     all: ['handoffs'] as const,
     queue: ['handoffs', 'queue'] as const,
     one: (id: string) => ['handoffs', 'one', id] as const,
+    /** Under `one`: refreshing a handoff refreshes its delivery rows too. */
+    delivery: (id: string) => ['handoffs', 'one', id, 'notifications'] as const,
   },
 
   analytics: {
@@ -55,4 +57,6 @@ export const keys = {
     invitations: ['team', 'invitations'] as const,
   },
   notificationPreferences: ['preferences', 'notifications'] as const,
+  notificationSettings: ['account', 'notification-settings'] as const,
+  mailOutbox: ['mail-outbox'] as const,
 };

@@ -302,18 +302,4 @@ describe('team: invitations and roles', () => {
     expect(ids).not.toContain(team.viewer.id);
     expect(JSON.stringify(res.body)).not.toContain('@');
   });
-
-  it('notification preferences are per user', async () => {
-    const c = team.senior.client;
-    expect((await c.get('/api/me/notification-preferences')).body).toEqual({ email: true });
-    expect((await c.put('/api/me/notification-preferences', { email: false })).body).toEqual({
-      email: false,
-    });
-    expect((await c.get('/api/me/notification-preferences')).body).toEqual({ email: false });
-    expect((await team.senior2.client.get('/api/me/notification-preferences')).body).toEqual({ email: true });
-    const bad = await c.put('/api/me/notification-preferences', { email: 'yes' });
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.field).toBe('email');
-    await c.put('/api/me/notification-preferences', { email: true });
-  });
 });

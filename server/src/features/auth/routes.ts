@@ -6,7 +6,6 @@ import {
   ZInvitationResponse,
   ZLoginBody,
   ZMe,
-  ZNotificationPreferences,
   ZPatchUserBody,
   ZPendingInvitations,
   ZSignedIn,
@@ -15,7 +14,7 @@ import {
   ZUserResponse,
   ZUsersResponse,
 } from '@rf/contracts';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { requireAuth, requireRole } from '../../http/auth-context.js';
@@ -25,10 +24,6 @@ import { parse } from '../../http/validate.js';
 import * as service from './service.js';
 
 export const SESSION_COOKIE = 'rf_session';
-
-function requestOrigin(req: FastifyRequest) {
-  return `${req.protocol}://${req.host}`;
-}
 
 export function authRoutes(fastify: FastifyInstance, deps: Deps, demo: z.infer<typeof ZDemoInfo>) {
   const app = api(fastify);
@@ -74,17 +69,6 @@ export function authRoutes(fastify: FastifyInstance, deps: Deps, demo: z.infer<t
 
   app.get('/api/demo', answers({ 200: ZDemoInfo }), async () => demo);
 
-  app.get('/api/me/notification-preferences', answers({ 200: ZNotificationPreferences }), async (req) => {
-    const auth = requireAuth(req);
-    return service.getPreferences(deps, auth.user);
-  });
-
-  app.put('/api/me/notification-preferences', answers({ 200: ZNotificationPreferences }), async (req) => {
-    const auth = requireAuth(req);
-    const body = parse(ZNotificationPreferences, req.body);
-    return service.setPreferences(deps, auth.user, body);
-  });
-
   // ---- team ----
   app.get('/api/users', answers({ 200: ZUsersResponse }), async (req) => {
     const auth = requireRole(req, 'admin');
@@ -113,7 +97,7 @@ export function authRoutes(fastify: FastifyInstance, deps: Deps, demo: z.infer<t
     const auth = requireRole(req, 'admin');
     const body = parse(ZInvitationBody, req.body);
     reply.code(201);
-    return service.createInvitation(deps, auth.user, body, requestOrigin(req));
+    return service.createInvitation(deps, auth.user, body);
   });
 
   app.get('/api/invitations/:token', answers({ 200: ZInvitationLookup }), async (req) => {

@@ -11,6 +11,8 @@ import { inTransaction } from '../../db/tx.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, forbidden, notFound } from '../../errors.js';
 import { type AuthUser, hasRole } from '../../http/auth-context.js';
+import { invitationLink } from '../notifications/links.js';
+import { queueInvitationEmail } from '../notifications/outbox.js';
 import * as limiter from '../rate-limit/limiter.js';
 import { hashPassword, timingDummyHash, verifyPassword } from './password.js';
 import * as repo from './repo.js';
@@ -144,7 +146,7 @@ function assertMayGrant(actor: AuthUser, role: TRole) {
   if (role === 'owner' && actor.role !== 'owner') throw forbidden('Only an owner can grant the owner role');
 }
 
-export async function createInvitation(deps: Deps, actor: AuthUser, body: TInvitationBody, origin: string) {
+export async function createInvitation(deps: Deps, actor: AuthUser, body: TInvitationBody) {
   assertMayGrant(actor, body.role);
   const email = body.email.toLowerCase();
   if (await repo.findUserByEmail(deps.db.db, email)) {
@@ -154,22 +156,42 @@ export async function createInvitation(deps: Deps, actor: AuthUser, body: TInvit
   }
   const token = newToken();
   const now = deps.clock();
-  const invitation = await repo.insertInvitation(deps.db.db, {
-    id: newId(),
-    accountId: actor.accountId,
-    email,
-    role: body.role,
-    tier: body.tier,
-    tokenHash: hashToken(token),
-    invitedBy: actor.id,
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + INVITATION_DAYS * 86_400_000),
+  // The link is built from PUBLIC_URL only: a forged Host header must not end up in an e-mail.
+  const acceptUrl = invitationLink(deps.config, token);
+  const invitation = await inTransaction(deps, async (work) => {
+    const { tx } = work;
+    const account = (await repo.findAccount(tx, actor.accountId))!;
+    const row = await repo.insertInvitation(tx, {
+      id: newId(),
+      accountId: actor.accountId,
+      email,
+      role: body.role,
+      tier: body.tier,
+      tokenHash: hashToken(token),
+      invitedBy: actor.id,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + INVITATION_DAYS * 86_400_000),
+    });
+    await queueInvitationEmail(tx, {
+      accountId: actor.accountId,
+      invitationId: row.id,
+      to: email,
+      acceptUrl,
+      accountName: account.name,
+      inviterName: actor.name,
+      role: row.role,
+      tier: row.tier,
+      expiresAt: row.expiresAt,
+      now,
+    });
+    // An outbox row without a live event: ask for the NOTIFY that wakes the workers.
+    work.wakeAfterCommit();
+    return row;
   });
-  const base = deps.config.publicUrl ?? origin;
   return {
     invitation: { id: invitation.id, email: invitation.email, role: invitation.role, tier: invitation.tier },
     token,
-    acceptUrl: `${base}/invite/${token}`,
+    acceptUrl,
   };
 }
 
@@ -260,16 +282,4 @@ export async function listInvitations(deps: Deps, accountId: string) {
     createdAt: i.createdAt.toISOString(),
     expiresAt: i.expiresAt.toISOString(),
   }));
-}
-
-export async function getPreferences(deps: Deps, actor: AuthUser) {
-  const u = await repo.findUser(deps.db.db, actor.accountId, actor.id);
-  if (!u) throw notFound('User');
-  return { email: u.emailNotifications };
-}
-
-export async function setPreferences(deps: Deps, actor: AuthUser, prefs: { email: boolean }) {
-  const u = await repo.updateUser(deps.db.db, actor.accountId, actor.id, { emailNotifications: prefs.email });
-  if (!u) throw notFound('User');
-  return { email: u.emailNotifications };
 }

@@ -229,15 +229,6 @@ export async function insertNotifications(db: DbOrTx, rows: (typeof notification
   if (rows.length) await db.insert(notifications).values(rows);
 }
 
-export async function listNotifications(db: DbOrTx, accountId: string, handoffId: string) {
-  return db
-    .select({ n: notifications, recipientName: users.name })
-    .from(notifications)
-    .leftJoin(users, eq(users.id, notifications.recipientId))
-    .where(and(eq(notifications.accountId, accountId), eq(notifications.handoffId, handoffId)))
-    .orderBy(asc(notifications.channel), asc(users.name), asc(notifications.id));
-}
-
 export async function findTeammate(db: DbOrTx, accountId: string, userId: string) {
   const [u] = await db
     .select({ id: users.id, role: users.role })

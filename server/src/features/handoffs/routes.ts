@@ -3,7 +3,6 @@ import {
   ZHandoffResponse,
   ZHandoffsResponse,
   ZListHandoffsQuery,
-  ZNotificationsResponse,
   ZReleaseBody,
 } from '@rf/contracts';
 import type { FastifyInstance } from 'fastify';
@@ -55,11 +54,5 @@ export function handoffRoutes(fastify: FastifyInstance, deps: Deps) {
     const auth = requireRole(req, 'engineer');
     const { id } = parse(ZIdParam, req.params, 'params');
     return { handoff: await service.cancel(deps, auth.user, id) };
-  });
-
-  app.get('/api/handoffs/:id/notifications', answers({ 200: ZNotificationsResponse }), async (req) => {
-    const auth = requireRole(req, 'admin');
-    const { id } = parse(ZIdParam, req.params, 'params');
-    return { notifications: await service.listNotifications(deps, auth.user, id) };
   });
 }

@@ -471,20 +471,3 @@ export async function cancel(deps: Deps, actor: AuthUser, id: string): Promise<T
   });
   return getHandoff(deps, actor, id);
 }
-
-export async function listNotifications(deps: Deps, actor: AuthUser, handoffId: string) {
-  const h = await repo.findHandoff(deps.db.db, actor.accountId, handoffId);
-  if (!h) throw notFound('Handoff');
-  const rows = await repo.listNotifications(deps.db.db, actor.accountId, handoffId);
-  return rows.map(({ n, recipientName }) => ({
-    id: n.id,
-    channel: n.channel,
-    recipientId: n.recipientId,
-    recipient: n.recipientId && recipientName ? { id: n.recipientId, name: recipientName } : null,
-    status: n.status,
-    attempts: n.attempts,
-    lastError: n.lastError,
-    nextAttemptAt: n.nextAttemptAt?.toISOString() ?? null,
-    sentAt: n.sentAt?.toISOString() ?? null,
-  }));
-}

@@ -22,9 +22,11 @@ import { UrgencyLabel } from '../../components/UrgencyLabel';
 import { Where } from '../../components/Where';
 import { useCurrentUser } from '../../layout/RequireAuth';
 import { formatDateTime, formatElapsed, formatTime } from '../../lib/format';
+import { isAdmin } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
 import { NotFoundPage } from '../NotFoundPage';
 import type { StartHereState } from '../session/SessionPage';
+import { DeliveryPanel } from './DeliveryPanel';
 import './handoff.css';
 
 const AUDIT_LABEL: Record<THandoffWithContext['audit'][number]['action'], string> = {
@@ -351,6 +353,8 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
               ))}
             </ol>
           </section>
+          {/* A read-only section of an admin-only endpoint: the role gates what is shown (005). */}
+          {isAdmin(me.user.role) ? <DeliveryPanel handoffId={h.id} /> : null}
         </div>
       </div>
     </div>

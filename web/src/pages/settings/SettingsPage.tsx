@@ -1,7 +1,6 @@
 import { type TRole, type TUser, ZInvitationBody, ZRole } from '@rf/contracts';
 import { type FormEvent, useRef, useState } from 'react';
 import { errorMessage } from '../../api/client';
-import { useNotificationPreferences, useSaveNotificationPreferences } from '../../api/preferences';
 import { useInvite, usePatchUser, usePendingInvitations, useUsers } from '../../api/team';
 import { Field } from '../../components/Field';
 import { Icon } from '../../components/Icon';
@@ -11,6 +10,8 @@ import { formatDate } from '../../lib/format';
 import { limitsOf, useFieldErrors } from '../../lib/forms';
 import { isAdmin, ROLE_LABEL } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
+import { AlertSettingsSection } from './AlertSettingsSection';
+import { NotificationPreferencesSection } from './NotificationPreferencesSection';
 import './settings.css';
 
 const ROLES = ZRole.options;
@@ -31,59 +32,15 @@ export function SettingsPage() {
           </p>
         </div>
       </div>
-      <NotificationPreferences />
+      <NotificationPreferencesSection />
       {admin ? (
         <>
+          <AlertSettingsSection />
           <Team />
           <Invitations />
         </>
       ) : null}
     </div>
-  );
-}
-
-function NotificationPreferences() {
-  const prefs = useNotificationPreferences();
-  const save = useSaveNotificationPreferences();
-  return (
-    <section className="panel settings-section" aria-labelledby="prefs-title">
-      <div className="panel-header">
-        <h2 id="prefs-title">Notifications</h2>
-      </div>
-      <div className="panel-body">
-        {prefs.isPending ? (
-          <Skeleton height={40} />
-        ) : prefs.isError ? (
-          <ErrorState error={prefs.error} onRetry={() => void prefs.refetch()} />
-        ) : (
-          <div className="form-stack">
-            <label className="checkbox-row">
-              <input
-                type="checkbox"
-                checked={prefs.data.email}
-                disabled={save.isPending}
-                onChange={(e) => save.mutate({ email: e.target.checked })}
-              />
-              <span>
-                <strong>Email me about new escalations</strong>
-                <br />
-                <span className="muted">
-                  Sent when a teammate escalates to your tier or to you and you are not on the queue page.
-                  In-app alerts always stay on.
-                </span>
-              </span>
-            </label>
-            <div aria-live="polite" className="save-status">
-              {save.isError ? (
-                <span className="field-error">{errorMessage(save.error)}</span>
-              ) : save.isSuccess ? (
-                <span className="muted">Saved.</span>
-              ) : null}
-            </div>
-          </div>
-        )}
-      </div>
-    </section>
   );
 }
 

@@ -1,0 +1,227 @@
+import fs from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { apiFor, expect, test, uniq } from './fixtures';
+
+// `npm run screenshots` writes them to docs/screenshots; a plain test run keeps them in test-results.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outDir = process.env.SCREENSHOT_DIR
+  ? path.resolve(here, '..', process.env.SCREENSHOT_DIR)
+  : path.join(here, 'test-results/screenshots');
+async function shot(page: Page, name: string) {
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+  });
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: true });
+}
+
+/** A chat-webhook receiver on 127.0.0.1 with the certificate the server trusts (see the config). */
+async function startReceiver(answer = { status: 200, body: 'ok' }) {
+  const got: { path: string; body: any }[] = [];
+  const server = https.createServer(
+    {
+      key: fs.readFileSync(process.env.E2E_WEBHOOK_KEY!),
+      cert: fs.readFileSync(process.env.E2E_WEBHOOK_CERT!),
+    },
+    (req, res) => {
+      let text = '';
+      req.on('data', (c) => {
+        text += c;
+      });
+      req.on('end', () => {
+        got.push({ path: req.url ?? '', body: JSON.parse(text) });
+        res.writeHead(answer.status).end(answer.body);
+      });
+    },
+  );
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    got,
+    url: (p: string) => `https://127.0.0.1:${port}${p}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+test.use({ reducedMotion: 'reduce' });
+
+test('each person switches e-mail and reminders on and off, and it sticks', async ({ page, signIn }) => {
+  await signIn('senior');
+  await page.goto('/settings');
+  const reminders = page.getByRole('checkbox', { name: /Remind me while an escalation waits/ });
+  const email = page.getByRole('checkbox', { name: /Email me about new escalations/ });
+  await expect(reminders).toBeChecked();
+  await reminders.uncheck();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await page.reload();
+  await expect(reminders).not.toBeChecked();
+  await expect(email).toBeChecked();
+  await email.uncheck();
+  await expect(page.getByText('Reminders come by e-mail: turn e-mail on to get them.')).toBeVisible();
+  await email.check();
+  await reminders.check();
+  await page.reload();
+  await expect(reminders).toBeChecked();
+  await expect(email).toBeChecked();
+  // Only admins see the account's webhook settings.
+  await expect(page.getByRole('heading', { name: 'Chat webhook and reminders' })).toHaveCount(0);
+});
+
+test('an admin saves the chat webhook (https only), sends a test message and sets the reminder delay', async ({
+  page,
+  signIn,
+}) => {
+  const receiver = await startReceiver();
+  try {
+    await signIn('owner');
+    await page.goto('/settings');
+    const url = page.getByLabel('Incoming webhook URL');
+    await url.fill('http://hooks.example.com/services/x');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(url).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.locator('.field-error').first()).toContainText('must start with https://');
+
+    await url.fill(receiver.url('/services/T01/B02/northwind'));
+    await page.getByLabel('Reminder delay (minutes)').fill('0');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByLabel('Reminder delay (minutes)')).toHaveAttribute('aria-invalid', 'true');
+    await page.getByLabel('Reminder delay (minutes)').fill('10');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByText('Saved. New escalations will be posted to the webhook.')).toBeVisible();
+
+    await page.getByRole('button', { name: 'Send test' }).click();
+    await expect(page.getByText(/Test message delivered \(HTTP 200/)).toBeVisible();
+    expect(receiver.got.at(-1)!.body.text).toContain('ResolutionFlow test message');
+    await expect(page.getByText('The saved URL gets: Slack blocks')).toBeVisible();
+
+    await page.reload();
+    await expect(url).toHaveValue(receiver.url('/services/T01/B02/northwind'));
+    await expect(page.getByLabel('Reminder delay (minutes)')).toHaveValue('10');
+    const section = page.locator('section', {
+      has: page.getByRole('heading', { name: 'Chat webhook and reminders' }),
+    });
+    await page.getByRole('button', { name: 'Send test' }).click();
+    await expect(page.getByText(/Test message delivered/)).toBeVisible();
+    await section.scrollIntoViewIfNeeded();
+    await shot(page, 'settings-webhook');
+  } finally {
+    await removeWebhook(page);
+    await receiver.close();
+  }
+});
+
+test('an escalation reaches the mail outbox and the webhook, and the admin sees who was told on the handoff', async ({
+  page,
+  signIn,
+  personPage,
+}) => {
+  // The receiver answers 500: the webhook row waits for a retry, which the delivery panel shows.
+  const receiver = await startReceiver({ status: 500, body: 'upstream unavailable' });
+  try {
+    await signIn('owner');
+    const owner = page;
+    const save = await owner.request.put('/api/account/notification-settings', {
+      data: { webhookUrl: receiver.url('/hook'), reminderDelayMinutes: 10, webhookFormat: 'auto' },
+    });
+    expect(save.status()).toBe(200);
+
+    const junior = await personPage('junior');
+    const api = apiFor(junior);
+    const tag = uniq();
+    const s = await api.createSession({
+      title: `Outlook keeps asking for a password ${tag}`,
+      problem:
+        'Since the tenant moved to modern auth, Outlook on RECEPTION-02 prompts for a password every hour.',
+      customer: 'Contoso Dental',
+      asset: 'RECEPTION-02',
+    });
+    await api.logStep(s.id, { action: 'Cleared Credential Manager entries', outcome: 'failed' });
+    const handoff = await api.escalate(s.id, {
+      reason: 'Credential Manager is clean and MFA works in the browser; out of ideas',
+      urgency: 'high',
+    });
+    await expect.poll(() => receiver.got.length, { timeout: 15_000 }).toBeGreaterThan(0);
+
+    // The Mail outbox shows the e-mail as it would have been sent.
+    await owner.goto('/settings');
+    await owner.getByRole('link', { name: 'Mail outbox' }).click();
+    await expect(owner).toHaveURL(/\/settings\/mail-outbox$/);
+    await expect(owner.getByRole('heading', { name: 'Mail outbox', level: 1 })).toBeVisible();
+    const item = owner.getByRole('button', {
+      name: new RegExp(`\\[High\\] Escalation: Outlook keeps asking for a password ${tag}.*olivia`),
+    });
+    await expect(item).toBeVisible({ timeout: 15_000 });
+    await item.click();
+    await expect(item).toHaveAttribute('aria-current', 'true');
+    await expect(owner.locator('#mail-subject')).toContainText(`Outlook keeps asking for a password ${tag}`);
+    const html = owner.frameLocator('iframe[title="HTML part of the e-mail"]');
+    await expect(html.getByRole('link', { name: 'Open the handoff' })).toHaveAttribute(
+      'href',
+      new RegExp(`/handoffs/${handoff.id}$`),
+    );
+    await expect(html.getByText('Credential Manager is clean and MFA works in the browser')).toBeVisible();
+    await owner.getByRole('button', { name: 'Plain text' }).click();
+    await expect(owner.locator('pre.mail-source')).toContainText(`/handoffs/${handoff.id}`);
+    await owner.getByRole('button', { name: 'Source' }).click();
+    await expect(owner.locator('pre.mail-source')).toContainText('Content-Type: multipart/alternative');
+    await owner.getByRole('button', { name: 'HTML' }).click();
+    await expect(html.getByRole('link', { name: 'Open the handoff' })).toBeVisible();
+    await shot(owner, 'mail-outbox');
+
+    // The handoff screen: who was told, on which channel, and what happened.
+    await owner.goto(`/handoffs/${handoff.id}`);
+    const panel = owner.locator('section', { has: owner.getByRole('heading', { name: 'Notifications' }) });
+    await expect(
+      panel.locator('.delivery-row', { hasText: 'Sam' }).filter({ hasText: 'E-mail' }),
+    ).toContainText('Sent');
+    const hook = panel.locator('.delivery-row', { hasText: 'Chat webhook' });
+    await expect(hook).toContainText('Waiting');
+    await expect(hook).toContainText('HTTP 500');
+    await expect(panel.locator('.delivery-row', { hasText: 'Jamie' })).toHaveCount(0); // not the escalator
+    await panel.scrollIntoViewIfNeeded();
+    await shot(owner, 'handoff-delivery-panel');
+
+    // Engineers do not see the panel.
+    await junior.goto(`/handoffs/${handoff.id}`);
+    await expect(junior.getByRole('heading', { name: 'AI assessment' })).toBeVisible();
+    await expect(junior.getByRole('heading', { name: 'Notifications' })).toHaveCount(0);
+  } finally {
+    await removeWebhook(page);
+    await receiver.close();
+  }
+});
+
+test('an invitation is e-mailed; the Mail outbox reads well on a phone', async ({ personPage }) => {
+  const owner = await personPage('owner', { width: 360, height: 740 });
+  const email = `phone-${uniq()}@northwind.example`;
+  const inv = await owner.request.post('/api/invitations', { data: { email, role: 'engineer', tier: 1 } });
+  expect(inv.status()).toBe(201);
+  const { acceptUrl } = await inv.json();
+  await owner.goto('/settings/mail-outbox');
+  const item = owner.getByRole('button', { name: new RegExp(`invited you to Northwind IT.*${email}`) });
+  await expect(item).toBeVisible({ timeout: 15_000 });
+  await item.click();
+  await owner.getByRole('button', { name: 'Plain text' }).click();
+  await expect(owner.locator('pre.mail-source')).toContainText(acceptUrl);
+  const overflow = await owner.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  // Keyboard: the list items are reachable and selectable.
+  await item.focus();
+  await owner.keyboard.press('Enter');
+  await expect(item).toHaveAttribute('aria-current', 'true');
+});
+
+/** Leaves the demo account without a webhook for the specs that run after this one. */
+async function removeWebhook(page: Page) {
+  await page.request.put('/api/account/notification-settings', {
+    data: { webhookUrl: null, reminderDelayMinutes: 5, webhookFormat: 'auto' },
+  });
+}

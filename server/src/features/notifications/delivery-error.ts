@@ -1,0 +1,14 @@
+/**
+ * A delivery that did not happen. `permanent` ones (a recipient address the mail server refuses,
+ * a webhook that answers 404) fail at once; the others are retried with backoff.
+ */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly permanent = false,
+    /** The receiver's HTTP status, when a webhook answered. */
+    readonly httpStatus: number | null = null,
+  ) {
+    super(message);
+  }
+}

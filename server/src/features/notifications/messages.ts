@@ -1,0 +1,323 @@
+import type { TWebhookFormat } from '@rf/contracts';
+
+/**
+ * What an escalation or reminder message says, whatever the channel. Everything here comes from
+ * the handoff's immutable context snapshot, so every channel and every retry says the same thing.
+ */
+export interface HandoffMessage {
+  intent: 'escalate' | 'reminder';
+  /** Reminder round 1..3 (null for the escalation itself). */
+  round: number | null;
+  accountName: string;
+  title: string;
+  problem: string;
+  customer: string | null;
+  asset: string | null;
+  urgency: 'low' | 'normal' | 'high' | 'critical';
+  reason: string;
+  escalatedBy: string;
+  /** Who it was escalated to, as a label ("Tier 2 and up", "Sam Senior", "You", "Everyone"). */
+  target: string;
+  /** The same inside a sentence ("tier 2 and up", "Sam Senior", "you", "the team"). */
+  targetPhrase: string;
+  waitingMinutes: number;
+  link: string;
+  preferencesLink: string;
+}
+
+export interface InvitationMessage {
+  accountName: string;
+  inviterName: string;
+  role: string;
+  tier: number;
+  acceptUrl: string;
+  expiresAt: Date;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const URGENCY_LABEL = { low: 'Low', normal: 'Normal', high: 'High', critical: 'Critical' } as const;
+
+/**
+ * Mail clients do not read CSS custom properties, so the e-mail carries literal colours: these
+ * are the light-theme values of web/src/design/tokens.css (keep them in step).
+ */
+const TOKENS = {
+  surface: '#f6f7f9',
+  raised: '#ffffff',
+  border: '#dde1e7',
+  text: '#161b22',
+  muted: '#59616c',
+  accent: '#3451d1',
+  onAccent: '#ffffff',
+  urgency: {
+    low: ['#5c6672', '#eef0f3'],
+    normal: ['#0b5cad', '#e4f0fc'],
+    high: ['#b54700', '#fdeee2'],
+    critical: ['#c4232d', '#fdecec'],
+  },
+} as const;
+
+/** One line, no control characters, at most `max` characters (headers and chat titles). */
+export function oneLine(s: string, max: number): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+  const flat = s.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
+}
+
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s);
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const where = (m: Pick<HandoffMessage, 'customer' | 'asset'>) =>
+  [m.customer, m.asset].filter((x): x is string => !!x).join(' · ');
+
+function headline(m: HandoffMessage): string {
+  if (m.intent === 'reminder') {
+    return `Still unclaimed after ${m.waitingMinutes} min: ${m.title}`;
+  }
+  return `${m.escalatedBy} escalated: ${m.title}`;
+}
+
+function facts(m: HandoffMessage): [string, string][] {
+  const rows: [string, string][] = [
+    ['Urgency', URGENCY_LABEL[m.urgency]],
+    ['Customer', m.customer ?? '—'],
+    ['Asset', m.asset ?? '—'],
+    ['Escalated by', m.escalatedBy],
+    ['For', m.target],
+  ];
+  if (m.intent === 'reminder') rows.push(['Waiting', `${m.waitingMinutes} min`]);
+  return rows;
+}
+
+export function renderHandoffMail(m: HandoffMessage, recipientName: string): RenderedMail {
+  const place = where(m);
+  const subject = oneLine(
+    m.intent === 'reminder'
+      ? `Reminder ${m.round ?? 1} of 3: still unclaimed after ${m.waitingMinutes} min — [${URGENCY_LABEL[m.urgency]}] ${m.title}${place ? ` (${place})` : ''}`
+      : `[${URGENCY_LABEL[m.urgency]}] Escalation: ${m.title}${place ? ` (${place})` : ''}`,
+    200,
+  );
+  const intro =
+    m.intent === 'reminder'
+      ? `This escalation is still waiting for someone to pick it up (${m.waitingMinutes} min so far).`
+      : `${m.escalatedBy} is stuck and escalated a session to ${m.targetPhrase}.`;
+  const problem = clip(m.problem.trim(), 1500);
+  const why =
+    m.intent === 'reminder'
+      ? 'You get reminders because nobody has picked this escalation up yet.'
+      : 'You get this because a teammate escalated to your tier or to you.';
+
+  const text = [
+    `Hi ${recipientName},`,
+    '',
+    intro,
+    '',
+    ...facts(m).map(([k, v]) => `${`${k}:`.padEnd(14)}${v}`),
+    '',
+    `Problem: ${m.title}`,
+    problem,
+    '',
+    `Why ${m.escalatedBy} is stuck: ${m.reason}`,
+    '',
+    `Open the handoff: ${m.link}`,
+    '',
+    '-- ',
+    `${why} ${m.accountName} · ResolutionFlow`,
+    `Turn these e-mails off: ${m.preferencesLink}`,
+    '',
+  ].join('\n');
+
+  const [urgencyText, urgencyBg] = TOKENS.urgency[m.urgency];
+  const factRows = facts(m)
+    .map(
+      ([k, v]) =>
+        `<tr><td style="padding:4px 12px 4px 0;color:${TOKENS.muted};white-space:nowrap;vertical-align:top">${escapeHtml(k)}</td><td style="padding:4px 0;color:${TOKENS.text};word-break:break-word">${escapeHtml(v)}</td></tr>`,
+    )
+    .join('');
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(subject)}</title></head>
+<body style="margin:0;padding:0;background:${TOKENS.surface};font-family:Inter,-apple-system,'Segoe UI',Roboto,sans-serif;color:${TOKENS.text}">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:${TOKENS.surface};padding:24px 12px"><tr><td align="center">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;background:${TOKENS.raised};border:1px solid ${TOKENS.border};border-left:4px solid ${urgencyText};border-radius:8px">
+<tr><td style="padding:24px">
+<p style="margin:0 0 12px"><span style="display:inline-block;padding:2px 8px;border-radius:6px;background:${urgencyBg};color:${urgencyText};font-size:12px;font-weight:600">${escapeHtml(URGENCY_LABEL[m.urgency])} urgency</span>${m.intent === 'reminder' ? ` <span style="font-size:12px;color:${TOKENS.muted}">Reminder ${m.round ?? 1} of 3</span>` : ''}</p>
+<h1 style="margin:0 0 8px;font-size:20px;line-height:1.3;word-break:break-word">${escapeHtml(m.title)}</h1>
+<p style="margin:0 0 16px;font-size:14px;color:${TOKENS.muted}">Hi ${escapeHtml(recipientName)},<br>${escapeHtml(intro)}</p>
+<p style="margin:0 0 16px;padding:12px;border-radius:6px;background:${TOKENS.surface};font-size:14px;word-break:break-word"><strong>Why ${escapeHtml(m.escalatedBy)} is stuck:</strong> ${escapeHtml(m.reason)}</p>
+<table role="presentation" cellpadding="0" cellspacing="0" style="font-size:14px;margin:0 0 16px">${factRows}</table>
+<p style="margin:0 0 20px;font-size:14px;white-space:pre-wrap;word-break:break-word">${escapeHtml(problem)}</p>
+<p style="margin:0"><a href="${escapeHtml(m.link)}" style="display:inline-block;padding:10px 16px;border-radius:6px;background:${TOKENS.accent};color:${TOKENS.onAccent};text-decoration:none;font-weight:600;font-size:14px">Open the handoff</a></p>
+<p style="margin:12px 0 0;font-size:12px;color:${TOKENS.muted};word-break:break-all">${escapeHtml(m.link)}</p>
+</td></tr></table>
+<p style="max-width:600px;margin:16px auto 0;font-size:12px;color:${TOKENS.muted}">${escapeHtml(why)} ${escapeHtml(m.accountName)} · ResolutionFlow. <a href="${escapeHtml(m.preferencesLink)}" style="color:${TOKENS.muted}">Turn these e-mails off</a>.</p>
+</td></tr></table>
+</body></html>
+`;
+  return { subject, text, html };
+}
+
+export function renderInvitationMail(i: InvitationMessage): RenderedMail {
+  const subject = oneLine(`${i.inviterName} invited you to ${i.accountName} on ResolutionFlow`, 200);
+  const expires = i.expiresAt.toUTCString();
+  const text = [
+    'Hello,',
+    '',
+    `${i.inviterName} invited you to join ${i.accountName} on ResolutionFlow as ${i.role} (tier ${i.tier}).`,
+    '',
+    `Accept the invitation: ${i.acceptUrl}`,
+    '',
+    `The link works once and expires on ${expires}.`,
+    'If you did not expect this, ignore this e-mail.',
+    '',
+  ].join('\n');
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(subject)}</title></head>
+<body style="margin:0;padding:0;background:${TOKENS.surface};font-family:Inter,-apple-system,'Segoe UI',Roboto,sans-serif;color:${TOKENS.text}">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:${TOKENS.surface};padding:24px 12px"><tr><td align="center">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;background:${TOKENS.raised};border:1px solid ${TOKENS.border};border-radius:8px">
+<tr><td style="padding:24px">
+<h1 style="margin:0 0 8px;font-size:20px;line-height:1.3">Join ${escapeHtml(i.accountName)} on ResolutionFlow</h1>
+<p style="margin:0 0 20px;font-size:14px">${escapeHtml(i.inviterName)} invited you as <strong>${escapeHtml(i.role)}</strong> (tier ${i.tier}).</p>
+<p style="margin:0"><a href="${escapeHtml(i.acceptUrl)}" style="display:inline-block;padding:10px 16px;border-radius:6px;background:${TOKENS.accent};color:${TOKENS.onAccent};text-decoration:none;font-weight:600;font-size:14px">Accept the invitation</a></p>
+<p style="margin:12px 0 0;font-size:12px;color:${TOKENS.muted};word-break:break-all">${escapeHtml(i.acceptUrl)}</p>
+<p style="margin:16px 0 0;font-size:12px;color:${TOKENS.muted}">The link works once and expires on ${escapeHtml(expires)}. If you did not expect this, ignore this e-mail.</p>
+</td></tr></table>
+</td></tr></table>
+</body></html>
+`;
+  return { subject, text, html };
+}
+
+// ---- chat webhooks ----------------------------------------------------------------------------
+
+export type ChatFormat = Exclude<TWebhookFormat, 'auto'>;
+
+/** A chat message before it is shaped for one tool. */
+export interface ChatMessage {
+  title: string;
+  lead: string;
+  facts: [string, string][];
+  linkLabel: string;
+  link: string;
+  footer: string;
+  /** An urgency colours the card edge where the tool allows it. */
+  urgency: HandoffMessage['urgency'] | null;
+}
+
+export function handoffChatMessage(m: HandoffMessage): ChatMessage {
+  return {
+    title: oneLine(
+      `${m.intent === 'reminder' ? `Reminder ${m.round ?? 1} of 3 · ` : ''}[${URGENCY_LABEL[m.urgency]}] ${headline(m)}`,
+      150,
+    ),
+    lead: `Why ${m.escalatedBy} is stuck: ${clip(m.reason, 1000)}`,
+    facts: facts(m),
+    linkLabel: 'Open the handoff',
+    link: m.link,
+    footer: `${m.accountName} · ResolutionFlow`,
+    urgency: m.urgency,
+  };
+}
+
+/** Which shape a URL's tool expects, when the admin left the format on `auto`. */
+export function resolveWebhookFormat(url: string, format: TWebhookFormat): ChatFormat {
+  if (format !== 'auto') return format;
+  let host = '';
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return 'slack';
+  }
+  const under = (domain: string) => host === domain || host.endsWith(`.${domain}`);
+  // Teams "Workflows" (Power Automate) take Adaptive Cards; the older Office 365 connectors
+  // answer MessageCards reliably (some tenants refuse Adaptive Cards there).
+  if (under('logic.azure.com') || under('powerplatform.com') || under('powerautomate.com'))
+    return 'teams_adaptive';
+  if (under('webhook.office.com') || host === 'outlook.office.com' || host === 'outlook.office365.com')
+    return 'teams_messagecard';
+  // Slack itself, and the Slack-compatible incoming webhooks of Mattermost, Rocket.Chat, Zulip...
+  return 'slack';
+}
+
+/** Slack's mrkdwn treats &, < and > as markup. */
+const slackEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function renderChat(msg: ChatMessage, format: ChatFormat): unknown {
+  const fallback = `${msg.title} — ${msg.link}`;
+  if (format === 'slack') {
+    return {
+      text: fallback,
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: oneLine(msg.title, 150), emoji: false } },
+        { type: 'section', text: { type: 'mrkdwn', text: clip(slackEscape(msg.lead), 3000) } },
+        {
+          type: 'section',
+          fields: msg.facts.slice(0, 10).map(([k, v]) => ({
+            type: 'mrkdwn',
+            text: clip(`*${slackEscape(k)}*\n${slackEscape(v)}`, 2000),
+          })),
+        },
+        {
+          type: 'actions',
+          elements: [
+            {
+              type: 'button',
+              text: { type: 'plain_text', text: msg.linkLabel },
+              url: msg.link,
+              style: 'primary',
+            },
+          ],
+        },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: slackEscape(msg.footer) }] },
+      ],
+    };
+  }
+  if (format === 'teams_messagecard') {
+    return {
+      '@type': 'MessageCard',
+      '@context': 'https://schema.org/extensions',
+      summary: oneLine(msg.title, 150),
+      themeColor: (msg.urgency ? TOKENS.urgency[msg.urgency][0] : TOKENS.accent).slice(1),
+      title: msg.title,
+      sections: [
+        {
+          text: msg.lead,
+          facts: msg.facts.map(([name, value]) => ({ name, value })),
+          markdown: false,
+        },
+      ],
+      potentialAction: [
+        { '@type': 'OpenUri', name: msg.linkLabel, targets: [{ os: 'default', uri: msg.link }] },
+      ],
+    };
+  }
+  return {
+    type: 'message',
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        contentUrl: null,
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.4',
+          msteams: { width: 'Full' },
+          body: [
+            { type: 'TextBlock', text: msg.title, weight: 'Bolder', size: 'Medium', wrap: true },
+            { type: 'TextBlock', text: msg.lead, wrap: true },
+            { type: 'FactSet', facts: msg.facts.map(([title, value]) => ({ title, value })) },
+            { type: 'TextBlock', text: msg.footer, isSubtle: true, size: 'Small', wrap: true },
+          ],
+          actions: [{ type: 'Action.OpenUrl', title: msg.linkLabel, url: msg.link }],
+        },
+      },
+    ],
+  };
+}
