@@ -11,6 +11,8 @@ import { analyticsRoutes } from './features/analytics/routes.js';
 import { authRoutes, SESSION_COOKIE } from './features/auth/routes.js';
 import { authenticate } from './features/auth/service.js';
 import { handoffRoutes } from './features/handoffs/routes.js';
+import { LiveHub, type LiveOptions } from './features/live/hub.js';
+import { liveRoutes } from './features/live/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 
 export interface BuildAppOptions {
@@ -19,6 +21,15 @@ export interface BuildAppOptions {
   /** Folder with the built web app; served with an SPA fallback when it exists. */
   webDist?: string | null;
   logger?: boolean | object;
+  /** Live stream settings (tests shorten the heartbeat, the buffer bound...). */
+  live?: Partial<LiveOptions>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This process's live hub: every open event stream. */
+    live: LiveHub;
+  }
 }
 
 const defaultWebDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -95,6 +106,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   sessionRoutes(app, deps);
   handoffRoutes(app, deps);
   analyticsRoutes(app, deps);
+
+  const live = new LiveHub(deps.db, deps.clock, opts.live, app.log);
+  app.decorate('live', live);
+  app.addHook('onReady', () => live.start());
+  // Open streams would keep close() waiting for their clients: end them first.
+  app.addHook('preClose', () => live.closeAll());
+  app.addHook('onClose', () => live.stop());
+  liveRoutes(app, live);
 
   const webDist = opts.webDist === undefined ? defaultWebDist : opts.webDist;
   if (webDist && fs.existsSync(path.join(webDist, 'index.html'))) {

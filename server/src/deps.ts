@@ -10,5 +10,14 @@ export interface Deps {
   loginRateLimit: { maxPerEmail: number; maxPerIp: number; windowMs: number };
   assistant: Assistant;
   /** Wakes live hubs and workers in every process after a commit that wrote events/outbox rows. */
-  afterCommit: (what: { events?: boolean; notifications?: boolean }) => void;
+  afterCommit: (what: AfterCommit) => void;
+}
+
+export interface AfterCommit {
+  events?: boolean;
+  notifications?: boolean;
+  /** Whose events were written: only that account's subscribers are read for. */
+  accountId?: string;
+  /** A sign-out (sessionId) or a change to a user's access (userId): their live streams end. */
+  closeStreams?: { sessionId?: string; userId?: string };
 }

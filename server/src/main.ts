@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
 import { createAssistant } from './features/assistant/assistant.js';
-import { EVENTS_CHANNEL } from './features/live/events.js';
+import { notifyLive } from './features/live/events.js';
 import { demoInfo, isEmpty, printDemoSignIns, seedDemo } from './seed.js';
 
 let config: Config;
@@ -25,9 +25,7 @@ const deps: Deps = {
   clock: () => new Date(),
   loginRateLimit: { maxPerEmail: 5, maxPerIp: 50, windowMs: 15 * 60_000 },
   assistant: createAssistant({ llm: config.ai }),
-  afterCommit: () => {
-    database.notify(EVENTS_CHANNEL, '').catch((err) => console.error('notify failed', err));
-  },
+  afterCommit: (what) => notifyLive(database, what, (err) => console.error('notify failed', err)),
 };
 
 // The demo seed runs on an empty embedded database unless SEED_DEMO=false; against a server

@@ -9,7 +9,8 @@ import { createAssistant } from '../features/assistant/assistant.js';
 import { hashPassword } from '../features/auth/password.js';
 import * as authRepo from '../features/auth/repo.js';
 import { newId } from '../features/auth/tokens.js';
-import { EVENTS_CHANNEL } from '../features/live/events.js';
+import { notifyLive } from '../features/live/events.js';
+import type { LiveOptions } from '../features/live/hub.js';
 import { createTestDatabase } from './db.js';
 
 export interface Harness {
@@ -28,6 +29,7 @@ export interface StartOptions {
   loginRateLimit?: Deps['loginRateLimit'];
   env?: Record<string, string>;
   llm?: Parameters<typeof createAssistant>[0]['llm'];
+  live?: Partial<LiveOptions>;
 }
 
 /** A real server on 127.0.0.1 with a fresh database: tests talk to it over real HTTP. */
@@ -40,11 +42,9 @@ export async function startApp(opts: StartOptions = {}): Promise<Harness> {
     clock: () => (now ? new Date(now) : new Date()),
     loginRateLimit: opts.loginRateLimit ?? { maxPerEmail: 5, maxPerIp: 1000, windowMs: 15 * 60_000 },
     assistant: createAssistant({ llm: opts.llm ?? null }),
-    afterCommit: () => {
-      db.notify(EVENTS_CHANNEL, '').catch(() => {});
-    },
+    afterCommit: (what) => notifyLive(db, what, (err) => console.error('notify failed', err)),
   };
-  const app = await buildApp({ deps, logger: false, webDist: null });
+  const app = await buildApp({ deps, logger: false, webDist: null, live: opts.live });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {

@@ -109,6 +109,7 @@ export async function login(deps: Deps, body: TLoginBody, ip: string): Promise<S
 
 export async function logout(deps: Deps, sessionId: string) {
   await repo.deleteAuthSession(deps.db.db, sessionId);
+  deps.afterCommit({ closeStreams: { sessionId } });
 }
 
 export async function authenticate(deps: Deps, token: string) {
@@ -217,10 +218,12 @@ export async function acceptInvitation(
 }
 
 export async function changeUser(deps: Deps, actor: AuthUser, userId: string, patch: TPatchUserBody) {
-  return deps.db.db.transaction(async (tx) => {
+  let before: TRole | undefined;
+  const updated = await deps.db.db.transaction(async (tx) => {
     await repo.lockAccount(tx, actor.accountId);
     const target = await repo.findUser(tx, actor.accountId, userId);
     if (!target) throw notFound('User');
+    before = target.role;
     if (patch.role !== undefined && patch.role !== target.role) {
       if (target.role === 'owner' || patch.role === 'owner') assertMayGrant(actor, 'owner');
       if (target.role === 'owner' && (await repo.countOwners(tx, actor.accountId)) <= 1) {
@@ -229,6 +232,9 @@ export async function changeUser(deps: Deps, actor: AuthUser, userId: string, pa
     }
     return (await repo.updateUser(tx, actor.accountId, userId, { role: patch.role, tier: patch.tier }))!;
   });
+  // Streams were opened under the old role: end them (the browser reconnects under the new one).
+  if (patch.role !== undefined && patch.role !== before) deps.afterCommit({ closeStreams: { userId } });
+  return updated;
 }
 
 export async function listTeam(deps: Deps, accountId: string) {

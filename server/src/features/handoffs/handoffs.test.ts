@@ -148,7 +148,7 @@ describe('the whole flow through HTTP', () => {
     const types = rows
       .filter((r) => (r.payload as { handoff?: { id: string } }).handoff?.id === handoff.id)
       .map((r) => r.type);
-    expect(types).toEqual(['handoff.created', 'handoff.claimed', 'handoff.first_action']);
+    expect(types).toEqual(['handoff.created', 'handoff.claimed', 'handoff.first_action', 'handoff.resolved']);
   });
 
   it('an admin may write to the session but does not stamp the first action; only the claimer does', async () => {

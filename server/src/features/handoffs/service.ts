@@ -225,7 +225,7 @@ export async function escalate(
       throw conflict('already_escalated', 'This session already has an open escalation');
     throw err;
   }
-  deps.afterCommit({ events: true, notifications: true });
+  deps.afterCommit({ events: true, notifications: true, accountId: actor.accountId });
   return getHandoff(deps, actor, handoffId);
 }
 
@@ -383,7 +383,7 @@ export async function claim(deps: Deps, actor: AuthUser, id: string): Promise<TH
       now,
     });
   });
-  deps.afterCommit({ events: true });
+  deps.afterCommit({ events: true, accountId: actor.accountId });
   return getHandoff(deps, actor, id);
 }
 
@@ -417,7 +417,7 @@ export async function release(deps: Deps, actor: AuthUser, id: string) {
       now,
     });
   });
-  deps.afterCommit({ events: true });
+  deps.afterCommit({ events: true, accountId: actor.accountId });
   return getHandoff(deps, actor, id);
 }
 
@@ -445,7 +445,7 @@ export async function cancel(deps: Deps, actor: AuthUser, id: string) {
       now,
     });
   });
-  deps.afterCommit({ events: true });
+  deps.afterCommit({ events: true, accountId: actor.accountId });
   return getHandoff(deps, actor, id);
 }
 
@@ -470,6 +470,9 @@ export async function closeActiveHandoff(
   if (!active) return;
   await repo.transition(tx, o.accountId, active.id, active.status, { status: 'resolved', closedAt: o.at });
   await audit(tx, o.accountId, active.id, 'resolved', o.actorId, o.at);
+  await recordEvent(tx, o.accountId, 'handoff.resolved', {
+    handoff: await loadPresented(tx, o.accountId, active.id, o.at),
+  });
 }
 
 export async function listNotifications(deps: Deps, actor: AuthUser, handoffId: string) {

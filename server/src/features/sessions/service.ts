@@ -161,12 +161,11 @@ async function writeToSession(
     );
     await stampFirstAction(tx, { accountId: actor.accountId, sessionId, actorId: actor.id, at: now });
     const patch = (await extra?.(tx, now)) ?? {};
-    const updated = await repo.updateSession(tx, actor.accountId, sessionId, { ...patch, updatedAt: now });
-    await recordEvent(tx, actor.accountId, 'session.updated', {
-      session: { id: sessionId, status: updated!.status },
-    });
+    await repo.updateSession(tx, actor.accountId, sessionId, { ...patch, updatedAt: now });
+    const summary = await repo.findSessionSummary(tx, actor.accountId, sessionId);
+    await recordEvent(tx, actor.accountId, 'session.updated', { session: presentSummary(summary!) });
   });
-  deps.afterCommit({ events: true });
+  deps.afterCommit({ events: true, accountId: actor.accountId });
   return getSession(deps, actor, sessionId);
 }
 

@@ -1,0 +1,121 @@
+import pg from 'pg';
+
+/** `null` means "the connection was re-established: notifications may have been missed". */
+export type NotifyCallback = (payload: string | null) => void;
+
+export interface PgListener {
+  listen(channel: string, cb: NotifyCallback): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+const quote = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
+
+/**
+ * LISTEN on one dedicated connection per process. A pooled connection stops listening the moment
+ * it goes back to the pool (and PgBouncer in transaction mode cannot carry LISTEN at all), so this
+ * client never serves queries. When it drops (server restart, network, pg_terminate_backend) it
+ * reconnects with a capped backoff, LISTENs again and tells every callback `null`, so that they
+ * read what they may have missed from the tables.
+ */
+export function createPgListener(
+  url: string,
+  opts: { onError?: (err: Error) => void; maxBackoffMs?: number } = {},
+): PgListener {
+  const channels = new Map<string, Set<NotifyCallback>>();
+  const maxBackoff = opts.maxBackoffMs ?? 5_000;
+  let client: pg.Client | null = null;
+  let connecting: Promise<pg.Client> | null = null;
+  let everConnected = false;
+  let closed = false;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let backoff = 100;
+
+  const dispatch = (channel: string, payload: string | null) => {
+    for (const cb of channels.get(channel) ?? []) {
+      try {
+        cb(payload);
+      } catch (err) {
+        opts.onError?.(err as Error);
+      }
+    }
+  };
+
+  const dropped = (c: pg.Client, err?: Error) => {
+    if (client !== c) return;
+    client = null;
+    if (err) opts.onError?.(err);
+    c.end().catch(() => {});
+    scheduleReconnect();
+  };
+
+  const scheduleReconnect = () => {
+    if (closed || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect().catch((err) => {
+        opts.onError?.(err as Error);
+        backoff = Math.min(maxBackoff, backoff * 2);
+        scheduleReconnect();
+      });
+    }, backoff);
+    retryTimer.unref();
+  };
+
+  const connect = (): Promise<pg.Client> => {
+    if (client) return Promise.resolve(client);
+    connecting ??= (async () => {
+      const c = new pg.Client({ connectionString: url, application_name: 'rf-listener' });
+      c.on('error', (err) => dropped(c, err));
+      c.on('end', () => dropped(c));
+      c.on('notification', (msg) => dispatch(msg.channel, msg.payload ?? ''));
+      try {
+        await c.connect();
+        for (const channel of channels.keys()) await c.query(`LISTEN ${quote(channel)}`);
+      } catch (err) {
+        c.end().catch(() => {});
+        throw err;
+      }
+      if (closed) {
+        await c.end();
+        throw new Error('listener closed');
+      }
+      client = c;
+      backoff = 100;
+      const wasReconnect = everConnected;
+      everConnected = true;
+      if (wasReconnect) for (const channel of channels.keys()) dispatch(channel, null);
+      return c;
+    })().finally(() => {
+      connecting = null;
+    });
+    return connecting;
+  };
+
+  return {
+    async listen(channel, cb) {
+      let set = channels.get(channel);
+      const first = !set;
+      if (!set) {
+        set = new Set();
+        channels.set(channel, set);
+      }
+      set.add(cb);
+      if (client && first) await client.query(`LISTEN ${quote(channel)}`);
+      else if (!client) await connect(); // LISTENs every channel, this one included
+      return async () => {
+        const s = channels.get(channel);
+        if (!s?.delete(cb) || s.size > 0) return;
+        channels.delete(channel);
+        await client?.query(`UNLISTEN ${quote(channel)}`).catch(() => {});
+      };
+    },
+    async close() {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      const c = client;
+      client = null;
+      await c?.end().catch(() => {});
+    },
+  };
+}
