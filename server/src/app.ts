@@ -11,7 +11,7 @@ import { analyticsRoutes } from './features/analytics/routes.js';
 import { authRoutes, SESSION_COOKIE } from './features/auth/routes.js';
 import { authenticate } from './features/auth/service.js';
 import { handoffRoutes } from './features/handoffs/routes.js';
-import { LiveHub, type LiveOptions } from './features/live/hub.js';
+import { LiveHub } from './features/live/hub.js';
 import { liveRoutes } from './features/live/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 
@@ -21,8 +21,8 @@ export interface BuildAppOptions {
   /** Folder with the built web app; served with an SPA fallback when it exists. */
   webDist?: string | null;
   logger?: boolean | object;
-  /** Live stream settings (tests shorten the heartbeat, the buffer bound...). */
-  live?: Partial<LiveOptions>;
+  /** This process's live hub (main.ts and the test harness feed it from `deps.afterCommit`). */
+  live?: LiveHub;
 }
 
 declare module 'fastify' {
@@ -107,7 +107,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   handoffRoutes(app, deps);
   analyticsRoutes(app, deps);
 
-  const live = new LiveHub(deps.db, deps.clock, opts.live, app.log);
+  const live = opts.live ?? new LiveHub(deps.db, deps.clock);
+  live.log = app.log;
   app.decorate('live', live);
   app.addHook('onReady', () => live.start());
   // Open streams would keep close() waiting for their clients: end them first.

@@ -9,8 +9,7 @@ import { createAssistant } from '../features/assistant/assistant.js';
 import { hashPassword } from '../features/auth/password.js';
 import * as authRepo from '../features/auth/repo.js';
 import { newId } from '../features/auth/tokens.js';
-import { notifyLive } from '../features/live/events.js';
-import type { LiveOptions } from '../features/live/hub.js';
+import { LiveHub, type LiveOptions } from '../features/live/hub.js';
 import { createTestDatabase } from './db.js';
 
 export interface Harness {
@@ -36,15 +35,17 @@ export interface StartOptions {
 export async function startApp(opts: StartOptions = {}): Promise<Harness> {
   const db = opts.db ?? (await createTestDatabase());
   let now: Date | null = null;
+  const clock = () => (now ? new Date(now) : new Date());
+  const live = new LiveHub(db, clock, opts.live);
   const deps: Deps = {
     db,
     config: loadConfig({ DATA_DIR: '/tmp/rf-test-unused', LOG_LEVEL: 'silent', ...opts.env }),
-    clock: () => (now ? new Date(now) : new Date()),
+    clock,
     loginRateLimit: opts.loginRateLimit ?? { maxPerEmail: 5, maxPerIp: 1000, windowMs: 15 * 60_000 },
     assistant: createAssistant({ llm: opts.llm ?? null }),
-    afterCommit: (what) => notifyLive(db, what, (err) => console.error('notify failed', err)),
+    afterCommit: (what) => live.publish(what),
   };
-  const app = await buildApp({ deps, logger: false, webDist: null, live: opts.live });
+  const app = await buildApp({ deps, logger: false, webDist: null, live });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {

@@ -1,26 +1,14 @@
 import type { TEventType, TLiveEvent } from '@rf/contracts';
-import type { Database, DbOrTx } from '../../db/client.js';
-import type { AfterCommit } from '../../deps.js';
+import type { DbOrTx } from '../../db/client.js';
 import * as repo from './repo.js';
 
 /**
  * The channel every process LISTENs on; a NOTIFY after commit says "account X has new events"
- * (payload: the account id; empty means "any account": read them all).
+ * (payload: `<account id> <origin>`; an empty payload means "any account": read them all).
  */
 export const EVENTS_CHANNEL = 'rf_events';
-/** "Close the streams of this sign-in (`s:<session id>`) or of this user (`u:<user id>`)". */
+/** "End the streams of this sign-in (`s:<session id> <origin>`) or user (`u:<user id> <origin>`)". */
 export const STREAMS_CHANNEL = 'rf_streams';
-
-/**
- * The live half of `deps.afterCommit`: one small NOTIFY per purpose, heard by the hub of every
- * process (this one included). Payloads stay far below NOTIFY's 8,000 bytes: ids only, never rows.
- */
-export function notifyLive(database: Database, what: AfterCommit, onError: (err: unknown) => void) {
-  if (what.events) database.notify(EVENTS_CHANNEL, what.accountId ?? '').catch(onError);
-  const close = what.closeStreams;
-  if (close?.sessionId) database.notify(STREAMS_CHANNEL, `s:${close.sessionId}`).catch(onError);
-  if (close?.userId) database.notify(STREAMS_CHANNEL, `u:${close.userId}`).catch(onError);
-}
 
 /**
  * Writes a live event row inside the business transaction: the event exists exactly when the

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Database } from '../../db/client.js';
+import type { AfterCommit } from '../../deps.js';
 import { EVENTS_CHANNEL, STREAMS_CHANNEL } from './events.js';
 import * as repo from './repo.js';
 
@@ -89,6 +90,8 @@ const frames = (events: repo.StoredEvent[]) => Buffer.from(events.map(frame).joi
  */
 export class LiveHub {
   readonly opts: LiveOptions;
+  /** Tells this process's own NOTIFYs apart from other processes' ones. */
+  readonly origin = crypto.randomUUID().slice(0, 8);
   /** Counters for tests and the benchmark. */
   readonly stats = { reads: 0, dropped: 0, opened: 0 };
   private readonly accounts = new Map<string, AccountState>();
@@ -105,14 +108,44 @@ export class LiveHub {
     private readonly db: Database,
     private readonly clock: () => Date,
     opts: Partial<LiveOptions> = {},
-    private readonly log: Log = consoleLog,
+    /** buildApp hands it the app's logger. */
+    public log: Log = consoleLog,
   ) {
     this.opts = { ...defaultLiveOptions, ...opts };
   }
 
+  /**
+   * The live half of `deps.afterCommit`. This process's hub is fed at once (no round trip through
+   * the database); the NOTIFY wakes the hubs of the other processes. Payloads are ids only, far
+   * below NOTIFY's 8,000 bytes: the rows are read from the table.
+   */
+  publish(what: AfterCommit) {
+    const failed = (err: unknown) => this.log.error({ err }, 'NOTIFY after commit failed');
+    if (what.events) {
+      this.wake(what.accountId ?? null);
+      this.db.notify(EVENTS_CHANNEL, `${what.accountId ?? ''} ${this.origin}`).catch(failed);
+    }
+    const close = what.closeStreams;
+    if (close?.sessionId) {
+      this.closeSession(close.sessionId);
+      this.db.notify(STREAMS_CHANNEL, `s:${close.sessionId} ${this.origin}`).catch(failed);
+    }
+    if (close?.userId) {
+      this.closeUser(close.userId);
+      this.db.notify(STREAMS_CHANNEL, `u:${close.userId} ${this.origin}`).catch(failed);
+    }
+  }
+
   /** LISTENs and starts the heartbeat, sweep and revalidation timers. */
   async start() {
-    this.unlisten.push(await this.db.listen(EVENTS_CHANNEL, (p) => this.wake(p ? p : null)));
+    this.unlisten.push(
+      await this.db.listen(EVENTS_CHANNEL, (p) => {
+        if (p === null) return this.wake(null); // reconnected: anything may have been missed
+        const [accountId, origin] = p.split(' ');
+        if (origin === this.origin) return; // published here: already woken
+        this.wake(accountId ? accountId : null);
+      }),
+    );
     this.unlisten.push(await this.db.listen(STREAMS_CHANNEL, (p) => this.onStreamsNotice(p)));
     const every = (ms: number, fn: () => void) => {
       const t = setInterval(fn, ms);
@@ -364,8 +397,10 @@ export class LiveHub {
       this.wake(null);
       return;
     }
-    const kind = payload.slice(0, 2);
-    const id = payload.slice(2);
+    const [target = '', origin] = payload.split(' ');
+    if (origin === this.origin) return; // published here: already closed
+    const kind = target.slice(0, 2);
+    const id = target.slice(2);
     if (kind === 'u:') this.closeUser(id);
     else if (kind === 's:') this.closeSession(id);
   }
