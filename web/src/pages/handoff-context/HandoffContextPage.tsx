@@ -11,6 +11,7 @@ import {
   useHandoff,
   useReleaseHandoff,
 } from '../../api/hooks';
+import { useLiveEvent } from '../../api/live';
 import { Icon } from '../../components/Icon';
 import { LongText } from '../../components/LongText';
 import { OutcomeBadge } from '../../components/OutcomeBadge';
@@ -68,7 +69,21 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
   const release = useReleaseHandoff();
   const cancel = useCancelHandoff();
   const [leaving, setLeaving] = useState(false);
+  const [liveNote, setLiveNote] = useState<string | null>(null);
   const { problemSummary: p, tried, assessment, startHere } = h.context;
+
+  // Someone else acting on the handoff being read: say so, while the screen updates itself.
+  useLiveEvent(({ type, event }) => {
+    const e = event.handoff;
+    if (!e || e.id !== h.id) return;
+    if (type === 'handoff.claimed' && e.claimedBy && e.claimedBy.id !== me.user.id) {
+      setLiveNote(`${e.claimedBy.name} picked this up`);
+    } else if (type === 'handoff.cancelled' && e.createdBy.id !== me.user.id) {
+      setLiveNote(`${e.createdBy.name} cancelled this escalation`);
+    } else if (type === 'handoff.released') {
+      setLiveNote('This escalation went back to the queue');
+    }
+  });
 
   const role = me.user.role;
   const mine = h.createdBy.id === me.user.id;
@@ -157,6 +172,13 @@ function HandoffContext({ handoff: h }: { handoff: THandoffWithContext }) {
           {actionErrorText}
         </div>
       ) : null}
+      <div role="status" data-testid="handoff-live-note">
+        {liveNote && !actionErrorText ? (
+          <p className="inline-alert inline-alert-info handoff-alert live-note">
+            <Icon name="hand" size={16} /> {liveNote}
+          </p>
+        ) : null}
+      </div>
 
       <div className="handoff-grid">
         <div className="handoff-col">

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/client';
 import { useHandoff, useSession } from '../../api/hooks';
+import { useLiveEvent } from '../../api/live';
 import { Icon } from '../../components/Icon';
 import { ErrorState, Skeleton } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -63,7 +64,19 @@ function SessionView({ session }: { session: TSessionDetail }) {
   const [chatFocusTick, setChatFocusTick] = useState(0);
   const [dialog, setDialog] = useState<'resolve' | 'escalate' | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
+  const [liveNote, setLiveNote] = useState<string | null>(null);
   const appliedStartHere = useRef(false);
+
+  // The escalator watching this session learns the moment a teammate picks it up (or hands it back).
+  useLiveEvent(({ type, event }) => {
+    const h = event.handoff;
+    if (!h || h.sessionId !== session.id) return;
+    if (type === 'handoff.claimed' && h.claimedBy && h.claimedBy.id !== me.user.id) {
+      setLiveNote(`${h.claimedBy.name} picked this up`);
+    } else if (type === 'handoff.released') {
+      setLiveNote('The escalation went back to the queue');
+    }
+  });
 
   // "Start here" from the handoff screen: fill the step form once, only for this session.
   useEffect(() => {
@@ -145,6 +158,13 @@ function SessionView({ session }: { session: TSessionDetail }) {
 
       <p className="problem-statement">{session.problem}</p>
 
+      <div role="status" data-testid="session-live-note">
+        {liveNote ? (
+          <p className="inline-alert inline-alert-info session-flash live-note">
+            <Icon name="hand" size={16} /> {liveNote}
+          </p>
+        ) : null}
+      </div>
       {session.openHandoffId ? <HandoffBanner handoffId={session.openHandoffId} /> : null}
       {resolved && session.resolution ? (
         <div className="resolution-banner" role="note">
