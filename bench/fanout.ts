@@ -27,6 +27,7 @@ import { authSessions, users } from '../server/src/db/schema.js';
 import { hashPassword } from '../server/src/features/auth/password.js';
 import * as authRepo from '../server/src/features/auth/repo.js';
 import { hashToken, newToken } from '../server/src/features/auth/tokens.js';
+import { EVENTS_CHANNEL, recordEvent } from '../server/src/features/live/events.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const serverDir = path.resolve(here, '../server');
@@ -472,7 +473,13 @@ async function runOurs(opts: {
   accounts: number;
   escalations: number;
   processes: 1 | 2;
-}): Promise<RunResult & { seeded: Seeded; plan: { accountId: string; sessionId: string }[] }> {
+  /** Also commit this many events straight into the database (no business logic): the live layer alone. */
+  direct?: number;
+  /** Keep the streams open this long (past a heartbeat) before the escalations. */
+  holdSeconds?: number;
+}): Promise<
+  RunResult & { seeded: Seeded; plan: { accountId: string; sessionId: string }[]; direct: RunResult | null }
+> {
   const seeded = await seed(opts.subscribers, opts.accounts);
   const servers: Proc[] = [];
   try {
@@ -502,6 +509,13 @@ async function runOurs(opts: {
     const after = servers.map((s) => rssKiB(s.child.pid!));
     const perAccount = new Map<string, number>();
     for (const s of subs) perAccount.set(s.accountId, (perAccount.get(s.accountId) ?? 0) + 1);
+    if (opts.holdSeconds) {
+      await sleep(opts.holdSeconds * 1000);
+      const ended = subs.filter((s) => s.ended).length;
+      console.log(
+        `  held ${subs.length.toLocaleString('en')} streams for ${opts.holdSeconds} s (past the 15 s heartbeat): ${ended} ended, server RSS ${(servers.map((s) => rssKiB(s.child.pid!)).reduce((x, y) => x + y, 0) / 1024).toFixed(0)} MiB`,
+      );
+    }
 
     let sample = '';
     for (let i = 0; i < plan.length; i++) {
@@ -524,6 +538,58 @@ async function runOurs(opts: {
       );
       await sleep(20);
     }
+    const escalated = {
+      all: meter.all,
+      last: meter.lastPerEscalation,
+      request: meter.request,
+      lost: meter.lost,
+      duplicated: meter.duplicated,
+    };
+    let direct: RunResult | null = null;
+    if (opts.direct) {
+      // The live layer alone: a transaction that only records the event, then the NOTIFY, as any
+      // other process's commit would; from its start to each receipt.
+      meter.all = [];
+      meter.lastPerEscalation = [];
+      meter.request = [];
+      meter.lost = 0;
+      meter.duplicated = 0;
+      const db = await openPostgres(seeded.databaseUrl, { max: 2 });
+      const accountId = plan[0]!.accountId;
+      const template = JSON.parse(sample) as {
+        handoff: Parameters<typeof recordEvent>[3]['handoff'] & object;
+      };
+      for (let i = 0; i < opts.direct + 5; i++) {
+        const sessionId = `direct-${i}`;
+        meter.sessionAccount.set(sessionId, accountId);
+        await meter.measure(
+          sessionId,
+          accountId,
+          perAccount.get(accountId) ?? 0,
+          async () => {
+            await db.db.transaction((tx) =>
+              recordEvent(tx, accountId, 'handoff.created', {
+                handoff: { ...template.handoff, id: `dh-${i}`, sessionId },
+              }),
+            );
+            await db.notify(EVENTS_CHANNEL, `${accountId} bench`);
+          },
+          i >= 5,
+        );
+        await sleep(20);
+      }
+      await db.close();
+      direct = {
+        ...emptyResult('live layer alone: event committed straight to the database → receipt'),
+        subscribers: opts.subscribers,
+        all: meter.all,
+        last: meter.lastPerEscalation,
+        request: meter.request,
+        lost: meter.lost,
+        leaked: meter.leaked,
+        duplicated: meter.duplicated,
+      };
+    }
     const dropped = subs.filter((s) => s.ended).length;
     if (dropped > 0) console.log(`  note: ${dropped} subscriber streams ended during the run`);
     for (const s of subs) s.close();
@@ -532,12 +598,8 @@ async function runOurs(opts: {
     return {
       label: opts.label,
       subscribers: opts.subscribers,
-      all: meter.all,
-      last: meter.lastPerEscalation,
-      request: meter.request,
-      lost: meter.lost,
+      ...escalated,
       leaked: meter.leaked,
-      duplicated: meter.duplicated,
       rssPerConnKiB: (rssAfter - rssBefore) / opts.subscribers,
       rssBeforeMiB: rssBefore / 1024,
       rssAfterMiB: rssAfter / 1024,
@@ -545,10 +607,29 @@ async function runOurs(opts: {
       sample,
       seeded,
       plan: plan.slice(warm),
+      direct,
     };
   } finally {
     for (const s of servers) await s.stop();
   }
+}
+
+function emptyResult(label: string): RunResult {
+  return {
+    label,
+    subscribers: 0,
+    all: [],
+    last: [],
+    request: [],
+    lost: 0,
+    leaked: 0,
+    duplicated: 0,
+    rssPerConnKiB: Number.NaN,
+    rssBeforeMiB: Number.NaN,
+    rssAfterMiB: Number.NaN,
+    connectSeconds: Number.NaN,
+    sample: '',
+  };
 }
 
 function stripContext(h: Record<string, unknown>) {
@@ -637,9 +718,11 @@ function report(r: RunResult) {
     `    the escalate request's answer p50 ${ms(pct(r.request, 50))}  p99 ${ms(pct(r.request, 99))}`,
   );
   console.log(`    lost ${r.lost}  leaked to another account ${r.leaked}  duplicated ${r.duplicated}`);
-  console.log(
-    `    server RSS ${r.rssBeforeMiB.toFixed(0)} → ${r.rssAfterMiB.toFixed(0)} MiB: ${r.rssPerConnKiB.toFixed(1)} KiB per connection (connect ${r.connectSeconds.toFixed(1)} s)`,
-  );
+  if (Number.isFinite(r.rssPerConnKiB)) {
+    console.log(
+      `    server RSS ${r.rssBeforeMiB.toFixed(0)} → ${r.rssAfterMiB.toFixed(0)} MiB: ${r.rssPerConnKiB.toFixed(1)} KiB per connection (connect ${r.connectSeconds.toFixed(1)} s)`,
+    );
+  }
 }
 
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
@@ -656,25 +739,38 @@ async function main() {
     `open-file limit: this process ${lim.soft}/${lim.hard} (soft/hard); server processes are started with the soft limit raised to the hard one`,
   );
 
+  const load = () =>
+    os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ');
+  console.log(`load average (1/5/15 min) at the start: ${load()} — other jobs share these 2 cores`);
   let single: RunResult | null = null;
   if (SCENARIOS.includes('latency')) {
     console.log(
       `\n1,000 subscribers in one account, ${M} escalations (after 5 warm-up ones), one server process`,
     );
     const ours = await runOurs({
-      label: 'ResolutionFlow',
+      label: 'ResolutionFlow (escalate request start → receipt)',
       subscribers: 1000,
       accounts: 1,
       escalations: M,
       processes: 1,
+      direct: M,
     });
     try {
       report(ours);
+      if (ours.direct) report(ours.direct);
       const bare = await runBare('bare node:http broadcaster (floor), same clients, same run', ours);
       report(bare);
       console.log(
         `    ratio to the floor: last-subscriber p99 ${ratio(pct(ours.last, 99), pct(bare.last, 99))}, each-receipt p99 ${ratio(pct(ours.all, 99), pct(bare.all, 99))}`,
       );
+      if (ours.direct) {
+        console.log(
+          `    live layer alone vs the floor: last-subscriber p99 ${ratio(pct(ours.direct.last, 99), pct(bare.last, 99))}, each-receipt p50 ${ratio(pct(ours.direct.all, 50), pct(bare.all, 50))}`,
+        );
+      }
       single = ours;
     } finally {
       await ours.seeded.drop();
@@ -686,7 +782,7 @@ async function main() {
       `\n1,000 subscribers in one account split over two server processes on one PostgreSQL; ${M} escalations through the first`,
     );
     const two = await runOurs({
-      label: 'ResolutionFlow, 2 processes',
+      label: 'ResolutionFlow, 2 processes (escalate request start → receipt)',
       subscribers: 1000,
       accounts: 1,
       escalations: M,
@@ -730,6 +826,7 @@ async function main() {
       accounts: 500,
       escalations: 50,
       processes: 1,
+      holdSeconds: 20,
     });
     try {
       report(r);
@@ -737,6 +834,7 @@ async function main() {
       await r.seeded.drop();
     }
   }
+  console.log(`\nload average (1/5/15 min) at the end: ${load()}`);
 }
 
 main().then(
