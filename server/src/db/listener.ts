@@ -30,6 +30,10 @@ export function createPgListener(
   let retryTimer: NodeJS.Timeout | null = null;
   let backoff = 100;
 
+  const report = (err: unknown) => opts.onError?.(err as Error);
+  // Closing a connection that already broke can fail too: that failure is reported, not thrown.
+  const endQuietly = (c: pg.Client) => c.end().catch(report);
+
   const dispatch = (channel: string, payload: string | null) => {
     for (const cb of channels.get(channel) ?? []) {
       try {
@@ -44,7 +48,7 @@ export function createPgListener(
     if (client !== c) return;
     client = null;
     if (err) opts.onError?.(err);
-    c.end().catch(() => {});
+    void endQuietly(c);
     scheduleReconnect();
   };
 
@@ -72,7 +76,7 @@ export function createPgListener(
         await c.connect();
         for (const channel of channels.keys()) await c.query(`LISTEN ${quote(channel)}`);
       } catch (err) {
-        c.end().catch(() => {});
+        void endQuietly(c);
         throw err;
       }
       if (closed) {
@@ -106,7 +110,7 @@ export function createPgListener(
         const s = channels.get(channel);
         if (!s?.delete(cb) || s.size > 0) return;
         channels.delete(channel);
-        await client?.query(`UNLISTEN ${quote(channel)}`).catch(() => {});
+        await client?.query(`UNLISTEN ${quote(channel)}`).catch(report);
       };
     },
     async close() {
@@ -115,7 +119,7 @@ export function createPgListener(
       retryTimer = null;
       const c = client;
       client = null;
-      await c?.end().catch(() => {});
+      if (c) await endQuietly(c);
     },
   };
 }

@@ -238,9 +238,12 @@ export function applyLiveEvent(qc: QueryClient, { event }: LiveMessage) {
   }
 }
 
-/** What the app shows that live events feed: refetched after every (re)connection. */
+/**
+ * What the app shows that live events feed: refetched after every (re)connection. The signed-in
+ * user too: a stream ended by a role change comes back under the new role.
+ */
 export function refetchLiveViews(qc: QueryClient) {
-  for (const key of [keys.handoffs, ['handoff'], ['session'], ['sessions'], ['analytics']]) {
+  for (const key of [keys.handoffs, ['handoff'], ['session'], ['sessions'], ['analytics'], keys.me]) {
     void qc.invalidateQueries({ queryKey: key });
   }
 }

@@ -167,7 +167,9 @@ export class LiveHub {
     for (const t of this.timers) clearInterval(t);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.closeAll();
-    await Promise.all(this.unlisten.splice(0).map((u) => u().catch(() => {})));
+    await Promise.all(
+      this.unlisten.splice(0).map((u) => u().catch((err) => this.log.warn({ err }, 'UNLISTEN failed'))),
+    );
   }
 
   get streamCount() {
