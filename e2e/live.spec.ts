@@ -135,6 +135,26 @@ test("the junior's session view shows the pick-up the moment it happens; a reade
   await owner.screenshot({ path: path.join(shots, 'handoff-claimed-by-other-live.png') });
 });
 
+test("the sessions list shows a teammate's new session and its escalation without a reload", async ({
+  signIn,
+  personPage,
+}) => {
+  const page = await signIn('senior'); // lands on /sessions
+  await expect(liveStatus(page)).toHaveAttribute('data-status', 'live');
+  const junior = await personPage('junior');
+  const api = apiFor(junior);
+  const title = `Label printer prints blank pages ${uniq()}`;
+  const s = await api.createSession({
+    title,
+    problem: 'The Zebra prints blank labels since the driver update.',
+  });
+  const row = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: title }) });
+  await expect(row).toBeVisible();
+  await expect(row.getByText('Active')).toBeVisible();
+  await api.escalate(s.id, { reason: 'Reinstalled the driver already', urgency: 'normal' });
+  await expect(row.getByText('Escalated')).toBeVisible();
+});
+
 // ---------------------------------------------------------------------------------------------
 // A server of its own, so that the test can restart it.
 

@@ -124,6 +124,7 @@ export const ZEventType = z.enum([
   'handoff.cancelled',
   'handoff.first_action',
   'handoff.resolved',
+  'session.created',
   'session.updated',
 ]);
 export type TEventType = z.infer<typeof ZEventType>;

@@ -24,8 +24,7 @@ async function newSession(who: Team['junior'], title = 'Printer offline on floor
   return s.body.session.id as string;
 }
 
-async function escalate(who: Team['junior'], title?: string) {
-  const sessionId = await newSession(who, title);
+async function escalateSession(who: Team['junior'], sessionId: string) {
   const res = await who.client.post(`/api/sessions/${sessionId}/handoffs`, {
     intent: 'escalate',
     reason: 'Tried the spooler, still offline',
@@ -34,6 +33,13 @@ async function escalate(who: Team['junior'], title?: string) {
   expect(res.status).toBe(201);
   return { sessionId, handoffId: res.body.handoff.id as string };
 }
+
+/** A new session (one `session.created` event), escalated (one `handoff.created`). */
+async function escalate(who: Team['junior'], title?: string) {
+  return escalateSession(who, await newSession(who, title));
+}
+
+const handoffsOf = (r: SseReader) => r.changes.filter((e) => e.event === 'handoff.created');
 
 const open = (who: { client: { cookie: string | null } }, opts: Parameters<typeof SseReader.open>[1] = {}) =>
   SseReader.open(h.url, { cookie: who.client.cookie, ...opts });
@@ -112,6 +118,7 @@ describe('GET /api/events', () => {
     await r.until((x) => x.changes.some((e) => e.event === 'handoff.cancelled'), 5_000, 'handoff.cancelled');
     const got = r.changes.slice(start);
     expect(got.map((e) => e.event)).toEqual([
+      'session.created',
       'handoff.created',
       'handoff.claimed',
       'handoff.released',
@@ -120,6 +127,7 @@ describe('GET /api/events', () => {
       'session.updated', // the step
       'handoff.resolved',
       'session.updated', // the resolve
+      'session.created',
       'handoff.created',
       'handoff.cancelled',
     ]);
@@ -135,48 +143,50 @@ describe('GET /api/events', () => {
       }
       if (ev.session) ZSessionSummary.strict().parse(ev.session);
     }
-    expect(got[1]!.json.handoff).toMatchObject({ status: 'claimed', claimedBy: { name: a.senior.name } });
-    expect(got[2]!.json.handoff).toMatchObject({ status: 'open', claimedBy: null });
-    expect(got[4]!.json.handoff.firstActionAt).not.toBeNull();
-    expect(got[6]!.json.handoff).toMatchObject({ id: handoffId, status: 'resolved' });
-    expect(got[7]!.json.session).toMatchObject({ id: sessionId, status: 'resolved' });
+    expect(got[0]!.json.session).toMatchObject({ id: sessionId, status: 'active', title: 'Full lifecycle' });
+    expect(got[2]!.json.handoff).toMatchObject({ status: 'claimed', claimedBy: { name: a.senior.name } });
+    expect(got[3]!.json.handoff).toMatchObject({ status: 'open', claimedBy: null });
+    expect(got[5]!.json.handoff.firstActionAt).not.toBeNull();
+    expect(got[6]!.json.session).toMatchObject({ id: sessionId, stepCount: 1 });
+    expect(got[7]!.json.handoff).toMatchObject({ id: handoffId, status: 'resolved' });
+    expect(got[8]!.json.session).toMatchObject({ id: sessionId, status: 'resolved' });
     r.close();
   });
 
   it('replays what a client missed: by Last-Event-ID header, by query, the header winning', async () => {
     const first = await open(a.senior);
     await first.ready();
-    await escalate(a.junior, 'seen live');
-    await first.until((x) => x.changes.length > 0);
-    const seen = Number(first.changes.at(-1)!.id);
+    const shown = await escalate(a.junior, 'seen live');
+    const seen = Number((await first.next('handoff.created', (j) => j.handoff.id === shown.handoffId)).id);
     first.close();
 
+    // Two escalations of new sessions: four events the client misses.
     const missed = [await escalate(a.junior, 'missed 1'), await escalate(a.junior, 'missed 2')];
 
     const byHeader = await open(a.senior, { lastEventId: seen });
     await byHeader.ready();
     const ready = ZLiveReady.parse(byHeader.events.find((e) => e.event === 'ready')!.json);
     expect(ready.reset).toBe(false);
-    expect(ready.replayed).toBe(2);
-    expect(seqs(byHeader)).toEqual([seen + 1, seen + 2]);
-    expect(byHeader.changes.map((e) => e.json.handoff.id)).toEqual(missed.map((m) => m.handoffId));
+    expect(ready.replayed).toBe(4);
+    expect(seqs(byHeader)).toEqual([seen + 1, seen + 2, seen + 3, seen + 4]);
+    expect(handoffsOf(byHeader).map((e) => e.json.handoff.id)).toEqual(missed.map((m) => m.handoffId));
     // `ready` carries the stream's position as its id, so a reconnect after it resumes there.
-    expect(Number(byHeader.events.at(-1)!.id)).toBe(seen + 2);
+    expect(Number(byHeader.events.at(-1)!.id)).toBe(seen + 4);
 
-    const byQuery = await open(a.senior, { query: `?lastEventId=${seen + 1}` });
+    const byQuery = await open(a.senior, { query: `?lastEventId=${seen + 2}` });
     await byQuery.ready();
-    expect(seqs(byQuery)).toEqual([seen + 2]);
+    expect(seqs(byQuery)).toEqual([seen + 3, seen + 4]);
 
-    const both = await open(a.senior, { query: `?lastEventId=${seen}`, lastEventId: seen + 1 });
+    const both = await open(a.senior, { query: `?lastEventId=${seen}`, lastEventId: seen + 3 });
     await both.ready();
-    expect(seqs(both)).toEqual([seen + 2]);
+    expect(seqs(both)).toEqual([seen + 4]);
 
     // After the replay the stream is live: nothing twice, nothing skipped.
     const next = await escalate(a.junior, 'live after replay');
     for (const s of [byHeader, byQuery, both]) {
       await s.next('handoff.created', (j) => j.handoff.id === next.handoffId);
       expect(seqs(s)).toEqual([...new Set(seqs(s))].sort((x, y) => x - y));
-      expect(seqs(s).at(-1)).toBe(seen + 3);
+      expect(seqs(s).at(-1)).toBe(seen + 6);
       s.close();
     }
   });
@@ -248,15 +258,16 @@ describe('GET /api/events', () => {
     await h.app.live.sweep();
     const within = await open(team.senior, { lastEventId: 0 });
     await within.ready();
-    expect(within.changes.map((e) => e.json.handoff.session.title)).toEqual(['old one', 'old two']);
+    expect(seqs(within)).toEqual([1, 2, 3, 4]);
+    expect(handoffsOf(within).map((e) => e.json.handoff.session.title)).toEqual(['old one', 'old two']);
     within.close();
     // Two days later they are gone: a client that was away that long is told to refetch.
     h.setNow(new Date(Date.now() + 48 * 3_600_000));
-    expect(await h.app.live.sweep()).toBeGreaterThanOrEqual(2);
+    expect(await h.app.live.sweep()).toBeGreaterThanOrEqual(4);
     h.setNow(null);
     const late = await open(team.senior, { lastEventId: 0 });
     await late.ready();
-    expect(ZLiveReady.parse(late.events[0]!.json)).toMatchObject({ reset: true, seq: 2 });
+    expect(ZLiveReady.parse(late.events[0]!.json)).toMatchObject({ reset: true, seq: 4 });
     late.close();
   });
 
@@ -272,11 +283,12 @@ describe('GET /api/events', () => {
     const people = [a.senior2, a.admin, a.owner];
     const streams = await Promise.all(Array.from({ length: 30 }, (_, i) => open(people[i % 3]!)));
     await Promise.all(streams.map((s) => s.ready()));
-    await new Promise((r) => setTimeout(r, 100)); // let the openings' own catch-up reads settle
+    const sessionId = await newSession(a.junior, 'fan-out');
+    await Promise.all(streams.map((s) => s.next('session.created', (j) => j.session.id === sessionId)));
     const reads = h.app.live.stats.reads;
-    const { handoffId } = await escalate(a.junior, 'fan-out');
+    const { handoffId } = await escalateSession(a.junior, sessionId);
     await Promise.all(streams.map((s) => s.next('handoff.created', (j) => j.handoff.id === handoffId)));
-    expect(h.app.live.stats.reads - reads).toBeLessThanOrEqual(2);
+    expect(h.app.live.stats.reads - reads).toBe(1);
     for (const s of streams) s.close();
   });
 

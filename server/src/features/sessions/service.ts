@@ -60,19 +60,26 @@ export async function createSession(
   body: z.output<typeof ZCreateSessionBody> | TCreateSessionBody,
 ) {
   const now = deps.clock();
-  const s = await repo.insertSession(deps.db.db, {
-    id: newId(),
-    accountId: actor.accountId,
-    title: body.title,
-    problem: body.problem,
-    customer: body.customer ?? null,
-    asset: body.asset ?? null,
-    category: body.category ?? null,
-    ownerId: actor.id,
-    createdById: actor.id,
-    createdAt: now,
-    updatedAt: now,
+  const s = await deps.db.db.transaction(async (tx) => {
+    const row = await repo.insertSession(tx, {
+      id: newId(),
+      accountId: actor.accountId,
+      title: body.title,
+      problem: body.problem,
+      customer: body.customer ?? null,
+      asset: body.asset ?? null,
+      category: body.category ?? null,
+      ownerId: actor.id,
+      createdById: actor.id,
+      createdAt: now,
+      updatedAt: now,
+    });
+    // Teammates' session lists show it as it happens.
+    const summary = await repo.findSessionSummary(tx, actor.accountId, row.id);
+    await recordEvent(tx, actor.accountId, 'session.created', { session: presentSummary(summary!) });
+    return row;
   });
+  deps.afterCommit({ events: true, accountId: actor.accountId });
   return getSession(deps, actor, s.id);
 }
 
