@@ -24,6 +24,8 @@ export function createPgListener(
   const channels = new Map<string, Set<NotifyCallback>>();
   const maxBackoff = opts.maxBackoffMs ?? 5_000;
   let client: pg.Client | null = null;
+  /** The channels the current connection LISTENs on. */
+  let listening = new Set<string>();
   let connecting: Promise<pg.Client> | null = null;
   let everConnected = false;
   let closed = false;
@@ -72,9 +74,13 @@ export function createPgListener(
       c.on('error', (err) => dropped(c, err));
       c.on('end', () => dropped(c));
       c.on('notification', (msg) => dispatch(msg.channel, msg.payload ?? ''));
+      const listened = new Set<string>();
       try {
         await c.connect();
-        for (const channel of channels.keys()) await c.query(`LISTEN ${quote(channel)}`);
+        for (const channel of channels.keys()) {
+          await c.query(`LISTEN ${quote(channel)}`);
+          listened.add(channel);
+        }
       } catch (err) {
         void endQuietly(c);
         throw err;
@@ -84,6 +90,7 @@ export function createPgListener(
         throw new Error('listener closed');
       }
       client = c;
+      listening = listened;
       backoff = 100;
       const wasReconnect = everConnected;
       everConnected = true;
@@ -98,18 +105,22 @@ export function createPgListener(
   return {
     async listen(channel, cb) {
       let set = channels.get(channel);
-      const first = !set;
       if (!set) {
         set = new Set();
         channels.set(channel, set);
       }
       set.add(cb);
-      if (client && first) await client.query(`LISTEN ${quote(channel)}`);
-      else if (!client) await connect(); // LISTENs every channel, this one included
+      // A connection made while this call waited may have LISTENed before the channel was added.
+      const c = await connect();
+      if (!listening.has(channel) && client === c) {
+        listening.add(channel);
+        await c.query(`LISTEN ${quote(channel)}`);
+      }
       return async () => {
         const s = channels.get(channel);
         if (!s?.delete(cb) || s.size > 0) return;
         channels.delete(channel);
+        listening.delete(channel);
         await client?.query(`UNLISTEN ${quote(channel)}`).catch(report);
       };
     },
