@@ -1,8 +1,7 @@
 import type { THandoff, TSessionSummary } from '@rf/contracts';
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
-import { keys } from './hooks';
-import { applyLiveEvent, type LiveMessage } from './live';
+import { applyLiveEvent, type LiveMessage, liveKeys } from './live';
 
 const person = (name: string) => ({ id: name.toLowerCase(), name });
 
@@ -45,54 +44,54 @@ describe('applyLiveEvent', () => {
     const qc = client();
     // `can` is per caller: it comes from the caller's own fetch, never from an event.
     const mine = { ...handoff('a'), can: { claim: true } } as THandoff;
-    qc.setQueryData(keys.queue, [mine, handoff('bb')]);
+    qc.setQueryData(liveKeys.queue, [mine, handoff('bb')]);
     applyLiveEvent(
       qc,
       msg('handoff.claimed', {
         handoff: handoff('a', { status: 'claimed', claimedBy: person('Sam Rivera'), claimedAt: 'x' }),
       }),
     );
-    const queue = qc.getQueryData<(THandoff & { can?: unknown })[]>(keys.queue)!;
+    const queue = qc.getQueryData<(THandoff & { can?: unknown })[]>(liveKeys.queue)!;
     expect(queue.map((h) => [h.id, h.status])).toEqual([
       ['a', 'claimed'],
       ['bb', 'open'],
     ]);
     expect(queue[0]!.claimedBy?.name).toBe('Sam Rivera');
     expect(queue[0]!.can).toEqual({ claim: true });
-    expect(qc.getQueryState(keys.queue)!.isInvalidated).toBe(true);
+    expect(qc.getQueryState(liveKeys.queue)!.isInvalidated).toBe(true);
   });
 
   it('takes closed handoffs off the queue at once', () => {
     const qc = client();
-    qc.setQueryData(keys.queue, [handoff('a'), handoff('bb')]);
+    qc.setQueryData(liveKeys.queue, [handoff('a'), handoff('bb')]);
     applyLiveEvent(qc, msg('handoff.cancelled', { handoff: handoff('a', { status: 'cancelled' }) }));
     applyLiveEvent(qc, msg('handoff.resolved', { handoff: handoff('bb', { status: 'resolved' }) }, 2));
-    expect(qc.getQueryData<THandoff[]>(keys.queue)).toEqual([]);
+    expect(qc.getQueryData<THandoff[]>(liveKeys.queue)).toEqual([]);
   });
 
   it('does not invent a card from an event: the refetch brings it with its permissions', () => {
     const qc = client();
-    qc.setQueryData(keys.queue, [handoff('a')]);
+    qc.setQueryData(liveKeys.queue, [handoff('a')]);
     applyLiveEvent(qc, msg('handoff.created', { handoff: handoff('new') }));
-    expect(qc.getQueryData<THandoff[]>(keys.queue)!.map((h) => h.id)).toEqual(['a']);
-    expect(qc.getQueryState(keys.queue)!.isInvalidated).toBe(true);
+    expect(qc.getQueryData<THandoff[]>(liveKeys.queue)!.map((h) => h.id)).toEqual(['a']);
+    expect(qc.getQueryState(liveKeys.queue)!.isInvalidated).toBe(true);
   });
 
   it('merges into an open handoff screen without losing its context and audit', () => {
     const qc = client();
     const detail = { ...handoff('a'), context: { startHere: 'x' }, audit: [{ id: '1' }] };
-    qc.setQueryData(keys.handoff('a'), detail);
-    qc.setQueryData(keys.session('s-a'), { id: 's-a', timeline: [] });
+    qc.setQueryData(liveKeys.handoff('a'), detail);
+    qc.setQueryData(liveKeys.sessionDetail('s-a'), { id: 's-a', timeline: [] });
     applyLiveEvent(
       qc,
       msg('handoff.claimed', { handoff: handoff('a', { status: 'claimed', claimedBy: person('Sam') }) }),
     );
-    const after = qc.getQueryData<typeof detail>(keys.handoff('a'))!;
+    const after = qc.getQueryData<typeof detail>(liveKeys.handoff('a'))!;
     expect(after.status).toBe('claimed');
     expect(after.context).toEqual({ startHere: 'x' });
     expect(after.audit).toEqual([{ id: '1' }]);
-    expect(qc.getQueryState(keys.handoff('a'))!.isInvalidated).toBe(true);
-    expect(qc.getQueryState(keys.session('s-a'))!.isInvalidated).toBe(true);
+    expect(qc.getQueryState(liveKeys.handoff('a'))!.isInvalidated).toBe(true);
+    expect(qc.getQueryState(liveKeys.sessionDetail('s-a'))!.isInvalidated).toBe(true);
   });
 
   it('updates a session in every cached list and its open view', () => {
@@ -113,16 +112,20 @@ describe('applyLiveEvent', () => {
       resolution: null,
       stepCount: 1,
     };
-    qc.setQueryData(keys.sessions({ owner: 'me' }), { sessions: [summary] });
-    qc.setQueryData(keys.sessions({ status: 'active' }), { sessions: [summary] });
-    qc.setQueryData(keys.session('s1'), { ...summary, timeline: [{ id: 't1' }], openHandoffId: null });
+    qc.setQueryData([...liveKeys.sessionsAll, { owner: 'me' }], { sessions: [summary] });
+    qc.setQueryData([...liveKeys.sessionsAll, { status: 'active' }], { sessions: [summary] });
+    qc.setQueryData(liveKeys.sessionDetail('s1'), {
+      ...summary,
+      timeline: [{ id: 't1' }],
+      openHandoffId: null,
+    });
     applyLiveEvent(qc, msg('session.updated', { session: { ...summary, status: 'resolved', stepCount: 2 } }));
     for (const f of [{ owner: 'me' as const }, { status: 'active' as const }]) {
-      const list = qc.getQueryData<{ sessions: TSessionSummary[] }>(keys.sessions(f))!;
+      const list = qc.getQueryData<{ sessions: TSessionSummary[] }>([...liveKeys.sessionsAll, f])!;
       expect(list.sessions[0]).toMatchObject({ status: 'resolved', stepCount: 2 });
-      expect(qc.getQueryState(keys.sessions(f))!.isInvalidated).toBe(true);
+      expect(qc.getQueryState([...liveKeys.sessionsAll, f])!.isInvalidated).toBe(true);
     }
-    const view = qc.getQueryData<TSessionSummary & { timeline: unknown[] }>(keys.session('s1'))!;
+    const view = qc.getQueryData<TSessionSummary & { timeline: unknown[] }>(liveKeys.sessionDetail('s1'))!;
     expect(view).toMatchObject({ status: 'resolved', timeline: [{ id: 't1' }] });
   });
 });

@@ -196,6 +196,27 @@ function safeJson(s: unknown): unknown {
 
 // ---------- What an event changes in the cache ----------
 
+/**
+ * The query keys the live layer feeds, in one block, so that a change to the app's key table
+ * touches only these lines. (After the web data layer's split: `keys.handoffs.queue`,
+ * `keys.handoffs.one(id)`, `keys.handoffs.all`, `keys.session.detail(id)`, `keys.session.one(id)`,
+ * `keys.session.all`, `keys.sessions.all`, `keys.analytics.all`, `keys.me`.)
+ */
+export const liveKeys = {
+  queue: keys.queue,
+  handoff: (id: string) => keys.handoff(id),
+  /** Every handoff query: the queue and each single handoff. */
+  handoffsAll: [keys.handoffs, ['handoff']] as const,
+  /** One session's detail (summary and timeline). */
+  sessionDetail: (id: string) => keys.session(id),
+  /** Everything about one session (its detail and suggestions). */
+  sessionOne: (id: string) => keys.session(id),
+  sessionAll: ['session'] as const,
+  sessionsAll: ['sessions'] as const,
+  analyticsAll: ['analytics'] as const,
+  me: keys.me,
+};
+
 const byAge = (x: THandoff, y: THandoff) => x.createdAt.localeCompare(y.createdAt);
 const inQueue = (h: THandoff) => h.status === 'open' || h.status === 'claimed';
 
@@ -209,7 +230,7 @@ const inQueue = (h: THandoff) => h.status === 'open' || h.status === 'claimed';
 export function applyLiveEvent(qc: QueryClient, { event }: LiveMessage) {
   const h = event.handoff;
   if (h) {
-    qc.setQueryData<THandoff[]>(keys.queue, (old) => {
+    qc.setQueryData<THandoff[]>(liveKeys.queue, (old) => {
       if (!old) return old;
       const i = old.findIndex((x) => x.id === h.id);
       if (i < 0) return old;
@@ -218,23 +239,22 @@ export function applyLiveEvent(qc: QueryClient, { event }: LiveMessage) {
       next[i] = { ...old[i]!, ...h };
       return next.sort(byAge);
     });
-    qc.setQueryData<THandoff>(keys.handoff(h.id), (old) => (old ? { ...old, ...h } : old));
-    void qc.invalidateQueries({ queryKey: keys.handoffs });
-    void qc.invalidateQueries({ queryKey: keys.handoff(h.id) });
-    void qc.invalidateQueries({ queryKey: keys.session(h.sessionId) });
-    void qc.invalidateQueries({ queryKey: ['sessions'] });
-    void qc.invalidateQueries({ queryKey: ['analytics'] });
+    qc.setQueryData<THandoff>(liveKeys.handoff(h.id), (old) => (old ? { ...old, ...h } : old));
+    for (const key of liveKeys.handoffsAll) void qc.invalidateQueries({ queryKey: key });
+    void qc.invalidateQueries({ queryKey: liveKeys.sessionOne(h.sessionId) });
+    void qc.invalidateQueries({ queryKey: liveKeys.sessionsAll });
+    void qc.invalidateQueries({ queryKey: liveKeys.analyticsAll });
   }
   const s = event.session;
   if (s) {
-    qc.setQueriesData<{ sessions: TSessionSummary[] }>({ queryKey: ['sessions'] }, (old) =>
+    qc.setQueriesData<{ sessions: TSessionSummary[] }>({ queryKey: liveKeys.sessionsAll }, (old) =>
       old?.sessions?.some((x) => x.id === s.id)
         ? { ...old, sessions: old.sessions.map((x) => (x.id === s.id ? { ...x, ...s } : x)) }
         : old,
     );
-    qc.setQueryData<TSessionSummary>(keys.session(s.id), (old) => (old ? { ...old, ...s } : old));
-    void qc.invalidateQueries({ queryKey: keys.session(s.id) }); // its timeline and suggestions
-    void qc.invalidateQueries({ queryKey: ['sessions'] });
+    qc.setQueryData<TSessionSummary>(liveKeys.sessionDetail(s.id), (old) => (old ? { ...old, ...s } : old));
+    void qc.invalidateQueries({ queryKey: liveKeys.sessionOne(s.id) }); // its timeline and suggestions
+    void qc.invalidateQueries({ queryKey: liveKeys.sessionsAll });
   }
 }
 
@@ -243,7 +263,14 @@ export function applyLiveEvent(qc: QueryClient, { event }: LiveMessage) {
  * user too: a stream ended by a role change comes back under the new role.
  */
 export function refetchLiveViews(qc: QueryClient) {
-  for (const key of [keys.handoffs, ['handoff'], ['session'], ['sessions'], ['analytics'], keys.me]) {
+  const all = [
+    ...liveKeys.handoffsAll,
+    liveKeys.sessionAll,
+    liveKeys.sessionsAll,
+    liveKeys.analyticsAll,
+    liveKeys.me,
+  ];
+  for (const key of all) {
     void qc.invalidateQueries({ queryKey: key });
   }
 }

@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { keys, useLogout, useQueue } from '../api/hooks';
-import { LiveProvider, useLiveEvent } from '../api/live';
+import { useLogout, useQueue } from '../api/hooks';
+import { LiveProvider, liveKeys, useLiveEvent } from '../api/live';
 import { Icon, type IconName } from '../components/Icon';
 import { LiveIndicator } from '../components/LiveIndicator';
 import { initials } from '../lib/format';
@@ -27,7 +27,7 @@ export function AppShell() {
     <LiveProvider
       who={`${me.account.id}/${me.user.id}`}
       // A refused stream may mean the sign-in ended elsewhere: asking /api/me again finds out.
-      onRefused={() => void qc.invalidateQueries({ queryKey: keys.me })}
+      onRefused={() => void qc.invalidateQueries({ queryKey: liveKeys.me })}
     >
       <Shell />
     </LiveProvider>
