@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
 import { createAssistant } from './features/assistant/assistant.js';
-import { EVENTS_CHANNEL } from './features/live/events.js';
+import { LiveHub } from './features/live/hub.js';
 import { demoInfo, isEmpty, printDemoSignIns, seedDemo } from './seed.js';
 
 let config: Config;
@@ -19,14 +19,14 @@ try {
 }
 
 const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const clock = () => new Date();
+const live = new LiveHub(database, clock);
 const deps: Deps = {
   db: database,
   config,
-  clock: () => new Date(),
+  clock,
   assistant: createAssistant({ llm: config.ai }),
-  afterCommit: () => {
-    database.notify(EVENTS_CHANNEL, '').catch((err) => console.error('notify failed', err));
-  },
+  afterCommit: (what) => live.publish(what),
 };
 
 // The demo seed runs on an empty embedded database unless SEED_DEMO=false; against a server
@@ -35,7 +35,7 @@ const wantSeed = config.databaseUrl ? process.env.SEED_DEMO === 'true' : config.
 if (wantSeed && (await isEmpty(deps))) await seedDemo(deps);
 const demo = config.seedDemo ? await demoInfo(deps) : { demo: false, signIns: [] };
 
-const app = await buildApp({ deps, demo });
+const app = await buildApp({ deps, demo, live });
 const url = await app.listen({ port: config.port, host: config.host });
 const shown = config.publicUrl ?? `http://localhost:${(app.server.address() as { port: number }).port}`;
 app.log.info({ url, database: database.kind }, 'ResolutionFlow is listening');

@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { createPgListener, type NotifyCallback, type PgListener } from './listener.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -25,6 +26,12 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** NOTIFY after a commit, so that other processes' listeners (the live stream) wake up. */
   notify(channel: string, payload: string): Promise<void>;
+  /**
+   * Calls `cb` with each NOTIFY payload on `channel` (from any process), and with `null` after a
+   * dropped listening connection came back (notifications may have been lost meanwhile: re-read).
+   * Resolves to the function that stops listening.
+   */
+  listen(channel: string, cb: NotifyCallback): Promise<() => Promise<void>>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** The server's URL, when it is one. */
@@ -45,6 +52,8 @@ export async function openPglite(
     async notify(channel, payload) {
       await client.query('select pg_notify($1, $2)', [channel, payload]);
     },
+    // One engine in this process: its own listen() hears every NOTIFY, delivered at commit.
+    listen: (channel, cb) => client.listen(channel, (payload) => cb(payload)),
     async ping() {
       await client.query('select 1');
     },
@@ -60,6 +69,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   // An idle client erroring (server restart) must not crash the process.
   pool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
+  let listener: PgListener | null = null;
   return {
     db,
     kind: 'postgres',
@@ -67,10 +77,18 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
     async notify(channel, payload) {
       await pool.query('select pg_notify($1, $2)', [channel, payload]);
     },
+    listen(channel, cb) {
+      // The stream still closes and replays after a drop; the line says why it may pause a moment.
+      listener ??= createPgListener(url, {
+        onError: (err) => console.warn(`LISTEN connection: ${err.message}`),
+      });
+      return listener.listen(channel, cb);
+    },
     async ping() {
       await pool.query('select 1');
     },
     async close() {
+      await listener?.close();
       await pool.end();
     },
   };

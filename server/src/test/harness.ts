@@ -9,7 +9,7 @@ import { createAssistant } from '../features/assistant/assistant.js';
 import { hashPassword } from '../features/auth/password.js';
 import * as authRepo from '../features/auth/repo.js';
 import { newId } from '../features/auth/tokens.js';
-import { EVENTS_CHANNEL } from '../features/live/events.js';
+import { LiveHub, type LiveOptions } from '../features/live/hub.js';
 import { createTestDatabase } from './db.js';
 
 export interface Harness {
@@ -31,6 +31,7 @@ export interface StartOptions {
   llm?: Parameters<typeof createAssistant>[0]['llm'];
   /** Receives the assistant's log lines (default: dropped). */
   assistantLogger?: Parameters<typeof createAssistant>[0]['logger'];
+  live?: Partial<LiveOptions>;
 }
 
 /**
@@ -46,20 +47,20 @@ const TEST_RATE_LIMITS: NonNullable<Deps['rateLimits']> = {
 export async function startApp(opts: StartOptions = {}): Promise<Harness> {
   const db = opts.db ?? (await createTestDatabase());
   let now: Date | null = null;
+  const clock = () => (now ? new Date(now) : new Date());
+  const live = new LiveHub(db, clock, opts.live);
   const deps: Deps = {
     db,
     config: loadConfig({ DATA_DIR: '/tmp/rf-test-unused', LOG_LEVEL: 'silent', ...opts.env }),
-    clock: () => (now ? new Date(now) : new Date()),
+    clock,
     rateLimits: { ...TEST_RATE_LIMITS, ...opts.rateLimits },
     assistant: createAssistant({
       llm: opts.llm ?? null,
       logger: opts.assistantLogger ?? { warn: () => {} },
     }),
-    afterCommit: () => {
-      db.notify(EVENTS_CHANNEL, '').catch(() => {});
-    },
+    afterCommit: (what) => live.publish(what),
   };
-  const app = await buildApp({ deps, logger: false, webDist: null });
+  const app = await buildApp({ deps, logger: false, webDist: null, live });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
