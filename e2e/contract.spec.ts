@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { type APIRequestContext, request as playwrightRequest } from '@playwright/test';
-import { type EndpointName, endpoints } from '../web/src/api/endpoints';
+import { type EndpointName, endpoints, liveStream } from '../web/src/api/endpoints';
 import { expect, PEOPLE, type Person, test, uniq } from './fixtures';
 import { baseURL } from './playwright.config';
 
@@ -62,12 +62,17 @@ test('every endpoint the web calls answers in the shape its response schema decl
     return ctx;
   };
 
+  let stream: LiveStreamReader | null = null;
   try {
     const anon = await newContext();
     await check(anon, 'demo', undefined);
 
     const junior = await signedIn('junior');
     await check(junior, 'me', undefined);
+    // The junior's live stream hears everything below; its events are checked at the end.
+    stream = await LiveStreamReader.open(junior);
+    const ready = liveStream.ready.safeParse(JSON.parse((await stream.next('ready')).data));
+    expect(ready.success ? [] : ready.error.issues, 'the ready event').toEqual([]);
     const tag = uniq();
     const { session } = await check(junior, 'createSession', undefined, {
       title: `Contract check ${tag}`,
@@ -161,9 +166,115 @@ test('every endpoint the web calls answers in the shape its response schema decl
       password: 'a-long-password',
     });
     await check(founder, 'logout', undefined);
+
+    // Every event the calls above caused, as the web reads it: a type it listens to, data its
+    // schema accepts.
+    await stream.next('session.updated', (e) => e.session?.status === 'resolved');
+    for (const e of stream.events.filter((x) => x.event !== 'ready')) {
+      expect(liveStream.types as readonly string[], `event type ${e.event}`).toContain(e.event);
+      const parsed = liveStream.event.safeParse(JSON.parse(e.data));
+      expect(parsed.success ? [] : parsed.error.issues, `${e.event}: ${e.data.slice(0, 300)}`).toEqual([]);
+    }
+    expect(new Set(stream.events.map((e) => e.event))).toEqual(
+      new Set([
+        'ready',
+        'session.created',
+        'session.updated',
+        'handoff.created',
+        'handoff.claimed',
+        'handoff.released',
+        'handoff.cancelled',
+      ]),
+    );
   } finally {
+    stream?.close();
     for (const ctx of contexts) await ctx.dispose();
   }
 
   expect([...covered].sort()).toEqual(Object.keys(endpoints).sort());
 });
+
+interface StreamEvent {
+  id: string | null;
+  event: string;
+  data: string;
+}
+
+/** A real read of the live stream over HTTP with a signed-in context's cookie, parsed as EventSource does. */
+class LiveStreamReader {
+  readonly events: StreamEvent[] = [];
+  private buf = '';
+  private waiters: (() => void)[] = [];
+
+  private constructor(private readonly stop: AbortController) {}
+
+  static async open(ctx: APIRequestContext): Promise<LiveStreamReader> {
+    const { cookies } = await ctx.storageState();
+    const stop = new AbortController();
+    const res = await fetch(baseURL + liveStream.path(null), {
+      headers: { accept: 'text/event-stream', cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') },
+      signal: stop.signal,
+    });
+    expect(res.status, 'GET /api/events').toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const r = new LiveStreamReader(stop);
+    void r.pump(res.body!);
+    return r;
+  }
+
+  private async pump(body: ReadableStream<Uint8Array>) {
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of body) {
+        this.buf += decoder.decode(chunk, { stream: true });
+        let end = this.buf.indexOf('\n\n');
+        while (end >= 0) {
+          this.take(this.buf.slice(0, end));
+          this.buf = this.buf.slice(end + 2);
+          end = this.buf.indexOf('\n\n');
+        }
+      }
+    } catch {
+      /* aborted by close() */
+    }
+  }
+
+  private take(block: string) {
+    const e: StreamEvent = { id: null, event: 'message', data: '' };
+    let hasData = false;
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) continue; // heartbeat
+      const i = line.indexOf(':');
+      const field = i < 0 ? line : line.slice(0, i);
+      const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
+      if (field === 'id') e.id = value;
+      else if (field === 'event') e.event = value;
+      else if (field === 'data') {
+        e.data += (hasData ? '\n' : '') + value;
+        hasData = true;
+      }
+    }
+    if (!hasData) return; // `retry:` or a comment
+    this.events.push(e);
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** The first event of `type` (matching `pred`, given its parsed data), waiting up to 10 s. */
+  async next(type: string, pred: (json: any) => boolean = () => true): Promise<StreamEvent> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const found = this.events.find((e) => e.event === type && pred(JSON.parse(e.data)));
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${type} event on the live stream within 10 s`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, left);
+      });
+    }
+  }
+
+  close() {
+    this.stop.abort();
+  }
+}

@@ -131,9 +131,12 @@ test('when two seniors race for a card, the loser is told who picked it up', asy
   });
   await api.escalate(s.id, { reason: `Archive policy not applying ${tag}`, urgency: 'low' });
 
-  // The owner opens the queue first; their page then goes stale (we hold the queue's answer)
-  // while the senior takes the card in another browser.
+  // The owner opens the queue first; their page then goes stale (we hold the queue's answer, and
+  // its live stream, which would otherwise move the card at once) while the senior takes the card
+  // in another browser.
   await signIn('owner');
+  const isStream = (url: URL) => url.pathname === '/api/events';
+  await page.route(isStream, (route) => route.abort());
   await page.goto('/queue');
   const card = page.getByTestId('queue-card').filter({ hasText: s.title });
   await expect(card).toBeVisible();
@@ -150,8 +153,9 @@ test('when two seniors race for a card, the loser is told who picked it up', asy
   await expect(card.getByRole('alert')).toHaveText(/^Sam .* picked this up$/);
   await expect(page).toHaveURL(/\/queue$/);
 
-  // Once the queue is fresh again the card shows who has it.
+  // Once the page is connected again it refetches, and the card shows who has it.
   await page.unroute(isQueue);
+  await page.unroute(isStream);
   const claimed = page.getByTestId('claimed-card').filter({ hasText: s.title });
   await expect(claimed).toBeVisible({ timeout: 12_000 });
   await expect(claimed.getByText(/Picked up by Sam/)).toBeVisible();

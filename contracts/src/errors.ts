@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'idempotency_key_reused',
   // 429
   'rate_limited',
+  /** `GET /api/events`: the user already holds as many live streams as a process allows. */
+  'too_many_streams',
   // 5xx
   'internal',
   'unavailable',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ZAssessment, ZStartHere } from './assistant.js';
 import { ZId, ZText, ZTier, ZUserRef } from './common.js';
 import { ZCan } from './permissions.js';
-import { ZOutcome } from './sessions.js';
+import { ZOutcome, ZSessionSummary } from './sessions.js';
 
 export const ZUrgency = z.enum(['low', 'normal', 'high', 'critical']);
 export type TUrgency = z.infer<typeof ZUrgency>;
@@ -154,14 +154,21 @@ export const ZEventType = z.enum([
   'handoff.first_action',
   /** A late LLM assessment was added to the handoff (`GET /api/handoffs/{id}` shows it). */
   'handoff.assessment_added',
+  'handoff.resolved',
+  'session.created',
   'session.updated',
   /** A stopwatch baseline was recorded or deleted (the analytics change). */
   'baseline.changed',
 ]);
 export type TEventType = z.infer<typeof ZEventType>;
+/**
+ * The `data:` of one live event: the handoff as `GET /api/handoffs/{id}` shows it without
+ * `context` and `audit` (and without the per-caller `can`: one event goes to every subscriber of
+ * the account), or the session summary.
+ */
 export const ZLiveEvent = z.object({
   type: ZEventType,
   handoff: ZHandoffBase.optional(),
-  session: z.object({ id: ZId, status: z.string() }).optional(),
+  session: ZSessionSummary.optional(),
 });
 export type TLiveEvent = z.infer<typeof ZLiveEvent>;

@@ -4,6 +4,7 @@ export * from './auth.js';
 export * from './common.js';
 export * from './errors.js';
 export * from './handoffs.js';
+export * from './live.js';
 export * from './notifications.js';
 export * from './permissions.js';
 export * from './sessions.js';

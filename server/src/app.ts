@@ -19,6 +19,8 @@ import { analyticsRoutes } from './features/analytics/routes.js';
 import { authRoutes, SESSION_COOKIE } from './features/auth/routes.js';
 import { authenticate } from './features/auth/service.js';
 import { handoffRoutes } from './features/handoffs/routes.js';
+import { LiveHub } from './features/live/hub.js';
+import { liveRoutes } from './features/live/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { createLogger } from './logging.js';
@@ -30,6 +32,15 @@ export interface BuildAppOptions {
   webDist?: string | null;
   /** false: no logging (tests); default: the redacting logger (logging.ts) at the configured level. */
   logger?: false | FastifyBaseLogger;
+  /** This process's live hub (main.ts and the test harness feed it from `deps.afterCommit`). */
+  live?: LiveHub;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This process's live hub: every open event stream. */
+    live: LiveHub;
+  }
 }
 
 const defaultWebDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -150,6 +161,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   handoffRoutes(app, deps);
   analyticsRoutes(app, deps);
   notificationRoutes(app, deps);
+
+  const live = opts.live ?? new LiveHub(deps.db, deps.clock);
+  live.log = app.log;
+  app.decorate('live', live);
+  app.addHook('onReady', () => live.start());
+  // Open streams would keep close() waiting for their clients: end them first.
+  app.addHook('preClose', () => live.closeAll());
+  app.addHook('onClose', () => live.stop());
+  liveRoutes(app, live);
 
   const webDist = opts.webDist === undefined ? defaultWebDist : opts.webDist;
   if (webDist && fs.existsSync(path.join(webDist, 'index.html'))) serveWebApp(app, webDist);

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import type { AfterCommit } from './db/tx.js';
 import type { Assistant } from './features/assistant/assistant.js';
 import type { Policies } from './features/rate-limit/policy.js';
 
@@ -12,8 +13,9 @@ export interface Deps {
   rateLimits?: Partial<Policies>;
   assistant: Assistant;
   /**
-   * Wakes live hubs and workers in every process after a commit that wrote events or outbox rows
-   * (db/tx.ts calls it; services don't).
+   * After a commit that wrote live events or ends live streams: feeds this process's live hub and
+   * NOTIFYs the other processes (db/tx.ts calls it with what the unit of work collected; services
+   * don't call it).
    */
-  afterCommit: () => void;
+  afterCommit: (what: AfterCommit) => void;
 }

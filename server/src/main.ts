@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { type Database, DatabaseStartError, openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
 import { createAssistant } from './features/assistant/assistant.js';
-import { EVENTS_CHANNEL } from './features/live/events.js';
+import { LiveHub } from './features/live/hub.js';
 import { startHousekeeping } from './jobs/housekeeping/job.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { createLogger } from './logging.js';
@@ -56,16 +56,14 @@ const databaseMs = performance.now() - openStarted;
 memory.database = rssMb();
 cpu.database = cpuMs();
 
+const clock = () => new Date();
+const live = new LiveHub(database, clock);
 const deps: Deps = {
   db: database,
   config,
-  clock: () => new Date(),
+  clock,
   assistant: createAssistant({ llm: config.ai }),
-  // One NOTIFY per commit that asked for it (events or outbox rows written): live hubs and the
-  // outbox worker of every process listen on this channel.
-  afterCommit: () => {
-    database.notify(EVENTS_CHANNEL, '').catch((err) => log.error({ err }, 'notify failed'));
-  },
+  afterCommit: (what) => live.publish(what),
 };
 
 const seedStarted = performance.now();
@@ -75,7 +73,7 @@ const seedMs = performance.now() - seedStarted;
 memory.seed = rssMb();
 cpu.seed = cpuMs();
 
-const app = await buildApp({ deps, demo, logger: log });
+const app = await buildApp({ deps, demo, logger: log, live });
 const housekeeping = startHousekeeping(deps, log);
 app.addHook('onClose', () => housekeeping.stop());
 // Sends e-mail, webhooks and reminders from the outbox (every process runs one; see jobs/).

@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { createPgListener, type NotifyCallback, type PgListener } from './listener.js';
 import { acquireDataDirLock, DataDirLockedError } from './lock.js';
 import * as schema from './schema.js';
 import { unpackTemplate } from './template.js';
@@ -29,11 +30,11 @@ export interface Database {
   /** NOTIFY after a commit, so that other processes' listeners (the live stream) wake up. */
   notify(channel: string, payload: string): Promise<void>;
   /**
-   * LISTEN on a channel; resolves to a function that stops listening. After the listening
-   * connection dropped and came back, `onNotify('')` is called once: whatever was missed
-   * meanwhile must be read from the tables.
+   * Calls `cb` with each NOTIFY payload on `channel` (from any process), and with `null` after a
+   * dropped listening connection came back (notifications may have been lost meanwhile: re-read).
+   * Resolves to the function that stops listening.
    */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(channel: string, cb: NotifyCallback): Promise<() => Promise<void>>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** The server's URL, when it is one. */
@@ -92,9 +93,8 @@ export async function openPglite(
       async notify(channel, payload) {
         await client.query('select pg_notify($1, $2)', [channel, payload]);
       },
-      async listen(channel, onNotify) {
-        return client.listen(channel, onNotify);
-      },
+      // One engine in this process: its own listen() hears every NOTIFY, delivered at commit.
+      listen: (channel, cb) => client.listen(channel, (payload) => cb(payload)),
       async ping() {
         await client.query('select 1');
       },
@@ -119,7 +119,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   // An idle client erroring (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
-  const listener = new PgListener(url);
+  let listener: PgListener | null = null;
   return {
     db,
     kind: 'postgres',
@@ -127,99 +127,21 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
     async notify(channel, payload) {
       await pool.query('select pg_notify($1, $2)', [channel, payload]);
     },
-    listen: (channel, onNotify) => listener.listen(channel, onNotify),
+    listen(channel, cb) {
+      // The stream still closes and replays after a drop; the line says why it may pause a moment.
+      listener ??= createPgListener(url, {
+        onError: (err) => console.warn(`LISTEN connection: ${err.message}`),
+      });
+      return listener.listen(channel, cb);
+    },
     async ping() {
       await pool.query('select 1');
     },
     async close() {
-      await listener.close();
+      await listener?.close();
       await pool.end();
     },
   };
-}
-
-/**
- * One dedicated connection per process for LISTEN (a pooled connection stops listening when it
- * goes back to the pool). It reconnects with backoff when it drops and re-LISTENs every channel.
- */
-class PgListener {
-  private client: pg.Client | null = null;
-  private connecting: Promise<pg.Client> | null = null;
-  private readonly handlers = new Map<string, Set<(payload: string) => void>>();
-  private closed = false;
-  private retryTimer: NodeJS.Timeout | null = null;
-
-  constructor(private readonly url: string) {}
-
-  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
-    const first = !this.handlers.has(channel);
-    if (first) this.handlers.set(channel, new Set());
-    const set = this.handlers.get(channel)!;
-    set.add(onNotify);
-    const client = await this.connect();
-    if (first) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-    return async () => {
-      set.delete(onNotify);
-      if (set.size > 0 || this.handlers.get(channel) !== set) return;
-      this.handlers.delete(channel);
-      await this.client?.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
-    };
-  }
-
-  private connect(): Promise<pg.Client> {
-    if (this.client) return Promise.resolve(this.client);
-    this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.url });
-      client.on('notification', (msg) => {
-        for (const h of this.handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
-      });
-      client.on('error', () => this.dropped(client));
-      client.on('end', () => this.dropped(client));
-      try {
-        await client.connect();
-        for (const channel of this.handlers.keys())
-          await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      } catch (err) {
-        this.connecting = null;
-        await client.end().catch(() => {});
-        throw err;
-      }
-      this.client = client;
-      this.connecting = null;
-      return client;
-    })();
-    return this.connecting;
-  }
-
-  private dropped(client: pg.Client) {
-    if (this.client !== client) return;
-    this.client = null;
-    client.end().catch(() => {});
-    if (!this.closed) this.reconnect(250);
-  }
-
-  private reconnect(delayMs: number) {
-    if (this.closed || this.retryTimer) return;
-    this.retryTimer = setTimeout(async () => {
-      this.retryTimer = null;
-      try {
-        await this.connect();
-        // Anything NOTIFYed while we were away is lost: tell every listener to look for itself.
-        for (const set of this.handlers.values()) for (const h of set) h('');
-      } catch {
-        this.reconnect(Math.min(delayMs * 2, 10_000));
-      }
-    }, delayMs);
-    this.retryTimer.unref();
-  }
-
-  async close() {
-    this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    const client = this.client ?? (await this.connecting?.catch(() => null)) ?? null;
-    this.client = null;
-    await client?.end().catch(() => {});
-  }
 }
 
 export async function migrateDatabase(database: Database): Promise<void> {

@@ -9,14 +9,33 @@ export interface Work {
   tx: Tx;
   /** Runs `fn` after the transaction's body, in the order registered, before the commit. */
   atEnd(fn: (tx: Tx) => Promise<void>): void;
-  /** Ask for `deps.afterCommit()` (wakes live hubs and workers) once the transaction has committed. */
+  /** Once committed, wake the live hubs for this account's new events (`queueEvent` calls it). */
+  announceEvents(accountId: string): void;
+  /** Once committed, end these live streams: a sign-out (`sessionId`) or a changed access (`userId`). */
+  closeStreams(target: StreamTarget): void;
+  /** Once committed, wake the outbox workers: outbox rows were written without a live event. */
   wakeAfterCommit(): void;
+}
+
+export type StreamTarget = { sessionId: string } | { userId: string };
+
+/**
+ * What a committed unit of work asks of the live hubs (`deps.afterCommit`). Only the outcome of the
+ * attempt that committed counts: a retried attempt's requests are dropped with its rollback.
+ */
+export interface AfterCommit {
+  /** Accounts whose live events were written: only their subscribers are read for. */
+  accountIds: string[];
+  /** Streams to end, in this process at once and in the others through NOTIFY. */
+  closeStreams: StreamTarget[];
+  /** Outbox rows were written (with or without events): the workers should look now. */
+  outbox?: boolean;
 }
 
 export interface TxDeps {
   db: { db: Db };
-  /** Called after a commit whose work asked for it (events or outbox rows were written). */
-  afterCommit: () => void;
+  /** Called after a commit whose work asked for anything (events written, streams to end). */
+  afterCommit: (what: AfterCommit) => void;
 }
 
 /** PostgreSQL's serialization_failure and deadlock_detected: the transaction may simply be run again. */
@@ -51,7 +70,10 @@ export async function inTransaction<T>(
   opts: { onRetry?: (attempt: number, err: unknown) => void } = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    let wake = false;
+    // Fresh per attempt: what a rolled-back attempt asked for never happened.
+    const accountIds = new Set<string>();
+    const closeStreams: StreamTarget[] = [];
+    let outbox = false;
     try {
       const result = await deps.db.db.transaction(async (tx) => {
         const atEnd: Array<(tx: Tx) => Promise<void>> = [];
@@ -60,14 +82,22 @@ export async function inTransaction<T>(
           atEnd: (f) => {
             atEnd.push(f);
           },
+          announceEvents: (accountId) => {
+            accountIds.add(accountId);
+          },
+          closeStreams: (target) => {
+            closeStreams.push(target);
+          },
           wakeAfterCommit: () => {
-            wake = true;
+            outbox = true;
           },
         });
         for (const f of atEnd) await f(tx);
         return value;
       });
-      if (wake) deps.afterCommit();
+      if (accountIds.size > 0 || closeStreams.length > 0 || outbox) {
+        deps.afterCommit({ accountIds: [...accountIds], closeStreams, ...(outbox ? { outbox } : {}) });
+      }
       return result;
     } catch (err) {
       if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;

@@ -31,8 +31,13 @@ export interface ApiRoute {
   query?: Record<string, string | null>;
   /** Which fixture row `:id` names (routes with `:id`). */
   param?: keyof Fixture;
-  /** Skip the hostile-input run, with the reason (e.g. a stream that never ends). */
+  /** Skip the hostile-input run, with the reason. */
   notHostile?: string;
+  /**
+   * The route answers a stream that never ends (Server-Sent Events): a test that gets a 200 reads
+   * the status and headers only and hangs up.
+   */
+  stream?: boolean;
   /** Send the hostile input signed out (logout would end the signed-in client's session). */
   hostileSignedOut?: boolean;
 }
@@ -194,6 +199,8 @@ export const API_ROUTES: ApiRoute[] = [
     body: (f) => ({ durationSeconds: 60, measuredAt: now(), handoffId: f.handoff, note: 'timed' }),
   },
   { method: 'DELETE', path: '/api/analytics/baselines/:id', param: 'baseline', min: 'admin' },
+  // The live stream; its Last-Event-ID header is fuzzed in features/live/live.test.ts.
+  { method: 'GET', path: '/api/events', min: 'viewer', query: { lastEventId: '0' }, stream: true },
 ];
 
 /** The route's URL with its path parameter filled in (`id` overrides the fixture's row). */

@@ -9,7 +9,7 @@ import { createAssistant } from '../features/assistant/assistant.js';
 import { hashPassword } from '../features/auth/password.js';
 import * as authRepo from '../features/auth/repo.js';
 import { newId } from '../features/auth/tokens.js';
-import { EVENTS_CHANNEL } from '../features/live/events.js';
+import { LiveHub, type LiveOptions } from '../features/live/hub.js';
 import { type OutboxWorker, type OutboxWorkerOptions, startOutboxWorker } from '../jobs/outbox-worker.js';
 import { createTestDatabase } from './db.js';
 
@@ -38,6 +38,7 @@ export interface StartOptions {
   logger?: FastifyBaseLogger;
   /** Run the outbox worker in this process (with these options), as main.ts does. */
   worker?: boolean | OutboxWorkerOptions;
+  live?: Partial<LiveOptions>;
 }
 
 /**
@@ -53,21 +54,20 @@ const TEST_RATE_LIMITS: NonNullable<Deps['rateLimits']> = {
 export async function startApp(opts: StartOptions = {}): Promise<Harness> {
   const db = opts.db ?? (await createTestDatabase());
   let now: Date | null = null;
+  const clock = () => (now ? new Date(now) : new Date());
+  const live = new LiveHub(db, clock, opts.live);
   const deps: Deps = {
     db,
     config: loadConfig({ DATA_DIR: '/tmp/rf-test-unused', LOG_LEVEL: 'silent', ...opts.env }),
-    clock: () => (now ? new Date(now) : new Date()),
+    clock,
     rateLimits: { ...TEST_RATE_LIMITS, ...opts.rateLimits },
     assistant: createAssistant({
       llm: opts.llm ?? null,
       logger: opts.assistantLogger ?? { warn: () => {} },
     }),
-    // As in main.ts: one NOTIFY on the events channel; live hubs and the outbox worker listen on it.
-    afterCommit: () => {
-      db.notify(EVENTS_CHANNEL, '').catch(() => {});
-    },
+    afterCommit: (what) => live.publish(what),
   };
-  const app = await buildApp({ deps, logger: opts.logger ?? false, webDist: null });
+  const app = await buildApp({ deps, logger: opts.logger ?? false, webDist: null, live });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const worker = opts.worker ? await startOutboxWorker(deps, opts.worker === true ? {} : opts.worker) : null;
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

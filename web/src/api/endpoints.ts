@@ -7,10 +7,13 @@ import {
   ZEscalationAnalytics,
   ZEscalationRowsResponse,
   ZEscalationsCsv,
+  ZEventType,
   ZHandoffResponse,
   ZHandoffsResponse,
   ZInvitationLookup,
   ZInvitationResponse,
+  ZLiveEvent,
+  ZLiveReady,
   ZMailOutboxResponse,
   ZMe,
   ZNotificationPreferences,
@@ -207,3 +210,17 @@ export const endpoints = {
 };
 
 export type EndpointName = keyof typeof endpoints;
+
+/**
+ * The live stream (Server-Sent Events), read by api/live.ts with an EventSource rather than
+ * `call()`: where it is, which event types the web listens to, and the schemas their `data:`
+ * parses with. e2e/contract.spec.ts reads a real stream with these too.
+ */
+export const liveStream = {
+  /** A fresh EventSource cannot send Last-Event-ID: the position travels in the query. */
+  path: (lastEventId: number | null) => `/api/events${qs({ lastEventId })}`,
+  /** The first event on every stream, once the replay is written. */
+  ready: ZLiveReady,
+  types: ZEventType.options,
+  event: ZLiveEvent,
+};

@@ -24,4 +24,13 @@ describe('isReconnecting', () => {
       false,
     );
   });
+
+  it('is true while the live stream that keeps the data fresh is down, and only then', () => {
+    expect(isReconnecting(base, 'reconnecting')).toBe(true);
+    expect(isReconnecting(base, 'offline')).toBe(true);
+    expect(isReconnecting(base, 'live')).toBe(false);
+    // The first connection of a page is not a lost one.
+    expect(isReconnecting(base, 'connecting')).toBe(false);
+    expect(isReconnecting({ ...base, data: undefined }, 'offline')).toBe(false);
+  });
 });

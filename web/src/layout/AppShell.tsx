@@ -1,11 +1,15 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useLogout } from '../api/auth';
 import { useQueue } from '../api/handoffs';
-import { useLiveEvents } from '../api/live';
+import { keys } from '../api/keys';
+import { LiveProvider, useLiveEvent } from '../api/live';
 import { Icon, type IconName } from '../components/Icon';
+import { LiveIndicator } from '../components/LiveIndicator';
 import { initials } from '../lib/format';
 import { isAdmin, isEngineerOrAdmin, ROLE_LABEL } from '../lib/roles';
+import { useTitleFlash } from '../lib/useTitleFlash';
 import { BrandMark } from './BrandMark';
 import { useCurrentUser } from './RequireAuth';
 import './shell.css';
@@ -17,14 +21,51 @@ interface NavItem {
   badge?: number;
 }
 
+/** The signed-in frame: one live connection for the tab, the top bar, the page. */
 export function AppShell() {
+  const me = useCurrentUser();
+  const qc = useQueryClient();
+  return (
+    <LiveProvider
+      who={`${me.account.id}/${me.user.id}`}
+      // A refused stream may mean the sign-in ended elsewhere: asking /api/me again finds out.
+      onRefused={() => void qc.invalidateQueries({ queryKey: keys.me })}
+    >
+      <Shell />
+    </LiveProvider>
+  );
+}
+
+/**
+ * Escalations made by others, told wherever the user is: an ARIA live region, and a flashing tab
+ * title while the tab is hidden.
+ */
+function LiveArrivals() {
+  const me = useCurrentUser();
+  const flashTitle = useTitleFlash();
+  const [announcement, setAnnouncement] = useState('');
+  useLiveEvent(({ type, event }) => {
+    const h = event.handoff;
+    if (type !== 'handoff.created' || !h || h.createdBy.id === me.user.id) return;
+    const text = `New escalation, ${h.urgency} urgency: ${h.session.title}`;
+    // The same words twice must still be announced: vary them invisibly.
+    setAnnouncement((prev) => (prev === text ? `${text}\u00a0` : text));
+    flashTitle(1);
+  });
+  return (
+    <div className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="live-announcer">
+      {announcement}
+    </div>
+  );
+}
+
+function Shell() {
   const me = useCurrentUser();
   const location = useLocation();
   const [navOpen, setNavOpen] = useState(false);
   const navId = useId();
   const navToggleRef = useRef<HTMLButtonElement>(null);
   useFocusHeadingOnNavigate();
-  useLiveEvents();
   const queue = useQueue();
   const openCount = queue.data?.filter((h) => h.status === 'open').length ?? 0;
 
@@ -91,6 +132,7 @@ export function AppShell() {
             </ul>
           </nav>
           <div className="topbar-right">
+            <LiveIndicator />
             <span className="account-name" title="Account">
               {me.account.name}
             </span>
@@ -98,6 +140,7 @@ export function AppShell() {
           </div>
         </div>
       </header>
+      <LiveArrivals />
       <main id="main" className="shell-main" tabIndex={-1}>
         <Outlet />
       </main>

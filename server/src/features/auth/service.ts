@@ -115,7 +115,11 @@ export async function login(deps: Deps, body: TLoginBody, ip: string): Promise<S
 }
 
 export async function logout(deps: Deps, sessionId: string) {
-  await repo.deleteAuthSession(deps.db.db, sessionId);
+  await inTransaction(deps, async (work) => {
+    await repo.deleteAuthSession(work.tx, sessionId);
+    // The sign-in's live streams end once it is gone (in every process).
+    work.closeStreams({ sessionId });
+  });
 }
 
 export async function authenticate(deps: Deps, token: string) {
@@ -246,7 +250,8 @@ export async function acceptInvitation(
 }
 
 export async function changeUser(deps: Deps, actor: AuthUser, userId: string, patch: TPatchUserBody) {
-  return inTransaction(deps, async ({ tx }) => {
+  return inTransaction(deps, async (work) => {
+    const { tx } = work;
     await repo.lockAccount(tx, actor.accountId);
     const target = await repo.findUser(tx, actor.accountId, userId);
     if (!target) throw notFound('User');
@@ -255,6 +260,9 @@ export async function changeUser(deps: Deps, actor: AuthUser, userId: string, pa
       if (target.role === 'owner' && (await repo.countOwners(tx, actor.accountId)) <= 1) {
         throw conflict('last_owner', 'An account needs at least one owner: make someone else owner first');
       }
+      // Streams were opened under the old role: they end after the commit (the browser reconnects
+      // under the new one).
+      work.closeStreams({ userId });
     }
     return (await repo.updateUser(tx, actor.accountId, userId, { role: patch.role, tier: patch.tier }))!;
   });

@@ -1,5 +1,5 @@
 import { ZHandoff, ZHandoffWithContext, ZNotificationsResponse } from '@rf/contracts';
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUniqueViolation } from '../../db/errors.js';
 import { events } from '../../db/schema.js';
@@ -158,12 +158,17 @@ describe('the whole flow through HTTP', () => {
     const done = (await t.senior.client.get(`/api/handoffs/${handoff.id}`)).body.handoff;
     expect(done.status).toBe('resolved');
 
-    // Events were recorded for the live stream, in order.
-    const rows = await h.db.db.select().from(events).where(eq(events.accountId, t.accountId));
+    // Events were recorded for the live stream, in order (the account's seq is that order; rows
+    // come back in no particular order without it).
+    const rows = await h.db.db
+      .select()
+      .from(events)
+      .where(eq(events.accountId, t.accountId))
+      .orderBy(asc(events.seq));
     const types = rows
       .filter((r) => (r.payload as { handoff?: { id: string } }).handoff?.id === handoff.id)
       .map((r) => r.type);
-    expect(types).toEqual(['handoff.created', 'handoff.claimed', 'handoff.first_action']);
+    expect(types).toEqual(['handoff.created', 'handoff.claimed', 'handoff.first_action', 'handoff.resolved']);
   });
 
   it('an admin may write to the session but does not stamp the first action; only the claimer does', async () => {

@@ -41,7 +41,8 @@ export async function queueHandoffEvent(
       | 'handoff.released'
       | 'handoff.cancelled'
       | 'handoff.first_action'
-      | 'handoff.assessment_added';
+      | 'handoff.assessment_added'
+      | 'handoff.resolved';
     now: Date;
   },
 ) {
@@ -82,7 +83,10 @@ export async function stampFirstAction(
   });
 }
 
-/** Resolving a session closes its active handoff (the session row already locked). */
+/**
+ * Resolving a session closes its active handoff (the session row already locked), and tells the
+ * live stream (`handoff.resolved`: the card leaves every queue).
+ */
 export async function closeActiveHandoff(
   work: Work,
   o: { accountId: string; sessionId: string; actorId: string; at: Date },
@@ -105,5 +109,11 @@ export async function closeActiveHandoff(
     action: 'resolved',
     actorId: o.actorId,
     at: o.at,
+  });
+  await queueHandoffEvent(work, {
+    accountId: o.accountId,
+    handoffId: active.id,
+    type: 'handoff.resolved',
+    now: o.at,
   });
 }

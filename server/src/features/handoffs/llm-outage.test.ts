@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { ZHandoffWithContext } from '@rf/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, makeTeam, startApp, type Team } from '../../test/harness.js';
+import { SseReader } from '../../test/sse.js';
 import * as liveRepo from '../live/repo.js';
 import { createSession } from '../sessions/service.js';
 
@@ -246,6 +247,9 @@ describe('an LLM that answers well but slowly', () => {
       { timeoutMs: 30_000 },
     );
     const sessionId = await newSession(team);
+    // A teammate's open stream: it hears the late assessment as soon as it is committed.
+    const stream = await SseReader.open(h.url, { cookie: team.senior.client.cookie });
+    await stream.ready();
     const created = await team.junior.client.post(`/api/sessions/${sessionId}/handoffs`, {
       intent: 'escalate',
       reason: 'Out of ideas',
@@ -275,6 +279,12 @@ describe('an LLM that answers well but slowly', () => {
     expect(forIt.map((e) => e.type)).toEqual(['handoff.created', 'handoff.assessment_added']);
     // The broadcast carries no caller-specific permissions.
     expect((forIt[1]!.payload as { handoff: object }).handoff).not.toHaveProperty('can');
+    const heard = await stream.next(
+      'handoff.assessment_added',
+      (j) => j.handoff.id === created.body.handoff.id,
+    );
+    expect(heard.json.handoff).not.toHaveProperty('can');
+    stream.close();
   }, 60_000);
 
   it('time to first action is stamped when the claimer’s message arrived, not when the assistant answered', async () => {

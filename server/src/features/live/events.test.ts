@@ -18,7 +18,15 @@ async function newAccount() {
   return id;
 }
 
-const session = { session: { id: 's', status: 'active' as const } };
+const who = { id: 'u', name: 'Jo Junior' };
+const at = new Date(0).toISOString();
+const session = {
+  session: {
+    ...{ id: 's', title: 'Printer offline', problem: 'It is offline', customer: null, asset: null },
+    ...{ category: null, status: 'active' as const, owner: who, createdBy: who, createdAt: at },
+    ...{ updatedAt: at, resolvedAt: null, resolution: null, stepCount: 0 },
+  },
+};
 
 describe('live event order', () => {
   it('numbers events per account from 1', async () => {

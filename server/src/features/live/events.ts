@@ -3,8 +3,13 @@ import type { DbOrTx } from '../../db/client.js';
 import type { Work } from '../../db/tx.js';
 import * as repo from './repo.js';
 
-/** The channel every process LISTENs on; a NOTIFY after commit says "new events are stored". */
+/**
+ * The channel every process LISTENs on; a NOTIFY after commit says "account X has new events"
+ * (payload: `<account id> <origin>`; an empty payload means "any account": read them all).
+ */
 export const EVENTS_CHANNEL = 'rf_events';
+/** "End the streams of this sign-in (`s:<session id> <origin>`) or user (`u:<user id> <origin>`)". */
+export const STREAMS_CHANNEL = 'rf_streams';
 
 /**
  * Writes a live event row inside the business transaction: the event exists exactly when the
@@ -39,5 +44,5 @@ export function queueEvent(
   work.atEnd(async (tx) => {
     await recordEvent(tx, accountId, type, data);
   });
-  work.wakeAfterCommit();
+  work.announceEvents(accountId);
 }

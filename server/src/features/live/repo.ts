@@ -2,6 +2,9 @@ import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { accounts, events } from '../../db/schema.js';
 
+type Row = Record<string, unknown>;
+const rowsOf = (r: unknown): Row[] => (r as { rows: Row[] }).rows;
+
 /**
  * Takes the account's next event number. The UPDATE locks the account row until the transaction
  * ends, so a second writer of the same account waits here and gets the next number only after the
@@ -44,4 +47,60 @@ export async function accountEventSeq(db: DbOrTx, accountId: string): Promise<nu
 export async function deleteEventsBefore(db: DbOrTx, before: Date): Promise<number> {
   const rows = await db.delete(events).where(lt(events.createdAt, before)).returning({ id: events.id });
   return rows.length;
+}
+
+/** A stored event as the stream writes it: `data` is the payload's JSON text, never re-encoded. */
+export interface StoredEvent {
+  accountId: string;
+  seq: number;
+  type: string;
+  data: string;
+}
+
+/**
+ * New events of many accounts in one statement: for each cursor, the account's events after
+ * `afterSeq`, at most `perAccount` of them, ordered by account then seq. The cursors travel as one
+ * JSON parameter, so a hub with thousands of subscribed accounts still sends one short query.
+ */
+export async function eventsAfterMany(
+  db: DbOrTx,
+  cursors: { accountId: string; afterSeq: number }[],
+  perAccount: number,
+): Promise<StoredEvent[]> {
+  if (cursors.length === 0) return [];
+  const json = JSON.stringify(cursors.map((c) => ({ account_id: c.accountId, after_seq: c.afterSeq })));
+  const res = await db.execute(sql`
+    select c.account_id, e.seq, e.type, e.payload::text as data
+    from json_to_recordset(${json}::json) as c(account_id text, after_seq bigint)
+    cross join lateral (
+      select seq, type, payload from events
+      where account_id = c.account_id and seq > c.after_seq
+      order by seq
+      limit ${perAccount}
+    ) as e
+    order by c.account_id, e.seq`);
+  return rowsOf(res).map((r) => ({
+    accountId: String(r.account_id),
+    seq: Number(r.seq),
+    type: String(r.type),
+    data: String(r.data),
+  }));
+}
+
+/**
+ * Which of these sign-in sessions are still valid, with their user's current role: one query for
+ * every stream a process holds (the backstop for a missed sign-out or role-change NOTIFY).
+ */
+export async function validStreamSessions(
+  db: DbOrTx,
+  sessionIds: string[],
+  now: Date,
+): Promise<{ sessionId: string; role: string }[]> {
+  if (sessionIds.length === 0) return [];
+  const res = await db.execute(sql`
+    select s.id, u.role
+    from auth_sessions s join users u on u.id = s.user_id
+    where s.id in (select json_array_elements_text(${JSON.stringify(sessionIds)}::json))
+      and s.expires_at > ${now.toISOString()}::timestamptz`);
+  return rowsOf(res).map((r) => ({ sessionId: String(r.id), role: String(r.role) }));
 }

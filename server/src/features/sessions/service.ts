@@ -26,18 +26,25 @@ export async function createSession(
   body: z.output<typeof ZCreateSessionBody> | TCreateSessionBody,
 ) {
   const now = deps.clock();
-  const s = await repo.insertSession(deps.db.db, {
-    id: newId(),
-    accountId: actor.accountId,
-    title: body.title,
-    problem: body.problem,
-    customer: body.customer ?? null,
-    asset: body.asset ?? null,
-    category: body.category ?? null,
-    ownerId: actor.id,
-    createdById: actor.id,
-    createdAt: now,
-    updatedAt: now,
+  const s = await inTransaction(deps, async (work) => {
+    const { tx } = work;
+    const row = await repo.insertSession(tx, {
+      id: newId(),
+      accountId: actor.accountId,
+      title: body.title,
+      problem: body.problem,
+      customer: body.customer ?? null,
+      asset: body.asset ?? null,
+      category: body.category ?? null,
+      ownerId: actor.id,
+      createdById: actor.id,
+      createdAt: now,
+      updatedAt: now,
+    });
+    // Teammates' session lists show it as it happens.
+    const summary = await repo.findSessionSummary(tx, actor.accountId, row.id);
+    queueEvent(work, actor.accountId, 'session.created', { session: presentSummary(summary!) });
+    return row;
   });
   return getSession(deps, actor, s.id);
 }
@@ -94,10 +101,10 @@ async function writeToSession(
     );
     await stampFirstAction(work, { accountId: actor.accountId, sessionId, actorId: actor.id, arrivedAt });
     const patch = (await extra?.(work, now)) ?? {};
-    const updated = await repo.updateSession(tx, actor.accountId, sessionId, { ...patch, updatedAt: now });
-    queueEvent(work, actor.accountId, 'session.updated', {
-      session: { id: sessionId, status: updated!.status },
-    });
+    await repo.updateSession(tx, actor.accountId, sessionId, { ...patch, updatedAt: now });
+    // The summary as the list shows it, so that teammates' session lists update in place.
+    const summary = await repo.findSessionSummary(tx, actor.accountId, sessionId);
+    queueEvent(work, actor.accountId, 'session.updated', { session: presentSummary(summary!) });
   });
   return getSession(deps, actor, sessionId);
 }

@@ -10,6 +10,7 @@ import {
   useHandoff,
   useReleaseHandoff,
 } from '../../api/handoffs';
+import { useLiveEvent } from '../../api/live';
 import { sessionQuery } from '../../api/sessions';
 import { Icon } from '../../components/Icon';
 import { LongText } from '../../components/LongText';
@@ -77,7 +78,22 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
   const cancel = useCancelHandoff();
   const [leaving, setLeaving] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const [liveNote, setLiveNote] = useState<string | null>(null);
   const { problemSummary: p, tried, assessment, startHere } = h.context;
+
+  // Someone else acting on the handoff being read: say so, while the screen updates itself (the
+  // live layer refetches the handoff, and with it what the caller may do now, \`h.can\`).
+  useLiveEvent(({ type, event }) => {
+    const e = event.handoff;
+    if (!e || e.id !== h.id) return;
+    if (type === 'handoff.claimed' && e.claimedBy && e.claimedBy.id !== me.user.id) {
+      setLiveNote(`${e.claimedBy.name} picked this up`);
+    } else if (type === 'handoff.cancelled' && e.createdBy.id !== me.user.id) {
+      setLiveNote(`${e.createdBy.name} cancelled this escalation`);
+    } else if (type === 'handoff.released') {
+      setLiveNote('This escalation went back to the queue');
+    }
+  });
 
   // What the caller may do comes from the server (h.can); the page never re-derives it.
   const mine = h.createdBy.id === me.user.id;
@@ -175,6 +191,13 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
           {actionErrorText}
         </div>
       ) : null}
+      <div role="status" data-testid="handoff-live-note">
+        {liveNote && !actionErrorText ? (
+          <p className="inline-alert inline-alert-info handoff-alert live-note">
+            <Icon name="hand" size={16} /> {liveNote}
+          </p>
+        ) : null}
+      </div>
 
       <div className="handoff-grid">
         <div className="handoff-col">

@@ -15,25 +15,24 @@ import { useCurrentUser } from '../../layout/RequireAuth';
 import { formatRelative } from '../../lib/format';
 import { isEngineerOrAdmin } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
-import { useTitleFlash } from '../../lib/useTitleFlash';
 import './queue.css';
 
 export function QueuePage() {
   useTitle('Queue');
   const me = useCurrentUser();
   const seesMetrics = isEngineerOrAdmin(me.user.role);
-  // The queue is kept fresh by useLiveEvents() in the app shell.
+  // Live events (LiveProvider in the app shell) keep the queue and its metric card fresh; the shell
+  // also announces arrivals and flashes the tab title.
   const queue = useQueue();
   const analytics = useEscalationAnalytics({ period: '30d' }, { enabled: seesMetrics });
   const claim = useClaimHandoff();
   const navigate = useNavigate();
   const [claimErrors, setClaimErrors] = useState<Record<string, string>>({});
-  const [announcement, setAnnouncement] = useState('');
   const [fresh, setFresh] = useState<Set<string>>(new Set());
   const seen = useRef<Set<string> | null>(null);
-  const flashTitle = useTitleFlash();
 
-  // Tell newly arrived cards apart from the ones already on screen: animate and announce them.
+  // Tell newly arrived cards (live, or found by the refetch after a reconnect) apart from the ones
+  // already on screen: they slide in.
   useEffect(() => {
     if (!queue.data) return;
     const ids = queue.data.map((h) => h.id);
@@ -45,13 +44,7 @@ export function QueuePage() {
     for (const id of ids) seen.current.add(id);
     if (arrived.length === 0) return;
     setFresh(new Set(arrived.map((h) => h.id)));
-    setAnnouncement(
-      arrived.length === 1 && arrived[0]
-        ? `New escalation, ${arrived[0].urgency} urgency: ${arrived[0].session.title}`
-        : `${arrived.length} new escalations`,
-    );
-    flashTitle(arrived.length);
-  }, [queue.data, flashTitle]);
+  }, [queue.data]);
 
   const pickUp = (h: THandoff) => {
     setClaimErrors(({ [h.id]: _, ...rest }) => rest);
@@ -80,14 +73,6 @@ export function QueuePage() {
           <h1>Escalation queue</h1>
           <p>Oldest first. Pick one up to see everything that was tried and where to start.</p>
         </div>
-        <span className="live-indicator" title="The queue refreshes every 5 seconds">
-          <span className="live-dot" aria-hidden="true" />
-          Auto-refresh
-        </span>
-      </div>
-
-      <div className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="queue-announcer">
-        {announcement}
       </div>
 
       {showMetrics ? (

@@ -3,6 +3,7 @@ import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/client';
 import { useHandoff } from '../../api/handoffs';
+import { useLiveEvent } from '../../api/live';
 import { useSession } from '../../api/sessions';
 import { Icon } from '../../components/Icon';
 import { ReconnectingNotice } from '../../components/Reconnecting';
@@ -68,7 +69,19 @@ function SessionView({ session, notice }: { session: TSessionDetail; notice: Rea
   const [chatFocusTick, setChatFocusTick] = useState(0);
   const [dialog, setDialog] = useState<'resolve' | 'escalate' | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
+  const [liveNote, setLiveNote] = useState<string | null>(null);
   const appliedStartHere = useRef(false);
+
+  // The escalator watching this session learns the moment a teammate picks it up (or hands it back).
+  useLiveEvent(({ type, event }) => {
+    const h = event.handoff;
+    if (!h || h.sessionId !== session.id) return;
+    if (type === 'handoff.claimed' && h.claimedBy && h.claimedBy.id !== me.user.id) {
+      setLiveNote(`${h.claimedBy.name} picked this up`);
+    } else if (type === 'handoff.released') {
+      setLiveNote('The escalation went back to the queue');
+    }
+  });
 
   // "Start here" from the handoff screen: fill the step form once, only for this session.
   useEffect(() => {
@@ -149,6 +162,13 @@ function SessionView({ session, notice }: { session: TSessionDetail; notice: Rea
         {session.problem}
       </p>
 
+      <div role="status" data-testid="session-live-note">
+        {liveNote ? (
+          <p className="inline-alert inline-alert-info session-flash live-note">
+            <Icon name="hand" size={16} /> {liveNote}
+          </p>
+        ) : null}
+      </div>
       {session.activeHandoffId ? <HandoffBanner handoffId={session.activeHandoffId} /> : null}
       {resolved && session.resolution ? (
         <div className="resolution-banner" role="note">

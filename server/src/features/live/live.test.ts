@@ -1,0 +1,417 @@
+import { ZHandoffBase, ZLiveEvent, ZLiveReady, ZSessionSummary } from '@rf/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authSessions } from '../../db/schema.js';
+import { type Harness, makeTeam, startApp, type Team } from '../../test/harness.js';
+import { SseReader } from '../../test/sse.js';
+import { recordEvent } from './events.js';
+
+let h: Harness;
+let a: Team;
+let b: Team;
+beforeAll(async () => {
+  // A short heartbeat so that the heartbeat test does not wait 15 s.
+  h = await startApp({ live: { heartbeatMs: 150 } });
+  [a, b] = await Promise.all([makeTeam(h, 'Live A'), makeTeam(h, 'Live B')]);
+});
+afterAll(() => h.close());
+
+async function newSession(who: Team['junior'], title = 'Printer offline on floor 3') {
+  const s = await who.client.post('/api/sessions', {
+    title,
+    problem: 'The printer shows offline for everyone.',
+  });
+  expect(s.status).toBe(201);
+  return s.body.session.id as string;
+}
+
+async function escalateSession(who: Team['junior'], sessionId: string) {
+  const res = await who.client.post(`/api/sessions/${sessionId}/handoffs`, {
+    intent: 'escalate',
+    reason: 'Tried the spooler, still offline',
+    urgency: 'high',
+  });
+  expect(res.status).toBe(201);
+  return { sessionId, handoffId: res.body.handoff.id as string };
+}
+
+/** A new session (one `session.created` event), escalated (one `handoff.created`). */
+async function escalate(who: Team['junior'], title?: string) {
+  return escalateSession(who, await newSession(who, title));
+}
+
+const handoffsOf = (r: SseReader) => r.changes.filter((e) => e.event === 'handoff.created');
+
+const open = (who: { client: { cookie: string | null } }, opts: Parameters<typeof SseReader.open>[1] = {}) =>
+  SseReader.open(h.url, { cookie: who.client.cookie, ...opts });
+
+const seqs = (r: SseReader) => r.changes.map((e) => Number(e.id));
+
+describe('GET /api/events', () => {
+  it('answers 401 without a sign-in and 400 naming a bad position', async () => {
+    const anon = await SseReader.open(h.url);
+    expect(anon.status).toBe(401);
+    expect(JSON.parse(anon.body).error.code).toBe('unauthenticated');
+
+    const badQuery = await open(a.senior, { query: '?lastEventId=abc' });
+    expect(badQuery.status).toBe(400);
+    expect(JSON.parse(badQuery.body).error.field).toBe('lastEventId');
+
+    const badHeader = await open(a.senior, { lastEventId: '-3' });
+    expect(badHeader.status).toBe(400);
+    expect(JSON.parse(badHeader.body).error.field).toBe('last-event-id');
+
+    // Hostile positions in the header (the query is fuzzed with every route, http/hostile-input).
+    for (const bad of ['abc', '1.5', '1e400', '9'.repeat(400), '9007199254740993', '%00', '[]', '1,2']) {
+      const r = await open(a.senior, { lastEventId: bad });
+      expect(r.status, bad).toBe(400);
+      const e = JSON.parse(r.body).error;
+      expect([e.code, e.field, e.fields[0].field], bad).toEqual([
+        'invalid_input',
+        'last-event-id',
+        'last-event-id',
+      ]);
+    }
+  });
+
+  it('is an uncompressed event stream, even when the client accepts gzip', async () => {
+    const r = await open(a.viewer, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(r.headers['content-encoding']).toBeUndefined();
+    expect(r.headers['cache-control']).toContain('no-cache');
+    expect(r.headers['x-accel-buffering']).toBe('no');
+    await r.ready();
+    const { handoffId } = await escalate(a.junior);
+    // It arrives as it happens, not when some buffer fills.
+    await r.next('handoff.created', (j) => j.handoff.id === handoffId, 2_000);
+    r.close();
+  });
+
+  it("sends only the caller's account's events, to every role", async () => {
+    const streams = await Promise.all([open(a.viewer), open(a.senior), open(b.senior), open(b.owner)]);
+    await Promise.all(streams.map((s) => s.ready()));
+    const [aViewer, aSenior, bSenior, bOwner] = streams as [SseReader, SseReader, SseReader, SseReader];
+
+    const inA = await escalate(a.junior, 'Account A only');
+    const inB = await escalate(b.junior, 'Account B only');
+    for (const s of [aViewer, aSenior])
+      await s.next('handoff.created', (j) => j.handoff.id === inA.handoffId);
+    // B's streams see B's event: by then A's (committed first) would have arrived, if it leaked.
+    for (const s of [bSenior, bOwner]) await s.next('handoff.created', (j) => j.handoff.id === inB.handoffId);
+    for (const s of [bSenior, bOwner]) {
+      expect(s.changes.some((e) => JSON.stringify(e.json).includes(inA.handoffId))).toBe(false);
+    }
+    for (const s of [aViewer, aSenior]) {
+      expect(s.changes.some((e) => JSON.stringify(e.json).includes(inB.handoffId))).toBe(false);
+    }
+    for (const s of streams) s.close();
+  });
+
+  it('carries every transition, in order, with the handoff (no context) or the session summary', async () => {
+    const r = await open(a.viewer);
+    await r.ready();
+    const start = r.changes.length;
+    const { sessionId, handoffId } = await escalate(a.junior, 'Full lifecycle');
+    expect((await a.senior.client.post(`/api/handoffs/${handoffId}/claim`)).status).toBe(200);
+    expect((await a.senior.client.post(`/api/handoffs/${handoffId}/release`)).status).toBe(200);
+    expect((await a.senior2.client.post(`/api/handoffs/${handoffId}/claim`)).status).toBe(200);
+    const step = await a.senior2.client.post(`/api/sessions/${sessionId}/steps`, {
+      action: 'Restarted the print spooler',
+      outcome: 'worked',
+    });
+    expect(step.status).toBe(201);
+    const resolved = await a.senior2.client.post(`/api/sessions/${sessionId}/resolve`, {
+      resolution: 'Spooler restarted; printing again',
+    });
+    expect(resolved.status).toBe(200);
+    const second = await escalate(a.junior, 'Cancelled one');
+    expect((await a.junior.client.post(`/api/handoffs/${second.handoffId}/cancel`)).status).toBe(200);
+
+    await r.until((x) => x.changes.some((e) => e.event === 'handoff.cancelled'), 5_000, 'handoff.cancelled');
+    const got = r.changes.slice(start);
+    expect(got.map((e) => e.event)).toEqual([
+      'session.created',
+      'handoff.created',
+      'handoff.claimed',
+      'handoff.released',
+      'handoff.claimed',
+      'handoff.first_action',
+      'session.updated', // the step
+      'handoff.resolved',
+      'session.updated', // the resolve
+      'session.created',
+      'handoff.created',
+      'handoff.cancelled',
+    ]);
+    // One account's ids have no gaps and only grow.
+    const ids = got.map((e) => Number(e.id));
+    expect(ids).toEqual(ids.map((_, i) => ids[0]! + i));
+    for (const e of got) {
+      const ev = ZLiveEvent.parse(e.json);
+      expect(ev.type).toBe(e.event);
+      if (ev.handoff) {
+        // Exactly the broadcast shape: no context, no audit, no per-caller `can`.
+        ZHandoffBase.strict().parse(ev.handoff);
+        expect(ev.handoff).not.toHaveProperty('context');
+      }
+      if (ev.session) ZSessionSummary.strict().parse(ev.session);
+    }
+    expect(got[0]!.json.session).toMatchObject({ id: sessionId, status: 'active', title: 'Full lifecycle' });
+    expect(got[2]!.json.handoff).toMatchObject({ status: 'claimed', claimedBy: { name: a.senior.name } });
+    expect(got[3]!.json.handoff).toMatchObject({ status: 'open', claimedBy: null });
+    expect(got[5]!.json.handoff.firstActionAt).not.toBeNull();
+    expect(got[6]!.json.session).toMatchObject({ id: sessionId, stepCount: 1 });
+    expect(got[7]!.json.handoff).toMatchObject({ id: handoffId, status: 'resolved' });
+    expect(got[8]!.json.session).toMatchObject({ id: sessionId, status: 'resolved' });
+    r.close();
+  });
+
+  it('replays what a client missed: by Last-Event-ID header, by query, the header winning', async () => {
+    const first = await open(a.senior);
+    await first.ready();
+    const shown = await escalate(a.junior, 'seen live');
+    const seen = Number((await first.next('handoff.created', (j) => j.handoff.id === shown.handoffId)).id);
+    first.close();
+
+    // Two escalations of new sessions: four events the client misses.
+    const missed = [await escalate(a.junior, 'missed 1'), await escalate(a.junior, 'missed 2')];
+
+    const byHeader = await open(a.senior, { lastEventId: seen });
+    await byHeader.ready();
+    const ready = ZLiveReady.parse(byHeader.events.find((e) => e.event === 'ready')!.json);
+    expect(ready.reset).toBe(false);
+    expect(ready.replayed).toBe(4);
+    expect(seqs(byHeader)).toEqual([seen + 1, seen + 2, seen + 3, seen + 4]);
+    expect(handoffsOf(byHeader).map((e) => e.json.handoff.id)).toEqual(missed.map((m) => m.handoffId));
+    // `ready` carries the stream's position as its id, so a reconnect after it resumes there.
+    expect(Number(byHeader.events.at(-1)!.id)).toBe(seen + 4);
+
+    const byQuery = await open(a.senior, { query: `?lastEventId=${seen + 2}` });
+    await byQuery.ready();
+    expect(seqs(byQuery)).toEqual([seen + 3, seen + 4]);
+
+    const both = await open(a.senior, { query: `?lastEventId=${seen}`, lastEventId: seen + 3 });
+    await both.ready();
+    expect(seqs(both)).toEqual([seen + 4]);
+
+    // After the replay the stream is live: nothing twice, nothing skipped.
+    const next = await escalate(a.junior, 'live after replay');
+    for (const s of [byHeader, byQuery, both]) {
+      await s.next('handoff.created', (j) => j.handoff.id === next.handoffId);
+      expect(seqs(s)).toEqual([...new Set(seqs(s))].sort((x, y) => x - y));
+      expect(seqs(s).at(-1)).toBe(seen + 6);
+      s.close();
+    }
+  });
+
+  it('never skips an event that committed late (one transaction held open while another waits)', async () => {
+    const live = await open(a.senior);
+    await live.ready();
+    const before = ZLiveReady.parse(live.events.find((e) => e.event === 'ready')!.json).seq;
+    const payload = (title: string) => ({
+      session: {
+        ...{ id: 'late', title, problem: 'p', customer: null, asset: null, category: null },
+        ...{ status: 'active' as const, owner: { id: a.junior.id, name: a.junior.name } },
+        ...{ createdBy: { id: a.junior.id, name: a.junior.name }, createdAt: new Date().toISOString() },
+        ...{ updatedAt: new Date().toISOString(), resolvedAt: null, resolution: null, stepCount: 0 },
+      },
+    });
+    let release!: () => void;
+    const mayCommit = new Promise<void>((r) => {
+      release = r;
+    });
+    let tookSeq!: () => void;
+    const hasSeq = new Promise<void>((r) => {
+      tookSeq = r;
+    });
+    const slow = h.db.db.transaction(async (tx) => {
+      const seq = await recordEvent(tx, a.accountId, 'session.updated', payload('slow'));
+      tookSeq();
+      await mayCommit;
+      return seq;
+    });
+    await hasSeq;
+    const fast = h.db.db.transaction((tx) =>
+      recordEvent(tx, a.accountId, 'session.updated', payload('fast')),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(live.changes).toEqual([]); // neither is visible while the first is open
+    release();
+    const [s1, s2] = await Promise.all([slow, fast]);
+    h.deps.afterCommit({ accountIds: [a.accountId], closeStreams: [] });
+    expect([s1, s2]).toEqual([before + 1, before + 2]);
+    await live.until((x) => x.changes.length === 2);
+    expect(live.changes.map((e) => [Number(e.id), e.json.session.title])).toEqual([
+      [before + 1, 'slow'],
+      [before + 2, 'fast'],
+    ]);
+    live.close();
+    // And a client that had seen only what came before replays both, in the same order.
+    const again = await open(a.senior, { lastEventId: before });
+    await again.ready();
+    expect(again.changes.map((e) => e.json.session.title)).toEqual(['slow', 'fast']);
+    again.close();
+  });
+
+  it('tells a client whose position it cannot replay to refetch (reset)', async () => {
+    const r = await open(a.senior, { lastEventId: 10_000_000 });
+    await r.ready();
+    const ready = ZLiveReady.parse(r.events[0]!.json);
+    expect(ready.reset).toBe(true);
+    expect(ready.seq).toBeLessThan(10_000_000);
+    r.close();
+  });
+
+  it('keeps 24 hours replayable and sweeps older events', async () => {
+    const team = await makeTeam(h, 'Sweep Co');
+    await escalate(team.junior, 'old one');
+    await escalate(team.junior, 'old two');
+    // 23 hours later both are still there.
+    h.setNow(new Date(Date.now() + 23 * 3_600_000));
+    await h.app.live.sweep();
+    const within = await open(team.senior, { lastEventId: 0 });
+    await within.ready();
+    expect(seqs(within)).toEqual([1, 2, 3, 4]);
+    expect(handoffsOf(within).map((e) => e.json.handoff.session.title)).toEqual(['old one', 'old two']);
+    within.close();
+    // Two days later they are gone: a client that was away that long is told to refetch.
+    h.setNow(new Date(Date.now() + 48 * 3_600_000));
+    expect(await h.app.live.sweep()).toBeGreaterThanOrEqual(4);
+    h.setNow(null);
+    const late = await open(team.senior, { lastEventId: 0 });
+    await late.ready();
+    expect(ZLiveReady.parse(late.events[0]!.json)).toMatchObject({ reset: true, seq: 4 });
+    late.close();
+  });
+
+  it('sends a heartbeat comment on idle streams', async () => {
+    const r = await open(a.viewer);
+    await r.ready();
+    const at = r.comments;
+    await r.until((x) => x.comments >= at + 3, 3_000, 'three heartbeats');
+    r.close();
+  });
+
+  it('reads new events once per wake-up for all streams of an account, not once per stream', async () => {
+    const people = [a.senior2, a.admin, a.owner];
+    const streams = await Promise.all(Array.from({ length: 30 }, (_, i) => open(people[i % 3]!)));
+    await Promise.all(streams.map((s) => s.ready()));
+    const sessionId = await newSession(a.junior, 'fan-out');
+    await Promise.all(streams.map((s) => s.next('session.created', (j) => j.session.id === sessionId)));
+    const reads = h.app.live.stats.reads;
+    const { handoffId } = await escalateSession(a.junior, sessionId);
+    await Promise.all(streams.map((s) => s.next('handoff.created', (j) => j.handoff.id === handoffId)));
+    expect(h.app.live.stats.reads - reads).toBe(1);
+    for (const s of streams) s.close();
+  });
+
+  it('answers 429 past 20 streams for one user', async () => {
+    const team = await makeTeam(h, 'Tabs Co');
+    const streams = await Promise.all(Array.from({ length: 20 }, () => open(team.senior)));
+    expect(streams.map((s) => s.status)).toEqual(Array(20).fill(200));
+    const extra = await open(team.senior);
+    expect(extra.status).toBe(429);
+    expect(JSON.parse(extra.body).error.code).toBe('too_many_streams');
+    // Other people are not affected, and a closed tab frees a place.
+    const other = await open(team.junior);
+    expect(other.status).toBe(200);
+    streams[0]!.close();
+    await expect.poll(() => h.app.live.streamsOf(team.senior.id)).toBe(19);
+    const again = await open(team.senior);
+    expect(again.status).toBe(200);
+    for (const s of [...streams, other, again]) s.close();
+  });
+
+  it('ends the stream the moment its user signs out; other sign-ins keep theirs', async () => {
+    const team = await makeTeam(h, 'Signout Co');
+    const mine = await open(team.junior);
+    const other = await open(team.senior);
+    await Promise.all([mine.ready(), other.ready()]);
+    const t0 = Date.now();
+    expect((await team.junior.client.post('/api/auth/logout')).status).toBe(204);
+    await mine.done;
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(other.ended).toBe(false);
+    other.close();
+  });
+
+  it('ends the streams of a user whose role changes', async () => {
+    const team = await makeTeam(h, 'Role Co');
+    const r = await open(team.senior);
+    await r.ready();
+    const res = await team.owner.client.patch(`/api/users/${team.senior.id}`, { role: 'viewer' });
+    expect(res.status).toBe(200);
+    await r.done;
+    // Reconnecting works, under the new role.
+    const again = await open(team.senior);
+    expect(again.status).toBe(200);
+    again.close();
+  });
+
+  it('revalidation ends a stream whose sign-in is gone even if no NOTIFY said so', async () => {
+    const team = await makeTeam(h, 'Revalidate Co');
+    const r = await open(team.junior);
+    await r.ready();
+    const { eq } = await import('drizzle-orm');
+    await h.db.db.delete(authSessions).where(eq(authSessions.userId, team.junior.id));
+    await h.app.live.revalidate();
+    await r.done;
+  });
+});
+
+describe('a client that stops reading', () => {
+  let s: Harness;
+  afterAll(() => s?.close());
+
+  it('is dropped once its unsent bytes pass the bound; a reading client gets everything', async () => {
+    s = await startApp({ live: { maxBufferedBytes: 64 * 1024 } });
+    const team = await makeTeam(s, 'Slow Co');
+    const slow = await SseReader.open(s.url, { cookie: team.senior.client.cookie });
+    const fast = await SseReader.open(s.url, { cookie: team.junior.client.cookie });
+    await Promise.all([slow.ready(), fast.ready()]);
+    slow.pause();
+    // About 8 MB of events: more than the kernel's socket buffers hold for a reader that stopped.
+    const big = 'x'.repeat(16_000);
+    const batches = 25;
+    for (let i = 0; i < batches && s.app.live.stats.dropped === 0; i++) {
+      await s.db.db.transaction(async (tx) => {
+        for (let j = 0; j < 20; j++) {
+          await recordEvent(tx, team.accountId, 'session.updated', {
+            session: { id: big, status: 'active' } as never,
+          });
+        }
+      });
+      s.deps.afterCommit({ accountIds: [team.accountId], closeStreams: [] });
+      await fast.until((x) => x.changes.length === (i + 1) * 20, 10_000);
+    }
+    expect(s.app.live.stats.dropped).toBe(1);
+    expect(s.app.live.streamsOf(team.senior.id)).toBe(0);
+    // The dropped client, reading again, finds a gap-free prefix and then the end of the stream
+    // (a browser would reconnect with its last id and replay the rest).
+    slow.resume();
+    await slow.done;
+    expect(seqs(slow).length).toBeLessThan(seqs(fast).length);
+    expect(seqs(slow)).toEqual(seqs(fast).slice(0, seqs(slow).length));
+    // The reading client was not held back and lost nothing.
+    expect(seqs(fast)).toEqual(Array.from({ length: seqs(fast).length }, (_, i) => i + 1));
+    fast.close();
+  });
+});
+
+describe('shutdown', () => {
+  it('ends every open stream and closes promptly', async () => {
+    const s = await startApp();
+    const team = await makeTeam(s, 'Shutdown Co');
+    const streams = await Promise.all(
+      [team.junior, team.senior, team.senior, team.viewer, team.owner].map((p) =>
+        SseReader.open(s.url, { cookie: p.client.cookie }),
+      ),
+    );
+    await Promise.all(streams.map((r) => r.ready()));
+    const t0 = Date.now();
+    await s.close();
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    await Promise.all(streams.map((r) => r.done));
+    expect(streams.every((r) => r.ended)).toBe(true);
+  });
+});
