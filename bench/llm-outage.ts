@@ -68,7 +68,6 @@ async function run(mode: Mode) {
     db,
     config: loadConfig({ LOG_LEVEL: 'silent' }),
     clock: () => new Date(),
-    loginRateLimit: { maxPerEmail: 5, maxPerIp: 1000, windowMs: 60_000 },
     assistant: createAssistant({
       llm: llm ? { baseUrl: llm.baseUrl, model: 'bench-model' } : null,
       logger: { warn: () => {} },

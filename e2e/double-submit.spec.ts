@@ -26,7 +26,7 @@ async function sessionDetail(page: Page, id: string) {
   expect(res.ok()).toBe(true);
   return (await res.json()).session as {
     timeline: { kind: string; text: string }[];
-    openHandoffId: string | null;
+    activeHandoffId: string | null;
   };
 }
 

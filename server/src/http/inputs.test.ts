@@ -164,7 +164,7 @@ describe('malformed Unicode (a lone surrogate) is a 400 everywhere, never stored
       'reason',
       /malformed Unicode/,
     );
-    expect((await t.junior.client.get(`/api/sessions/${s}`)).body.session.openHandoffId).toBeNull();
+    expect((await t.junior.client.get(`/api/sessions/${s}`)).body.session.activeHandoffId).toBeNull();
   });
 
   it.each([
