@@ -234,6 +234,8 @@ test('after a server restart the page reconnects by itself and shows what it mis
     await stop(server);
     await expect(liveStatus(page)).toHaveAttribute('data-status', /reconnecting|offline/);
     await expect(liveStatus(page)).not.toContainText('Live');
+    // The page says its cards may be out of date, as it does when a fetch fails.
+    await expect(page.getByTestId('reconnecting')).toContainText('Reconnecting… Showing the queue as of');
     await page.screenshot({ path: path.join(shots, 'queue-reconnecting.png') });
     await page.setViewportSize({ width: 360, height: 640 });
     await page.screenshot({ path: path.join(shots, 'queue-reconnecting-360.png') });
@@ -261,6 +263,7 @@ test('after a server restart the page reconnects by itself and shows what it mis
     await expect(card).toBeVisible({ timeout: 30_000 });
     console.log(`stream back → missed card on screen: ${Date.now() - t1} ms`);
     await expect(liveStatus(page)).toHaveAttribute('data-status', 'live');
+    await expect(page.getByTestId('reconnecting')).toHaveCount(0);
     // The missed event itself was replayed (the refetch alone would not announce it)...
     await expect(page.getByTestId('live-announcer')).toContainText(title);
     // ...and the list holds it once.

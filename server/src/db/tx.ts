@@ -74,8 +74,9 @@ export async function inTransaction<T>(
     const accountIds = new Set<string>();
     const closeStreams: StreamTarget[] = [];
     let outbox = false;
+    let result: T;
     try {
-      const result = await deps.db.db.transaction(async (tx) => {
+      result = await deps.db.db.transaction(async (tx) => {
         const atEnd: Array<(tx: Tx) => Promise<void>> = [];
         const value = await fn({
           tx,
@@ -95,16 +96,18 @@ export async function inTransaction<T>(
         for (const f of atEnd) await f(tx);
         return value;
       });
-      if (accountIds.size > 0 || closeStreams.length > 0 || outbox) {
-        deps.afterCommit({ accountIds: [...accountIds], closeStreams, ...(outbox ? { outbox } : {}) });
-      }
-      return result;
     } catch (err) {
       if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
       opts.onRetry?.(attempt, err);
       // 5, 10, 20, 40 ms ceilings, full jitter: two deadlocked transactions rarely meet again.
       await sleep(Math.random() * 5 * 2 ** (attempt - 1));
+      continue;
     }
+    // Committed: from here nothing may run the work again.
+    if (accountIds.size > 0 || closeStreams.length > 0 || outbox) {
+      deps.afterCommit({ accountIds: [...accountIds], closeStreams, ...(outbox ? { outbox } : {}) });
+    }
+    return result;
   }
 }
 

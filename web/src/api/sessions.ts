@@ -71,7 +71,10 @@ export function useSessionWrite<V>(
       onSuccess: (data) => {
         intent.done();
         qc.setQueryData(keys.session.detail(id), data.session);
-        return invalidateAfterSessionChange(qc, id);
+        // Not awaited: the answer already is the new session, so the write is done when it is on
+        // screen. Waiting for the other views' refetches (and the live event's) kept the form
+        // full and disabled after the entry had appeared, and cleared what was typed next.
+        void invalidateAfterSessionChange(qc, id);
       },
     }),
   );
