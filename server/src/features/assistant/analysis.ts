@@ -10,7 +10,7 @@
  *    log-odds space. Softmax over the surviving causes gives confidences; decisive outcomes rule out.
  */
 import { extractCodes, findWords, messageWords } from './codes.js';
-import { maxIdfOf, type SeenBefore, similarCases } from './history-match.js';
+import { type SeenBefore, similarCases } from './history-match.js';
 import type { Check } from './knowledge.js';
 import {
   ACTION_GENERIC,
@@ -18,6 +18,7 @@ import {
   normalise,
   type PreCause,
   type PreCheck,
+  rarity,
 } from './knowledge-index.js';
 import { ENGINE_PARAMS } from './params.js';
 import type { EngineSession, EngineTimelineEntry, StepOutcome } from './session.js';
@@ -266,8 +267,7 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
     score: r.score,
   }));
   const tried = new Set<string>();
-  const maxIdf = maxIdfOf(ix);
-  const seenBefore = similarCases(ix, s, maxIdf);
+  const seenBefore = similarCases(ix, s);
   const empty: SessionAnalysis = {
     ix,
     session: s,
@@ -312,17 +312,26 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
     }
   }
 
-  // Coverage: how much of what the problem says (rare words count more) a playbook explains.
+  // Coverage: how much of what the problem says (rare words count more) a playbook explains. Words
+  // no candidate uses and fewer than 1 in 50 playbooks use ("weekend", "hit") are incidental to this
+  // ticket: a bigger base knows more of them, and counting them made every match look weaker as the
+  // base grew. Rarity is by share of playbooks for the same reason.
   const problemTerms = [...new Set([...problemTokens, ...phrases.flatMap((p) => p.means)])];
+  const candidateDocs = candidates.map((r) => ix.playbookIndex.docs[r.index]!);
+  const meaningful = problemTerms
+    .filter(
+      (t) =>
+        ix.playbookIndex.idfOf(t) > 0 &&
+        (ix.playbookIndex.shareOf(t) >= ENGINE_PARAMS.commonShare || candidateDocs.some((d) => d.tf.has(t))),
+    )
+    .map((t) => ({ t, w: rarity(ix, t) }));
   const coverageOf = (index: number): number => {
     const doc = ix.playbookIndex.docs[index]!;
     let known = 0;
     let matched = 0;
-    for (const t of problemTerms) {
-      const idf = ix.playbookIndex.idfOf(t);
-      if (idf === 0) continue;
-      known += idf;
-      if (doc.tf.has(t)) matched += idf;
+    for (const { t, w } of meaningful) {
+      known += w;
+      if (doc.tf.has(t)) matched += w;
     }
     return known > 0 ? matched / known : 0;
   };
@@ -483,26 +492,37 @@ export function isConfirmed(c: CauseState | undefined): boolean {
  * The playbook holding most of the confidence: what kind of problem this is, which is often clearer
  * than which cause it is (three Outlook causes at 20% outweigh one phone-mail cause at 24%).
  */
-export function dominantPlaybook(a: SessionAnalysis): { index: number; mass: number } | null {
+export function dominantPlaybook(
+  a: SessionAnalysis,
+): { index: number; mass: number; runnerUp: number } | null {
   const mass = new Map<number, number>();
   for (const c of a.causes) mass.set(c.pc.playbookIndex, (mass.get(c.pc.playbookIndex) ?? 0) + c.confidence);
-  let best: { index: number; mass: number } | null = null;
-  for (const [index, m] of mass) if (!best || m > best.mass) best = { index, mass: m };
+  let best: { index: number; mass: number; runnerUp: number } | null = null;
+  for (const [index, m] of mass) {
+    if (best === null || m > best.mass) best = { index, mass: m, runnerUp: best === null ? 0 : best.mass };
+    else if (m > best.runnerUp) best.runnerUp = m;
+  }
   return best;
 }
 
 /**
  * True when the session matches the knowledge base well: a code points at a cause, the team has
  * seen it before, or the best playbook explains enough of the problem and one cause or one kind of
- * problem leads clearly.
+ * problem leads clearly. "Clearly" is also relative (the likeliest kind of problem holds well over
+ * the next one), because a bigger base brings more near neighbours (three VPN playbooks where there
+ * was one) that share the confidence without making the match weaker.
  */
 export function isStrongMatch(a: SessionAnalysis): boolean {
   const top = a.causes[0];
   if (!top) return false;
   if (a.codeMatched || isConfirmed(top) || top.seenBefore.length > 0) return true;
   if (a.coverage < ENGINE_PARAMS.minCoverage) return false;
+  const dominant = dominantPlaybook(a);
   return (
     top.confidence >= ENGINE_PARAMS.strongConfidence ||
-    (dominantPlaybook(a)?.mass ?? 0) >= ENGINE_PARAMS.strongPlaybookMass
+    (dominant?.mass ?? 0) >= ENGINE_PARAMS.strongPlaybookMass ||
+    (dominant !== null &&
+      dominant.mass >= ENGINE_PARAMS.plausiblePlaybookMass &&
+      dominant.mass >= ENGINE_PARAMS.strongPlaybookLead * dominant.runnerUp)
   );
 }

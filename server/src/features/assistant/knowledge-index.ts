@@ -65,6 +65,20 @@ export const ACTION_GENERIC = new Set(
   ),
 );
 
+/** The smallest share of playbooks a word counts with in `rarity` (1 in 20). */
+const MIN_SHARE = 0.05;
+
+/**
+ * How telling a word is, from the share of playbooks that use it (not their number): a base twice
+ * as big with the same mix of words gives the same rarities, and a word rarer than 1 in 20 playbooks
+ * (a name, or a word one playbook happens to use) counts like any other rare word instead of growing
+ * with log(n) as idf does. A word the base never uses counts as rarest.
+ */
+export function rarity(ix: KnowledgeIndex, term: string): number {
+  const p = ix.playbookIndex.shareOf(term);
+  return Math.log(1 + (1 - p) / (p + MIN_SHARE));
+}
+
 export function normalise(text: string): string {
   return tokenize(text).join(' ');
 }

@@ -32,11 +32,15 @@ export const ENGINE_PARAMS = {
   historyStrong: 0.5,
   /** Log-odds a cause gains per unit of similarity of a resolved case that ended in it. */
   historyBeta: 2.5,
+  /** A problem word no candidate playbook uses counts for coverage only if this share of playbooks uses it. */
+  commonShare: 0.02,
   /** Below this idf-weighted share of the problem's known words matched, retrieval is weak. */
   minCoverage: 0.3,
   /** Below this top confidence (and without a dominant playbook) the assessment is "No strong match". */
   strongConfidence: 0.25,
   strongPlaybookMass: 0.5,
+  /** ... or the likeliest kind of problem holds this many times the next one's confidence (and is plausible). */
+  strongPlaybookLead: 1.5,
   /** Unsure and no kind of problem holds this much confidence: gather information, don't guess a check. */
   plausiblePlaybookMass: 0.35,
   /** Causes under this confidence are not proposed as next steps. */
