@@ -18,10 +18,12 @@ import {
   normalise,
   type PreCause,
   type PreCheck,
+  type PreFix,
   rarity,
 } from './knowledge-index.js';
 import { ENGINE_PARAMS } from './params.js';
 import type { EngineSession, EngineTimelineEntry, StepOutcome } from './session.js';
+import { stepChangesSomething } from './step-kind.js';
 import { findPhrases, type PhraseHit, tokenize } from './text.js';
 
 export interface LoggedStep {
@@ -35,12 +37,23 @@ export interface LoggedStep {
   /** Tokens that are not generic action words (for action-overlap matching). */
   specific: string[];
   outcome: StepOutcome;
+  /** The step changed something (its outcome means "it helped" or "it did not help"). */
+  changes: boolean;
 }
 
 export interface Observation {
   step: LoggedStep;
   check: PreCheck;
   strength: number;
+  delta: number;
+  /** The step changed what this (looking) check tests, so its outcome was read as "helped or not". */
+  intervention: boolean;
+}
+
+/** A logged change that applied one of the cause's fixes: worked supports it, failed weakens it. */
+export interface FixAttempt {
+  step: LoggedStep;
+  fix: PreFix;
   delta: number;
 }
 
@@ -62,6 +75,7 @@ export interface CauseState {
   signFindings: Array<{ step: LoggedStep; sign: string }>;
   seenBefore: SeenBefore[];
   observations: Observation[];
+  fixAttempts: FixAttempt[];
   support: number;
   logit: number;
   confidence: number;
@@ -121,6 +135,7 @@ function loggedSteps(s: EngineSession): LoggedStep[] {
       normText: entry.detail ? normalise(entry.text) : norm,
       specific: [...tokens].filter((t) => !ACTION_GENERIC.has(t)),
       outcome: entry.outcome ?? 'info',
+      changes: stepChangesSomething(entry.text),
     });
   });
   return out;
@@ -166,8 +181,10 @@ export function rankWithQuery(
   ix: KnowledgeIndex,
   q: Map<string, number>,
   codeBoost: Map<number, number> = new Map(),
+  passage: Map<number, number> = new Map(),
 ): Array<{ index: number; score: number }> {
   const scores = ix.playbookIndex.scoreAll(q);
+  for (const [i, extra] of passage) scores[i]! += extra;
   let top = 0;
   for (const s of scores) top = Math.max(top, s);
   // A code outweighs word matches: each hit adds half of the best word score (at least 2).
@@ -221,6 +238,60 @@ export function effectFor(check: Check, outcome: StepOutcome): number {
   }
 }
 
+/**
+ * A step that changed something, matched to a check that looks at that thing ("Dropped the lease time
+ * to 1 day" and "Check the lease time"): its outcome says whether the change helped. Helping supports
+ * the cause as strongly as the check's telling result would; not helping weakens it, more softly
+ * (the change may have been incomplete).
+ */
+export function interventionEffect(check: Check, outcome: StepOutcome): number {
+  const telling = Math.abs(check.effect.failed ?? 0);
+  switch (outcome) {
+    case 'worked':
+      return telling;
+    case 'failed':
+      return -ENGINE_PARAMS.changeFailedShare * telling;
+    case 'partial':
+      return ENGINE_PARAMS.changePartialShare * telling;
+    default:
+      return check.effect.info ?? 0;
+  }
+}
+
+/** True when the step's change is read against a looking check (see interventionEffect). */
+export function readsAsIntervention(step: LoggedStep, check: PreCheck): boolean {
+  return step.changes && !check.changes && (check.check.effect.failed ?? 0) > 0;
+}
+
+/** Overlap of a step's words with a fix's words (most of the step's words are the fix's). */
+export function fixMatches(tokens: Set<string>, fix: PreFix): boolean {
+  let common = 0;
+  for (const t of tokens) if (fix.tokens.has(t)) common++;
+  return common >= 3 && common / Math.max(tokens.size, 1) >= 0.5;
+}
+
+/**
+ * A step that names most of the rare words of an action (weighted by rarity in the base), e.g.
+ * "re-did the mail profile from control panel" for "Create a new Outlook profile in Control Panel".
+ */
+export function rareOverlap(ix: KnowledgeIndex, step: LoggedStep, actionTokens: Set<string>): boolean {
+  if (actionTokens.size === 0 || step.specific.length === 0) return false;
+  const idf = (t: string) => ix.playbookIndex.idfOf(t) || 1;
+  let total = 0;
+  for (const t of actionTokens) total += idf(t);
+  let common = 0;
+  let shared = 0;
+  let stepTotal = 0;
+  for (const t of step.specific) {
+    stepTotal += idf(t);
+    if (actionTokens.has(t)) {
+      common++;
+      shared += idf(t);
+    }
+  }
+  return common >= 2 && shared / total >= 0.5 && shared / stepTotal >= 0.4;
+}
+
 // ---- Analysis -----------------------------------------------------------------------------------
 
 /** Core analysis shared by assessment, suggestions and chat. */
@@ -260,7 +331,33 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
   lift(problemCodes, 1);
   for (const hits of stepCodes) lift(hits, 0.5);
 
-  const ranked = rankWithQuery(ix, q, codeBoost);
+  // Sign match of each candidate cause against the problem statement (+ notes/steps at lower weight).
+  const signQuery = new Map<string, number>();
+  addTerms(signQuery, problemTokens, 1, 2);
+  addTerms(
+    signQuery,
+    phrases.flatMap((p) => p.means),
+    0.5,
+    1,
+  );
+  addTerms(
+    signQuery,
+    steps.flatMap((st) => [...st.tokens]),
+    0.5,
+    2,
+  );
+  // A playbook is as good as its best cause: a ticket about one specific cause ("returning employee,
+  // same address, OneDrive access denied") may use few of its playbook's words but many of that
+  // cause's signs, and long-tail causes often sit in a playbook about a neighbouring symptom.
+  const causeScores = ix.causeIndex.scoreAll(signQuery);
+  const passage = new Map<number, number>();
+  if (ENGINE_PARAMS.passageGamma > 0)
+    causeScores.forEach((sc, ci) => {
+      if (sc <= 0) return;
+      const pi = ix.causes[ci]!.playbookIndex;
+      passage.set(pi, Math.max(passage.get(pi) ?? 0, ENGINE_PARAMS.passageGamma * sc));
+    });
+  const ranked = rankWithQuery(ix, q, codeBoost, passage);
   const playbooks = ranked.map((r) => ({
     id: ix.pre[r.index]!.playbook.id,
     title: ix.pre[r.index]!.playbook.title,
@@ -345,21 +442,6 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
   );
   const coverage = coverageOf(ranked[0]!.index);
 
-  // Sign match of each candidate cause against the problem statement (+ notes/steps at lower weight).
-  const signQuery = new Map<string, number>();
-  addTerms(signQuery, problemTokens, 1, 2);
-  addTerms(
-    signQuery,
-    phrases.flatMap((p) => p.means),
-    0.5,
-    1,
-  );
-  addTerms(
-    signQuery,
-    steps.flatMap((st) => [...st.tokens]),
-    0.5,
-    2,
-  );
   const problemSet = new Set(problemTokens);
 
   const states: CauseState[] = [];
@@ -370,7 +452,7 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
     const rel = Math.min(1, r.score / top);
     // Sign bonus, centred within the playbook: words shared by all its causes don't favour any one.
     const sat = pp.causes.map((pc) => {
-      const sc = ix.causeIndex.scoreDoc(ix.causeIndex.docs[pc.index]!, signQuery);
+      const sc = causeScores[pc.index] ?? 0;
       return sc / (sc + ENGINE_PARAMS.signTau);
     });
     const meanSat = sat.reduce((x, y) => x + y, 0) / Math.max(sat.length, 1);
@@ -401,16 +483,27 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
       const findingBonus = signFindings.length > 0 ? ENGINE_PARAMS.signFindingBeta : 0;
       const seen = seenBefore.filter((sb) => sb.case.causeKey === pc.key);
       const historyBonus = seen.reduce((m, sb) => Math.max(m, ENGINE_PARAMS.historyBeta * sb.similarity), 0);
+      // A typical sign the problem states in full ("returning employee", "CNAME") is direct evidence,
+      // worth more the rarer its words are across the base's causes.
+      const hitSigns = pc.signs.filter(
+        (sg) => sg.tokens.length > 0 && sg.tokens.every((t) => problemSet.has(t)),
+      );
+      const signHits = hitSigns.map((sg) => sg.text);
+      let hitBonus = 0;
+      for (const sg of hitSigns) {
+        let idf = 0;
+        for (const t of sg.tokens) idf += ix.causeIndex.idfOf(t);
+        hitBonus = Math.max(hitBonus, Math.min(1, idf / ENGINE_PARAMS.signHitIdf));
+      }
+      hitBonus *= ENGINE_PARAMS.signHitBeta;
       const base =
         pc.logPrior +
+        hitBonus +
         ENGINE_PARAMS.playbookAlpha * Math.log(rel) +
         signBonus +
         codeBonus +
         findingBonus +
         historyBonus;
-      const signHits = pc.signs
-        .filter((sg) => sg.tokens.length > 0 && sg.tokens.every((t) => problemSet.has(t)))
-        .map((sg) => sg.text);
 
       // Latest matching step per check decides that check's observation. A step that matches several
       // checks carries one outcome for all of them, so its weight is shared (ambiguity damping).
@@ -423,18 +516,42 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
         }
         if (!latest) continue;
         tried.add(check.key);
+        const intervention = readsAsIntervention(latest.step, check);
         observations.push({
           step: latest.step,
           check,
           strength: latest.strength,
-          delta: latest.strength * effectFor(check.check, latest.step.outcome),
+          delta:
+            latest.strength *
+            (intervention
+              ? interventionEffect(check.check, latest.step.outcome)
+              : effectFor(check.check, latest.step.outcome)),
+          intervention,
         });
+      }
+      // A logged change that applied one of this cause's fixes (and no check of it already read it).
+      const fixAttempts: FixAttempt[] = [];
+      for (const step of steps) {
+        if (!step.changes || step.outcome === 'info') continue;
+        if (observations.some((o) => o.step === step)) continue;
+        const fix = pc.fixes.find((f) => fixMatches(step.tokens, f) || rareOverlap(ix, step, f.tokens));
+        if (!fix) continue;
+        const delta =
+          step.outcome === 'worked'
+            ? ENGINE_PARAMS.fixWorked
+            : step.outcome === 'failed'
+              ? -ENGINE_PARAMS.changeFailedShare * ENGINE_PARAMS.fixWorked
+              : ENGINE_PARAMS.changePartialShare * ENGINE_PARAMS.fixWorked;
+        fixAttempts.push({ step, fix, delta });
       }
       allObservations.push(...observations);
       observations.sort((a, b) => a.step.index - b.step.index || a.check.key.localeCompare(b.check.key));
       const ruledOutBy =
         observations.find(
-          (o) => o.check.check.decisive !== undefined && o.check.check.decisive === o.step.outcome,
+          (o) =>
+            !o.intervention &&
+            o.check.check.decisive !== undefined &&
+            o.check.check.decisive === o.step.outcome,
         ) ?? null;
       states.push({
         pc,
@@ -445,6 +562,7 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
         signFindings,
         seenBefore: seen,
         observations,
+        fixAttempts,
         support: 0,
         logit: base,
         confidence: 0,
@@ -462,7 +580,9 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
   }
   for (const c of states) {
     for (const o of c.observations) o.delta /= Math.sqrt(checksPerStep.get(o.step.index)?.size ?? 1);
-    c.support = c.observations.reduce((sum, o) => sum + o.delta, 0);
+    c.support =
+      c.observations.reduce((sum, o) => sum + o.delta, 0) +
+      c.fixAttempts.reduce((sum, f) => sum + f.delta, 0);
     c.logit = c.base + c.support;
   }
 

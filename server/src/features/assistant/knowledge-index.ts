@@ -6,6 +6,7 @@
 import { Bm25Index } from './bm25.js';
 import { codeKeysOf, messageWords } from './codes.js';
 import type { Cause, Check, Playbook } from './knowledge.js';
+import { changesSomething } from './step-kind.js';
 import { tokenize } from './text.js';
 
 export interface PreCheck {
@@ -17,6 +18,8 @@ export interface PreCheck {
   actionTokens: Set<string>;
   actionAll: Set<string>;
   actionNorm: string;
+  /** The check changes something (restart, reset, reinstall) rather than looks at something. */
+  changes: boolean;
 }
 export interface PreFix {
   text: string;
@@ -108,6 +111,7 @@ export function buildKnowledgeIndex(playbooks: readonly Playbook[]): KnowledgeIn
           actionTokens: new Set(tokenize(check.action).filter((t) => !ACTION_GENERIC.has(t))),
           actionAll: new Set(tokenize(check.action)),
           actionNorm: normalise(check.action),
+          changes: changesSomething(check.action),
         })),
         fixes: cause.fixes.map((text) => ({
           text,

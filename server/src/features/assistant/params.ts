@@ -6,14 +6,25 @@ export const ENGINE_PARAMS = {
   minRelativeScore: 0.3,
   /** Weight of log(relative playbook score) in a cause's starting log-odds. */
   playbookAlpha: 2.5,
+  /** Weight of a playbook's best-matching cause (BM25 over its name and signs) in the playbook's score. */
+  passageGamma: 0,
   /** Max log-odds bonus for a cause whose typical signs match the problem text. */
   signBeta: 2,
+  /** Log-odds for a sign the problem states in full, scaled by its words' rarity (idf sum / signHitIdf, max 1). */
+  signHitBeta: 1,
+  signHitIdf: 9,
   /** BM25 score at which the sign bonus is half of signBeta. */
   signTau: 4,
   /** Query weight of problem/title terms vs. timeline terms. */
   problemWeight: 2,
   /** Query weight of the technical words a user-language phrase adds. */
   phraseWeight: 1,
+  /** A change that did not help weakens its cause by this share of the looking check's telling effect. */
+  changeFailedShare: 0.5,
+  /** A change that helped in part supports its cause by this share. */
+  changePartialShare: 0.3,
+  /** Log-odds a cause gains when a logged change applied its fix and it worked. */
+  fixWorked: 2,
   /** Strength at or above which a step counts as having performed a check. */
   matchThreshold: 0.8,
   /** A cause counts as confirmed (startHere offers its fix) above this confidence + step support. */

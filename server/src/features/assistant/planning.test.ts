@@ -103,6 +103,47 @@ describe('outcome rules: what a result means', () => {
   });
 });
 
+describe('outcome rules: a change that did not help is not a failed test', () => {
+  const dhcp = () =>
+    session(
+      'Scope full, devices without addresses',
+      'Warehouse scanners and new devices get no address; the DHCP scope shows no free leases.',
+    );
+  const leaseCause = (s: EngineSession) =>
+    rankCauses(s).find((c) => c.causeId === 'dhcpfull-lease-too-long')?.confidence ?? 0;
+
+  it('reads "changed it, failed" against the cause and "checked it, failed" for it', () => {
+    // Changing the lease time and seeing no improvement says the lease time is not the problem...
+    const changed = { ...dhcp(), timeline: [step('Dropped the lease time from 8 days to 1 day', 'failed')] };
+    // ...while a lease-time check that fails (8-day leases held by absent devices) says it is.
+    const checked = { ...dhcp(), timeline: [step('Checked the lease duration: 8 day lease', 'failed')] };
+    const delta = (s: EngineSession) =>
+      analyzeSession(s)
+        .causes.find((c) => c.pc.cause.id === 'dhcpfull-lease-too-long')!
+        .observations.reduce((sum, o) => sum + o.delta, 0);
+    expect(delta(changed)).toBeLessThan(0);
+    expect(delta(checked)).toBeGreaterThan(0);
+    expect(leaseCause(changed)).toBeLessThan(leaseCause(checked) / 2);
+    const ev = assessSession(changed)
+      .assessment.likelyCauses.flatMap((c) => c.evidence)
+      .join(' ');
+    expect(ev).toMatch(/Dropped the lease time.*did not help: weakens this/);
+  });
+
+  it("a logged change that applied a cause's fix and worked supports that cause", () => {
+    const s = session(
+      'Outlook crashes',
+      'Outlook crashes a few seconds after opening since a PDF tool was installed.',
+    );
+    const base = rankCauses(s).find((c) => c.causeId === 'addin-crash')!.confidence;
+    const fixed = {
+      ...s,
+      timeline: [step('Disabled the faulty add-in (LoadBehavior 0) and restarted Outlook', 'worked')],
+    };
+    expect(rankCauses(fixed).find((c) => c.causeId === 'addin-crash')!.confidence).toBeGreaterThan(base);
+  });
+});
+
 describe('honest when unsure, and suggestions stay within the playbooks that match', () => {
   it('an Outlook password problem gets no Wi-Fi or printer checks', () => {
     const s = session(

@@ -175,6 +175,16 @@ describe('user language: synonyms, phrases and stemming', () => {
     expect(tokenize('Laptop wireless e-mail')).toEqual(['pc', 'wifi', 'mail']);
   });
 
+  it('reads status names, "re-" words and Windows versions the way the base writes them', () => {
+    expect(tokenize('ZtdDeviceAssignedToOtherTenant')).toEqual(
+      expect.arrayContaining(tokenize('device assigned other tenant')),
+    );
+    expect(tokenize('re-created the account')).toEqual(tokenize('recreated the account'));
+    expect(tokenize('after the Windows 11 upgrade')).toEqual(tokenize('after the Win11 upgrade'));
+    // Product names (two CamelCase parts) stay one word.
+    expect(tokenize('SharePoint')).toEqual(['sharepoint']);
+  });
+
   it.each([
     ['My screen goes black when I dock the laptop', 'screen black dock'],
     ['it says my mailbox is full', 'mailbox full'],

@@ -60,8 +60,26 @@ let LANG: CompiledLanguage = compile({
   phrases: [{ match: ['x'], means: 'x' }],
 });
 
+/** CamelCase status names with three or more parts (`ZtdDeviceAssignedToOtherTenant`). */
+const CAMEL = /(?<![A-Za-z0-9_])[A-Z][A-Za-z0-9]{5,}(?![A-Za-z0-9_])/g;
+const CAMEL_PARTS = /[A-Z]+(?![a-z])|[A-Z][a-z0-9]+/g;
+
+/** Adds the words of long CamelCase names after them ("DeviceCapReached" also says "device cap reached"). */
+function splitCamel(text: string): string {
+  return text.replace(CAMEL, (word) => {
+    const parts = word.match(CAMEL_PARTS) ?? [];
+    return parts.length >= 3 && parts.join('') === word && /[a-z]/.test(word)
+      ? `${word} ${parts.join(' ')}`
+      : word;
+  });
+}
+
 function fold(text: string): string {
-  const t = text.toLowerCase().replace(/[\u2018\u2019]/g, "'");
+  const t = splitCamel(text)
+    .toLowerCase()
+    .replace(/[\u2018\u2019]/g, "'")
+    // "re-created" is "recreated", "re-register" is "reregister".
+    .replace(/\bre-(?=[a-z])/g, 're');
   return LANG.compoundRe ? t.replace(LANG.compoundRe, (m) => LANG.compounds.get(m) ?? m) : t;
 }
 
