@@ -36,6 +36,12 @@ export interface LoggedStep {
   normText: string;
   /** Tokens that are not generic action words (for action-overlap matching). */
   specific: string[];
+  /**
+   * The same for what was done (the step's text without its result detail): "Restarted the DNS
+   * service" is the same action whatever the detail says happened next.
+   */
+  doneTokens: Set<string>;
+  doneSpecific: string[];
   outcome: StepOutcome;
   /** The step changed something (its outcome means "it helped" or "it did not help"). */
   changes: boolean;
@@ -126,6 +132,7 @@ function loggedSteps(s: EngineSession): LoggedStep[] {
     const toks = tokenize(text);
     const tokens = new Set(toks);
     const norm = toks.join(' ');
+    const doneTokens = entry.detail ? new Set(tokenize(entry.text)) : tokens;
     out.push({
       entry,
       index,
@@ -134,6 +141,8 @@ function loggedSteps(s: EngineSession): LoggedStep[] {
       norm,
       normText: entry.detail ? normalise(entry.text) : norm,
       specific: [...tokens].filter((t) => !ACTION_GENERIC.has(t)),
+      doneTokens,
+      doneSpecific: [...doneTokens].filter((t) => !ACTION_GENERIC.has(t)),
       outcome: entry.outcome ?? 'info',
       changes: stepChangesSomething(entry.text),
     });
@@ -208,10 +217,13 @@ export function matchStrength(step: LoggedStep, pc: PreCheck): number {
     if (term.every((t) => tokens.has(t))) best = Math.max(best, term.length >= 2 ? 1 : 0.8);
     if (best === 1) return 1;
   }
-  if (pc.actionTokens.size > 0 && step.specific.length >= 3) {
+  for (const specific of step.doneSpecific === step.specific
+    ? [step.specific]
+    : [step.specific, step.doneSpecific]) {
+    if (pc.actionTokens.size === 0 || specific.length < 3) continue;
     let common = 0;
-    for (const t of step.specific) if (pc.actionTokens.has(t)) common++;
-    if (common >= 3 && common / step.specific.length >= 0.6 && common / pc.actionTokens.size >= 0.35)
+    for (const t of specific) if (pc.actionTokens.has(t)) common++;
+    if (common >= 3 && common / specific.length >= 0.6 && common / pc.actionTokens.size >= 0.35)
       best = Math.max(best, 0.9);
   }
   return best;
@@ -264,10 +276,13 @@ export function readsAsIntervention(step: LoggedStep, check: PreCheck): boolean 
 }
 
 /** Overlap of a step's words with a fix's words (most of the step's words are the fix's). */
-export function fixMatches(tokens: Set<string>, fix: PreFix): boolean {
-  let common = 0;
-  for (const t of tokens) if (fix.tokens.has(t)) common++;
-  return common >= 3 && common / Math.max(tokens.size, 1) >= 0.5;
+export function fixMatches(step: LoggedStep, fix: PreFix): boolean {
+  const matches = (tokens: Set<string>) => {
+    let common = 0;
+    for (const t of tokens) if (fix.tokens.has(t)) common++;
+    return common >= 3 && common / Math.max(tokens.size, 1) >= 0.5;
+  };
+  return matches(step.tokens) || (step.doneTokens !== step.tokens && matches(step.doneTokens));
 }
 
 /**
@@ -275,14 +290,21 @@ export function fixMatches(tokens: Set<string>, fix: PreFix): boolean {
  * "re-did the mail profile from control panel" for "Create a new Outlook profile in Control Panel".
  */
 export function rareOverlap(ix: KnowledgeIndex, step: LoggedStep, actionTokens: Set<string>): boolean {
-  if (actionTokens.size === 0 || step.specific.length === 0) return false;
+  return (
+    rareOverlapOf(ix, step.specific, actionTokens) ||
+    (step.doneSpecific !== step.specific && rareOverlapOf(ix, step.doneSpecific, actionTokens))
+  );
+}
+
+function rareOverlapOf(ix: KnowledgeIndex, specific: string[], actionTokens: Set<string>): boolean {
+  if (actionTokens.size === 0 || specific.length === 0) return false;
   const idf = (t: string) => ix.playbookIndex.idfOf(t) || 1;
   let total = 0;
   for (const t of actionTokens) total += idf(t);
   let common = 0;
   let shared = 0;
   let stepTotal = 0;
-  for (const t of step.specific) {
+  for (const t of specific) {
     stepTotal += idf(t);
     if (actionTokens.has(t)) {
       common++;
@@ -534,7 +556,8 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
       for (const step of steps) {
         if (!step.changes || step.outcome === 'info') continue;
         if (observations.some((o) => o.step === step)) continue;
-        const fix = pc.fixes.find((f) => fixMatches(step.tokens, f) || rareOverlap(ix, step, f.tokens));
+        // Evidence needs the fix's rare words, not a shared verb ("restart the ... service").
+        const fix = pc.fixes.find((f) => rareOverlap(ix, step, f.tokens));
         if (!fix) continue;
         const delta =
           step.outcome === 'worked'

@@ -55,6 +55,21 @@ describe('Start here never matches a check already tried', () => {
     }
   });
 
+  it('a fix logged with a long result is still the same fix: it is not proposed again', () => {
+    const s = session('Intranet not resolving', 'Nobody can open the intranet by name since this morning.', [
+      step('nslookup intranet against DC01 - request timed out', 'failed'),
+      step('nslookup intranet against DC02 - request timed out', 'failed'),
+      step(
+        'Restarted the DNS Server service on DC01',
+        'worked',
+        'names resolved again for about an hour, then the same timeouts came back on every PC in the office',
+      ),
+    ]);
+    const a = analyzeSession(s);
+    expect(a.causes[0]!.pc.cause.id).toBe('dns-server-down');
+    expect(assessSession(s).startHere.action).not.toMatch(/^Restart the DNS Server service/);
+  });
+
   it('a check logged in other words is not proposed again', () => {
     const s = session(
       'Outlook stuck on loading profile',

@@ -59,12 +59,18 @@ export function isTextTried(
 ): boolean {
   const n = norm ?? normalise(action);
   const toks = tokens ?? new Set(tokenize(action));
-  return a.steps.some((st) => {
-    if (st.norm === n || st.normText === n) return true;
+  const same = (stepTokens: Set<string>) => {
     let common = 0;
-    for (const t of st.tokens) if (toks.has(t)) common++;
-    return st.tokens.size >= 3 && common / st.tokens.size >= 0.8 && common / Math.max(toks.size, 1) >= 0.6;
-  });
+    for (const t of stepTokens) if (toks.has(t)) common++;
+    return stepTokens.size >= 3 && common / stepTokens.size >= 0.8 && common / Math.max(toks.size, 1) >= 0.6;
+  };
+  return a.steps.some(
+    (st) =>
+      st.norm === n ||
+      st.normText === n ||
+      same(st.tokens) ||
+      (st.doneTokens !== st.tokens && same(st.doneTokens)),
+  );
 }
 
 function rareOverlap(a: SessionAnalysis, step: LoggedStep, actionTokens: Set<string>): boolean {
@@ -83,7 +89,7 @@ export function isCheckTried(a: SessionAnalysis, check: PreCheck): boolean {
 
 export function isFixTried(a: SessionAnalysis, fix: PreFix): boolean {
   return (
-    a.steps.some((st) => fixMatches(st.tokens, fix) || rareOverlap(a, st, fix.tokens)) ||
+    a.steps.some((st) => fixMatches(st, fix) || rareOverlap(a, st, fix.tokens)) ||
     isTextTried(a, fix.text, fix.all, fix.norm)
   );
 }
