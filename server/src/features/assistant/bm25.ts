@@ -28,7 +28,7 @@ export class Bm25Index {
   private readonly b: number;
 
   constructor(
-    docs: Array<{ id: string; fields: Array<{ tokens: string[]; weight: number }> }>,
+    docs: Array<{ id: string; fields: Array<{ tokens: readonly string[]; weight: number }> }>,
     opts: Bm25Options = {},
   ) {
     this.k1 = opts.k1 ?? 1.2;

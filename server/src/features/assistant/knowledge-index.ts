@@ -7,7 +7,7 @@ import { Bm25Index } from './bm25.js';
 import { codeKeysOf, messageWords } from './codes.js';
 import type { Cause, Check, Playbook } from './knowledge.js';
 import { changesSomething } from './step-kind.js';
-import { tokenize } from './text.js';
+import { sharedTokens, tokenize } from './text.js';
 
 export interface PreCheck {
   key: string;
@@ -92,6 +92,14 @@ export function buildKnowledgeIndex(playbooks: readonly Playbook[]): KnowledgeIn
   const checks = new Map<string, { check: PreCheck; cause: PreCause }>();
   const codes = new Map<string, number[]>();
   const messageMap = new Map<string, { text: string; words: string[]; causes: number[] }>();
+  // Each text is tokenized once here and the pieces reused for the joined fields below: indexing
+  // is start-up cost, and the tokenizer (stemming, compounds) dominates it.
+  const tok = sharedTokens;
+  const toks = (texts: readonly string[]): string[] => {
+    const out: string[] = [];
+    for (const t of texts) for (const x of tok(t)) out.push(x);
+    return out;
+  };
 
   for (const playbook of playbooks) {
     const priorSum = playbook.causes.reduce((s, c) => s + c.prior, 0);
@@ -107,22 +115,20 @@ export function buildKnowledgeIndex(playbooks: readonly Playbook[]): KnowledgeIn
         checks: cause.checks.map((check) => ({
           key: `${playbook.id}/${cause.id}/${check.id}`,
           check,
-          terms: check.terms.map((t) => [...new Set(tokenize(t))]).filter((t) => t.length > 0),
-          actionTokens: new Set(tokenize(check.action).filter((t) => !ACTION_GENERIC.has(t))),
-          actionAll: new Set(tokenize(check.action)),
-          actionNorm: normalise(check.action),
+          terms: check.terms.map((t) => [...new Set(tok(t))]).filter((t) => t.length > 0),
+          actionTokens: new Set(tok(check.action).filter((t) => !ACTION_GENERIC.has(t))),
+          actionAll: new Set(tok(check.action)),
+          actionNorm: tok(check.action).join(' '),
           changes: changesSomething(check.action),
         })),
         fixes: cause.fixes.map((text) => ({
           text,
-          tokens: new Set(tokenize(text).filter((t) => !ACTION_GENERIC.has(t))),
-          all: new Set(tokenize(text)),
-          norm: normalise(text),
+          tokens: new Set(tok(text).filter((t) => !ACTION_GENERIC.has(t))),
+          all: new Set(tok(text)),
+          norm: tok(text).join(' '),
         })),
-        signs: cause.signs.map((text) => ({ text, tokens: [...new Set(tokenize(text))] })),
-        vocab: new Set(
-          tokenize([cause.name, ...cause.signs, ...cause.checks.flatMap((k) => k.terms)].join(' ')),
-        ),
+        signs: cause.signs.map((text) => ({ text, tokens: [...new Set(tok(text))] })),
+        vocab: new Set(toks([cause.name, ...cause.signs, ...cause.checks.flatMap((k) => k.terms)])),
       };
       for (const c of pc.checks) checks.set(c.key, { check: c, cause: pc });
       for (const code of cause.codes) {
@@ -151,18 +157,18 @@ export function buildKnowledgeIndex(playbooks: readonly Playbook[]): KnowledgeIn
     pre.map((p) => ({
       id: p.playbook.id,
       fields: [
-        { tokens: tokenize(p.playbook.title), weight: 3 },
-        { tokens: tokenize(p.playbook.category), weight: 1 },
-        { tokens: tokenize(p.playbook.symptoms.join(' ')), weight: 2 },
-        { tokens: tokenize(p.playbook.keywords.join(' ')), weight: 2 },
-        { tokens: tokenize(p.playbook.causes.map((c) => c.name).join(' ')), weight: 1 },
-        { tokens: tokenize(p.playbook.causes.flatMap((c) => c.signs).join(' ')), weight: 0.5 },
+        { tokens: tok(p.playbook.title), weight: 3 },
+        { tokens: tok(p.playbook.category), weight: 1 },
+        { tokens: toks(p.playbook.symptoms), weight: 2 },
+        { tokens: toks(p.playbook.keywords), weight: 2 },
+        { tokens: toks(p.playbook.causes.map((c) => c.name)), weight: 1 },
+        { tokens: toks(p.playbook.causes.flatMap((c) => c.signs)), weight: 0.5 },
         {
-          tokens: tokenize(p.playbook.causes.flatMap((c) => c.checks.map((k) => k.action)).join(' ')),
+          tokens: toks(p.playbook.causes.flatMap((c) => c.checks.map((k) => k.action))),
           weight: 1,
         },
         {
-          tokens: tokenize(p.playbook.causes.flatMap((c) => c.checks.flatMap((k) => k.terms)).join(' ')),
+          tokens: toks(p.playbook.causes.flatMap((c) => c.checks.flatMap((k) => k.terms))),
           weight: 0.5,
         },
       ],
@@ -173,9 +179,9 @@ export function buildKnowledgeIndex(playbooks: readonly Playbook[]): KnowledgeIn
     causes.map((c) => ({
       id: c.key,
       fields: [
-        { tokens: tokenize(c.cause.name), weight: 1 },
-        { tokens: tokenize(c.cause.signs.join(' ')), weight: 1.5 },
-        { tokens: tokenize(c.cause.checks.map((k) => k.confirmsIf).join(' ')), weight: 0.5 },
+        { tokens: tok(c.cause.name), weight: 1 },
+        { tokens: toks(c.cause.signs), weight: 1.5 },
+        { tokens: toks(c.cause.checks.map((k) => k.confirmsIf)), weight: 0.5 },
       ],
     })),
   );
