@@ -190,10 +190,8 @@ export function rankWithQuery(
   ix: KnowledgeIndex,
   q: Map<string, number>,
   codeBoost: Map<number, number> = new Map(),
-  passage: Map<number, number> = new Map(),
 ): Array<{ index: number; score: number }> {
   const scores = ix.playbookIndex.scoreAll(q);
-  for (const [i, extra] of passage) scores[i]! += extra;
   let top = 0;
   for (const s of scores) top = Math.max(top, s);
   // A code outweighs word matches: each hit adds half of the best word score (at least 2).
@@ -368,18 +366,9 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
     0.5,
     2,
   );
-  // A playbook is as good as its best cause: a ticket about one specific cause ("returning employee,
-  // same address, OneDrive access denied") may use few of its playbook's words but many of that
-  // cause's signs, and long-tail causes often sit in a playbook about a neighbouring symptom.
+  // Each cause's own match (name, signs, what confirms it), computed once for every cause.
   const causeScores = ix.causeIndex.scoreAll(signQuery);
-  const passage = new Map<number, number>();
-  if (ENGINE_PARAMS.passageGamma > 0)
-    causeScores.forEach((sc, ci) => {
-      if (sc <= 0) return;
-      const pi = ix.causes[ci]!.playbookIndex;
-      passage.set(pi, Math.max(passage.get(pi) ?? 0, ENGINE_PARAMS.passageGamma * sc));
-    });
-  const ranked = rankWithQuery(ix, q, codeBoost, passage);
+  const ranked = rankWithQuery(ix, q, codeBoost);
   const playbooks = ranked.map((r) => ({
     id: ix.pre[r.index]!.playbook.id,
     title: ix.pre[r.index]!.playbook.title,

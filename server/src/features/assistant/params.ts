@@ -6,8 +6,6 @@ export const ENGINE_PARAMS = {
   minRelativeScore: 0.3,
   /** Weight of log(relative playbook score) in a cause's starting log-odds. */
   playbookAlpha: 2.5,
-  /** Weight of a playbook's best-matching cause (BM25 over its name and signs) in the playbook's score. */
-  passageGamma: 0,
   /** Max log-odds bonus for a cause whose typical signs match the problem text. */
   signBeta: 2,
   /** Log-odds for a sign the problem states in full, scaled by its words' rarity (idf sum / signHitIdf, max 1). */
