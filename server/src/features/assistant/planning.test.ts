@@ -159,6 +159,35 @@ describe('outcome rules: a change that did not help is not a failed test', () =>
   });
 });
 
+describe('suggestions', () => {
+  it('are not empty when the likely cause is near certain and its checks are done', () => {
+    const problem = 'Outlook keeps prompting for credentials every few minutes; webmail works.';
+    const s: EngineSession = {
+      ...session('Outlook asks for password repeatedly', problem, [
+        step('Signed in to Outlook on the web', 'worked'),
+        step('Cleared Credential Manager entries', 'failed', 'prompt came back'),
+      ]),
+      // The account resolved the same problem before: its cause now holds almost all confidence.
+      history: [
+        {
+          sessionId: 'h1',
+          title: 'Outlook asks for password repeatedly',
+          problem,
+          customer: null,
+          resolvedAt: '2026-01-01T00:00:00.000Z',
+          resolution: 'Reset the Outlook profile',
+          fixStep: null,
+          causeKey: 'outlook-profile/auth-modern-auth',
+        },
+      ],
+    };
+    const out = suggestNextSteps(s).suggestions;
+    expect(out.length).toBeGreaterThan(0);
+    const a = analyzeSession(s);
+    for (const sug of out) expect(a.tried.has(sug.id)).toBe(false);
+  });
+});
+
 describe('honest when unsure, and suggestions stay within the playbooks that match', () => {
   it('an Outlook password problem gets no Wi-Fi or printer checks', () => {
     const s = session(

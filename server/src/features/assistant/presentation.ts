@@ -109,5 +109,11 @@ export function assessmentFromAnalysis(a: SessionAnalysis): TAssessmentWithStart
 }
 
 export function suggestionsFromAnalysis(a: SessionAnalysis, limit: number): TSuggestion[] {
-  return untriedChecks(a, planningCauses(a, 5)).slice(0, Math.max(0, limit)).map(suggestionFrom);
+  let cands = untriedChecks(a, planningCauses(a, 5));
+  // Every check of the likely causes is done (a resolved case of the account can make one cause
+  // near certain, leaving the rest under the planning threshold): offer the next causes of the
+  // playbooks that match rather than nothing.
+  if (cands.length === 0)
+    cands = untriedChecks(a, a.causes.filter((c) => c.playbookRel >= 0.5 || c.support > 0).slice(0, 5));
+  return cands.slice(0, Math.max(0, limit)).map(suggestionFrom);
 }
