@@ -79,7 +79,7 @@ function fiftyStepSession(): EngineSession {
   };
 }
 
-/** The shipped base replicated with renamed ids, to measure a base the size of the target (~200 playbooks). */
+/** The shipped base replicated with renamed ids, to measure how the engine scales past the shipped size. */
 function replicatedBase(copies: number): Playbook[] {
   const out: Playbook[] = [];
   for (let k = 0; k < copies; k++)
@@ -129,70 +129,7 @@ const scenarios = loadScenarios();
 const acc = measureAccuracy(scenarios, rankCauses);
 
 const session = fiftyStepSession();
-for (let i = 0; i < 20; i++) assessSession(session); // warm-up
 const RUNS = 200;
-const times: number[] = [];
-for (let i = 0; i < RUNS; i++) {
-  const t0 = performance.now();
-  assessSession(session);
-  times.push(performance.now() - t0);
-}
-times.sort((a, b) => a - b);
-const suggestTimes: number[] = [];
-for (let i = 0; i < RUNS; i++) {
-  const t0 = performance.now();
-  suggestNextSteps(session);
-  suggestTimes.push(performance.now() - t0);
-}
-suggestTimes.sort((a, b) => a - b);
-
-const fmt = (n: number) => `${(n * 100).toFixed(1)}%`;
-console.log('Assistant benchmark (built-in engine)');
-console.log(`machine: ${cpuModel()}, ${os.cpus().length} cores, Node ${process.version}`);
-console.log(`playbooks: ${PLAYBOOKS.length}, scenarios: ${acc.total}`);
-console.log(`top-1 accuracy: ${fmt(acc.top1)} (${Math.round(acc.top1 * acc.total)}/${acc.total})`);
-console.log(`top-3 accuracy: ${fmt(acc.top3)} (${Math.round(acc.top3 * acc.total)}/${acc.total})`);
-for (const m of acc.misses)
-  console.log(`  not top-1: ${m.id} expected ${m.expected}; got ${m.got.join(', ')}`);
-console.log(
-  `assessSession, 50-step session, ${RUNS} runs: median ${percentile(times, 50).toFixed(3)} ms, p99 ${percentile(times, 99).toFixed(3)} ms, max ${times[times.length - 1]!.toFixed(3)} ms`,
-);
-console.log(
-  `suggestNextSteps, 50-step session, ${RUNS} runs: median ${percentile(suggestTimes, 50).toFixed(3)} ms, p99 ${percentile(suggestTimes, 99).toFixed(3)} ms`,
-);
-
-// Larger base: the shipped playbooks written to files 6 times over (210 playbooks), then loaded,
-// validated and indexed as at start-up; the same 50-step session assessed on it, with 200 cases.
-const COPIES = Number(process.env.BENCH_COPIES ?? 6);
-const big = replicatedBase(COPIES);
-const dir = mkdtempSync(join(os.tmpdir(), 'rf-bench-playbooks-'));
-for (const p of big) writeFileSync(join(dir, `${p.id}.json`), JSON.stringify(p));
-const startups: number[] = [];
-const startupCpu: number[] = [];
-let bigEngine = createEngine(big);
-for (let i = 0; i < 5; i++) {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  // Cold, as at start-up: the language table is loaded again, which also empties the stem memo.
-  useLanguage(loadLanguage());
-  bigEngine = createEngine(loadPlaybooks(dir));
-  const c = process.cpuUsage(c0);
-  startups.push(performance.now() - t0);
-  startupCpu.push((c.user + c.system) / 1000);
-}
-startupCpu.sort((a, b) => a - b);
-rmSync(dir, { recursive: true, force: true });
-startups.sort((a, b) => a - b);
-const causeCount = big.reduce((n, p) => n + p.causes.length, 0);
-const bigTimes = timeRuns(() => bigEngine.assessSession(session), RUNS);
-const withHistory = { ...session, history: history(200) };
-const histTimes = timeRuns(() => bigEngine.assessSession(withHistory), RUNS);
-console.log(
-  `larger base: ${big.length} playbooks, ${causeCount} causes (the shipped base x${COPIES}, ids renamed)`,
-);
-console.log(
-  `start-up (read + validate + index ${big.length} files), 5 runs: median ${percentile(startups, 50).toFixed(1)} ms wall, ${percentile(startupCpu, 50).toFixed(1)} ms CPU; max ${startups[startups.length - 1]!.toFixed(1)} ms wall`,
-);
 // CPU time per call: the machine is shared, so wall-clock percentiles include time spent waiting for a core.
 const cpuPerCall = (fn: () => void, runs: number) => {
   const c0 = process.cpuUsage();
@@ -200,19 +137,78 @@ const cpuPerCall = (fn: () => void, runs: number) => {
   const c = process.cpuUsage(c0);
   return (c.user + c.system) / 1000 / runs;
 };
+const withHistory = { ...session, history: history(200) };
+
+/** Start-up as the server does it: language table, read + validate every file, index. Cold each run. */
+function startup(dir?: string): { wall: number[]; cpu: number[]; engine: ReturnType<typeof createEngine> } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let engine = createEngine(PLAYBOOKS);
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    // Loading the language table again also empties the stem and token memos.
+    useLanguage(loadLanguage());
+    engine = createEngine(loadPlaybooks(dir));
+    const c = process.cpuUsage(c0);
+    wall.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { wall: wall.sort((x, y) => x - y), cpu: cpu.sort((x, y) => x - y), engine };
+}
+
+const fmt = (n: number) => `${(n * 100).toFixed(1)}%`;
+const ms = (n: number) => `${n.toFixed(3)} ms`;
+const causeTotal = (pbs: readonly Playbook[]) => pbs.reduce((n, p) => n + p.causes.length, 0);
+console.log('Assistant benchmark (built-in engine)');
+console.log(`machine: ${cpuModel()}, ${os.cpus().length} cores, Node ${process.version}`);
+console.log(`playbooks: ${PLAYBOOKS.length}, causes: ${causeTotal(PLAYBOOKS)}, scenarios: ${acc.total}`);
+console.log(`top-1 accuracy: ${fmt(acc.top1)} (${Math.round(acc.top1 * acc.total)}/${acc.total})`);
+console.log(`top-3 accuracy: ${fmt(acc.top3)} (${Math.round(acc.top3 * acc.total)}/${acc.total})`);
+for (const m of acc.misses)
+  console.log(`  not top-1: ${m.id} expected ${m.expected}; got ${m.got.join(', ')}`);
+
+// The shipped base, as the server loads it.
+const real = startup();
 console.log(
-  `CPU per assessSession on the larger base: ${cpuPerCall(() => bigEngine.assessSession(session), RUNS).toFixed(3)} ms; with 200 cases: ${cpuPerCall(() => bigEngine.assessSession(withHistory), RUNS).toFixed(3)} ms`,
+  `start-up (read + validate + index the ${PLAYBOOKS.length} shipped files), 5 cold runs: median ${real.wall[2]!.toFixed(1)} ms wall, ${real.cpu[2]!.toFixed(1)} ms CPU; max ${real.wall[4]!.toFixed(1)} ms wall`,
 );
+const times = timeRuns(() => assessSession(session), RUNS);
+const suggestTimes = timeRuns(() => suggestNextSteps(session), RUNS);
+const histTimes = timeRuns(() => assessSession(withHistory), RUNS);
+console.log(
+  `assessSession, 50-step session, ${RUNS} runs: median ${ms(percentile(times, 50))}, p99 ${ms(percentile(times, 99))}, max ${ms(times[times.length - 1]!)}; CPU per call ${ms(cpuPerCall(() => assessSession(session), RUNS))}`,
+);
+console.log(
+  `  ... with 200 resolved cases of the account: median ${ms(percentile(histTimes, 50))}, p99 ${ms(percentile(histTimes, 99))}; CPU per call ${ms(cpuPerCall(() => assessSession(withHistory), RUNS))}`,
+);
+console.log(
+  `suggestNextSteps, 50-step session, ${RUNS} runs: median ${ms(percentile(suggestTimes, 50))}, p99 ${ms(percentile(suggestTimes, 99))}`,
+);
+
+// Optionally a larger base: the shipped playbooks written to files BENCH_COPIES times over.
+const COPIES = Number(process.env.BENCH_COPIES ?? 0);
+if (COPIES > 1) {
+  const big = replicatedBase(COPIES);
+  const dir = mkdtempSync(join(os.tmpdir(), 'rf-bench-playbooks-'));
+  for (const p of big) writeFileSync(join(dir, `${p.id}.json`), JSON.stringify(p));
+  const bigRun = startup(dir);
+  rmSync(dir, { recursive: true, force: true });
+  const bigTimes = timeRuns(() => bigRun.engine.assessSession(session), RUNS);
+  console.log(
+    `larger base: ${big.length} playbooks, ${causeTotal(big)} causes (the shipped base x${COPIES})`,
+  );
+  console.log(
+    `  start-up, 5 cold runs: median ${bigRun.wall[2]!.toFixed(1)} ms wall, ${bigRun.cpu[2]!.toFixed(1)} ms CPU`,
+  );
+  console.log(
+    `  assessSession: median ${ms(percentile(bigTimes, 50))}, p99 ${ms(percentile(bigTimes, 99))}; CPU per call ${ms(cpuPerCall(() => bigRun.engine.assessSession(session), RUNS))}`,
+  );
+}
 console.log(
   `load average during the run: ${os
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`,
-);
-console.log(
-  `assessSession on the larger base, 50-step session, ${RUNS} runs: median ${percentile(bigTimes, 50).toFixed(3)} ms, p99 ${percentile(bigTimes, 99).toFixed(3)} ms`,
-);
-console.log(
-  `  ... with 200 resolved cases of the account: median ${percentile(histTimes, 50).toFixed(3)} ms, p99 ${percentile(histTimes, 99).toFixed(3)} ms`,
 );
 void scenarioSession;

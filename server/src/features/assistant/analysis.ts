@@ -10,7 +10,7 @@
  *    log-odds space. Softmax over the surviving causes gives confidences; decisive outcomes rule out.
  */
 import { extractCodes, findWords, messageWords } from './codes.js';
-import { maxIdfOf, type SeenBefore, similarCases } from './history-match.js';
+import { type SeenBefore, similarCases } from './history-match.js';
 import type { Check } from './knowledge.js';
 import {
   ACTION_GENERIC,
@@ -18,9 +18,12 @@ import {
   normalise,
   type PreCause,
   type PreCheck,
+  type PreFix,
+  rarity,
 } from './knowledge-index.js';
 import { ENGINE_PARAMS } from './params.js';
 import type { EngineSession, EngineTimelineEntry, StepOutcome } from './session.js';
+import { stepChangesSomething } from './step-kind.js';
 import { findPhrases, type PhraseHit, tokenize } from './text.js';
 
 export interface LoggedStep {
@@ -33,13 +36,30 @@ export interface LoggedStep {
   normText: string;
   /** Tokens that are not generic action words (for action-overlap matching). */
   specific: string[];
+  /**
+   * The same for what was done (the step's text without its result detail): "Restarted the DNS
+   * service" is the same action whatever the detail says happened next.
+   */
+  doneTokens: Set<string>;
+  doneSpecific: string[];
   outcome: StepOutcome;
+  /** The step changed something (its outcome means "it helped" or "it did not help"). */
+  changes: boolean;
 }
 
 export interface Observation {
   step: LoggedStep;
   check: PreCheck;
   strength: number;
+  delta: number;
+  /** The step changed what this (looking) check tests, so its outcome was read as "helped or not". */
+  intervention: boolean;
+}
+
+/** A logged change that applied one of the cause's fixes: worked supports it, failed weakens it. */
+export interface FixAttempt {
+  step: LoggedStep;
+  fix: PreFix;
   delta: number;
 }
 
@@ -61,6 +81,7 @@ export interface CauseState {
   signFindings: Array<{ step: LoggedStep; sign: string }>;
   seenBefore: SeenBefore[];
   observations: Observation[];
+  fixAttempts: FixAttempt[];
   support: number;
   logit: number;
   confidence: number;
@@ -111,6 +132,7 @@ function loggedSteps(s: EngineSession): LoggedStep[] {
     const toks = tokenize(text);
     const tokens = new Set(toks);
     const norm = toks.join(' ');
+    const doneTokens = entry.detail ? new Set(tokenize(entry.text)) : tokens;
     out.push({
       entry,
       index,
@@ -119,7 +141,10 @@ function loggedSteps(s: EngineSession): LoggedStep[] {
       norm,
       normText: entry.detail ? normalise(entry.text) : norm,
       specific: [...tokens].filter((t) => !ACTION_GENERIC.has(t)),
+      doneTokens,
+      doneSpecific: [...doneTokens].filter((t) => !ACTION_GENERIC.has(t)),
       outcome: entry.outcome ?? 'info',
+      changes: stepChangesSomething(entry.text),
     });
   });
   return out;
@@ -190,10 +215,13 @@ export function matchStrength(step: LoggedStep, pc: PreCheck): number {
     if (term.every((t) => tokens.has(t))) best = Math.max(best, term.length >= 2 ? 1 : 0.8);
     if (best === 1) return 1;
   }
-  if (pc.actionTokens.size > 0 && step.specific.length >= 3) {
+  for (const specific of step.doneSpecific === step.specific
+    ? [step.specific]
+    : [step.specific, step.doneSpecific]) {
+    if (pc.actionTokens.size === 0 || specific.length < 3) continue;
     let common = 0;
-    for (const t of step.specific) if (pc.actionTokens.has(t)) common++;
-    if (common >= 3 && common / step.specific.length >= 0.6 && common / pc.actionTokens.size >= 0.35)
+    for (const t of specific) if (pc.actionTokens.has(t)) common++;
+    if (common >= 3 && common / specific.length >= 0.6 && common / pc.actionTokens.size >= 0.35)
       best = Math.max(best, 0.9);
   }
   return best;
@@ -218,6 +246,70 @@ export function effectFor(check: Check, outcome: StepOutcome): number {
     default:
       return e.info ?? 0;
   }
+}
+
+/**
+ * A step that changed something, matched to a check that looks at that thing ("Dropped the lease time
+ * to 1 day" and "Check the lease time"): its outcome says whether the change helped. Helping supports
+ * the cause as strongly as the check's telling result would; not helping weakens it, more softly
+ * (the change may have been incomplete).
+ */
+export function interventionEffect(check: Check, outcome: StepOutcome): number {
+  const telling = Math.abs(check.effect.failed ?? 0);
+  switch (outcome) {
+    case 'worked':
+      return telling;
+    case 'failed':
+      return -ENGINE_PARAMS.changeFailedShare * telling;
+    case 'partial':
+      return ENGINE_PARAMS.changePartialShare * telling;
+    default:
+      return check.effect.info ?? 0;
+  }
+}
+
+/** True when the step's change is read against a looking check (see interventionEffect). */
+export function readsAsIntervention(step: LoggedStep, check: PreCheck): boolean {
+  return step.changes && !check.changes && (check.check.effect.failed ?? 0) > 0;
+}
+
+/** Overlap of a step's words with a fix's words (most of the step's words are the fix's). */
+export function fixMatches(step: LoggedStep, fix: PreFix): boolean {
+  const matches = (tokens: Set<string>) => {
+    let common = 0;
+    for (const t of tokens) if (fix.tokens.has(t)) common++;
+    return common >= 3 && common / Math.max(tokens.size, 1) >= 0.5;
+  };
+  return matches(step.tokens) || (step.doneTokens !== step.tokens && matches(step.doneTokens));
+}
+
+/**
+ * A step that names most of the rare words of an action (weighted by rarity in the base), e.g.
+ * "re-did the mail profile from control panel" for "Create a new Outlook profile in Control Panel".
+ */
+export function rareOverlap(ix: KnowledgeIndex, step: LoggedStep, actionTokens: Set<string>): boolean {
+  return (
+    rareOverlapOf(ix, step.specific, actionTokens) ||
+    (step.doneSpecific !== step.specific && rareOverlapOf(ix, step.doneSpecific, actionTokens))
+  );
+}
+
+function rareOverlapOf(ix: KnowledgeIndex, specific: string[], actionTokens: Set<string>): boolean {
+  if (actionTokens.size === 0 || specific.length === 0) return false;
+  const idf = (t: string) => ix.playbookIndex.idfOf(t) || 1;
+  let total = 0;
+  for (const t of actionTokens) total += idf(t);
+  let common = 0;
+  let shared = 0;
+  let stepTotal = 0;
+  for (const t of specific) {
+    stepTotal += idf(t);
+    if (actionTokens.has(t)) {
+      common++;
+      shared += idf(t);
+    }
+  }
+  return common >= 2 && shared / total >= 0.5 && shared / stepTotal >= 0.4;
 }
 
 // ---- Analysis -----------------------------------------------------------------------------------
@@ -259,6 +351,23 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
   lift(problemCodes, 1);
   for (const hits of stepCodes) lift(hits, 0.5);
 
+  // Sign match of each candidate cause against the problem statement (+ notes/steps at lower weight).
+  const signQuery = new Map<string, number>();
+  addTerms(signQuery, problemTokens, 1, 2);
+  addTerms(
+    signQuery,
+    phrases.flatMap((p) => p.means),
+    0.5,
+    1,
+  );
+  addTerms(
+    signQuery,
+    steps.flatMap((st) => [...st.tokens]),
+    0.5,
+    2,
+  );
+  // Each cause's own match (name, signs, what confirms it), computed once for every cause.
+  const causeScores = ix.causeIndex.scoreAll(signQuery);
   const ranked = rankWithQuery(ix, q, codeBoost);
   const playbooks = ranked.map((r) => ({
     id: ix.pre[r.index]!.playbook.id,
@@ -266,8 +375,7 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
     score: r.score,
   }));
   const tried = new Set<string>();
-  const maxIdf = maxIdfOf(ix);
-  const seenBefore = similarCases(ix, s, maxIdf);
+  const seenBefore = similarCases(ix, s);
   const empty: SessionAnalysis = {
     ix,
     session: s,
@@ -312,17 +420,26 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
     }
   }
 
-  // Coverage: how much of what the problem says (rare words count more) a playbook explains.
+  // Coverage: how much of what the problem says (rare words count more) a playbook explains. Words
+  // no candidate uses and fewer than 1 in 50 playbooks use ("weekend", "hit") are incidental to this
+  // ticket: a bigger base knows more of them, and counting them made every match look weaker as the
+  // base grew. Rarity is by share of playbooks for the same reason.
   const problemTerms = [...new Set([...problemTokens, ...phrases.flatMap((p) => p.means)])];
+  const candidateDocs = candidates.map((r) => ix.playbookIndex.docs[r.index]!);
+  const meaningful = problemTerms
+    .filter(
+      (t) =>
+        ix.playbookIndex.idfOf(t) > 0 &&
+        (ix.playbookIndex.shareOf(t) >= ENGINE_PARAMS.commonShare || candidateDocs.some((d) => d.tf.has(t))),
+    )
+    .map((t) => ({ t, w: rarity(ix, t) }));
   const coverageOf = (index: number): number => {
     const doc = ix.playbookIndex.docs[index]!;
     let known = 0;
     let matched = 0;
-    for (const t of problemTerms) {
-      const idf = ix.playbookIndex.idfOf(t);
-      if (idf === 0) continue;
-      known += idf;
-      if (doc.tf.has(t)) matched += idf;
+    for (const { t, w } of meaningful) {
+      known += w;
+      if (doc.tf.has(t)) matched += w;
     }
     return known > 0 ? matched / known : 0;
   };
@@ -336,21 +453,6 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
   );
   const coverage = coverageOf(ranked[0]!.index);
 
-  // Sign match of each candidate cause against the problem statement (+ notes/steps at lower weight).
-  const signQuery = new Map<string, number>();
-  addTerms(signQuery, problemTokens, 1, 2);
-  addTerms(
-    signQuery,
-    phrases.flatMap((p) => p.means),
-    0.5,
-    1,
-  );
-  addTerms(
-    signQuery,
-    steps.flatMap((st) => [...st.tokens]),
-    0.5,
-    2,
-  );
   const problemSet = new Set(problemTokens);
 
   const states: CauseState[] = [];
@@ -361,7 +463,7 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
     const rel = Math.min(1, r.score / top);
     // Sign bonus, centred within the playbook: words shared by all its causes don't favour any one.
     const sat = pp.causes.map((pc) => {
-      const sc = ix.causeIndex.scoreDoc(ix.causeIndex.docs[pc.index]!, signQuery);
+      const sc = causeScores[pc.index] ?? 0;
       return sc / (sc + ENGINE_PARAMS.signTau);
     });
     const meanSat = sat.reduce((x, y) => x + y, 0) / Math.max(sat.length, 1);
@@ -392,16 +494,27 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
       const findingBonus = signFindings.length > 0 ? ENGINE_PARAMS.signFindingBeta : 0;
       const seen = seenBefore.filter((sb) => sb.case.causeKey === pc.key);
       const historyBonus = seen.reduce((m, sb) => Math.max(m, ENGINE_PARAMS.historyBeta * sb.similarity), 0);
+      // A typical sign the problem states in full ("returning employee", "CNAME") is direct evidence,
+      // worth more the rarer its words are across the base's causes.
+      const hitSigns = pc.signs.filter(
+        (sg) => sg.tokens.length > 0 && sg.tokens.every((t) => problemSet.has(t)),
+      );
+      const signHits = hitSigns.map((sg) => sg.text);
+      let hitBonus = 0;
+      for (const sg of hitSigns) {
+        let idf = 0;
+        for (const t of sg.tokens) idf += ix.causeIndex.idfOf(t);
+        hitBonus = Math.max(hitBonus, Math.min(1, idf / ENGINE_PARAMS.signHitIdf));
+      }
+      hitBonus *= ENGINE_PARAMS.signHitBeta;
       const base =
         pc.logPrior +
+        hitBonus +
         ENGINE_PARAMS.playbookAlpha * Math.log(rel) +
         signBonus +
         codeBonus +
         findingBonus +
         historyBonus;
-      const signHits = pc.signs
-        .filter((sg) => sg.tokens.length > 0 && sg.tokens.every((t) => problemSet.has(t)))
-        .map((sg) => sg.text);
 
       // Latest matching step per check decides that check's observation. A step that matches several
       // checks carries one outcome for all of them, so its weight is shared (ambiguity damping).
@@ -414,18 +527,43 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
         }
         if (!latest) continue;
         tried.add(check.key);
+        const intervention = readsAsIntervention(latest.step, check);
         observations.push({
           step: latest.step,
           check,
           strength: latest.strength,
-          delta: latest.strength * effectFor(check.check, latest.step.outcome),
+          delta:
+            latest.strength *
+            (intervention
+              ? interventionEffect(check.check, latest.step.outcome)
+              : effectFor(check.check, latest.step.outcome)),
+          intervention,
         });
+      }
+      // A logged change that applied one of this cause's fixes (and no check of it already read it).
+      const fixAttempts: FixAttempt[] = [];
+      for (const step of steps) {
+        if (!step.changes || step.outcome === 'info') continue;
+        if (observations.some((o) => o.step === step)) continue;
+        // Evidence needs the fix's rare words, not a shared verb ("restart the ... service").
+        const fix = pc.fixes.find((f) => rareOverlap(ix, step, f.tokens));
+        if (!fix) continue;
+        const delta =
+          step.outcome === 'worked'
+            ? ENGINE_PARAMS.fixWorked
+            : step.outcome === 'failed'
+              ? -ENGINE_PARAMS.changeFailedShare * ENGINE_PARAMS.fixWorked
+              : ENGINE_PARAMS.changePartialShare * ENGINE_PARAMS.fixWorked;
+        fixAttempts.push({ step, fix, delta });
       }
       allObservations.push(...observations);
       observations.sort((a, b) => a.step.index - b.step.index || a.check.key.localeCompare(b.check.key));
       const ruledOutBy =
         observations.find(
-          (o) => o.check.check.decisive !== undefined && o.check.check.decisive === o.step.outcome,
+          (o) =>
+            !o.intervention &&
+            o.check.check.decisive !== undefined &&
+            o.check.check.decisive === o.step.outcome,
         ) ?? null;
       states.push({
         pc,
@@ -436,6 +574,7 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
         signFindings,
         seenBefore: seen,
         observations,
+        fixAttempts,
         support: 0,
         logit: base,
         confidence: 0,
@@ -453,7 +592,9 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
   }
   for (const c of states) {
     for (const o of c.observations) o.delta /= Math.sqrt(checksPerStep.get(o.step.index)?.size ?? 1);
-    c.support = c.observations.reduce((sum, o) => sum + o.delta, 0);
+    c.support =
+      c.observations.reduce((sum, o) => sum + o.delta, 0) +
+      c.fixAttempts.reduce((sum, f) => sum + f.delta, 0);
     c.logit = c.base + c.support;
   }
 
@@ -483,26 +624,37 @@ export function isConfirmed(c: CauseState | undefined): boolean {
  * The playbook holding most of the confidence: what kind of problem this is, which is often clearer
  * than which cause it is (three Outlook causes at 20% outweigh one phone-mail cause at 24%).
  */
-export function dominantPlaybook(a: SessionAnalysis): { index: number; mass: number } | null {
+export function dominantPlaybook(
+  a: SessionAnalysis,
+): { index: number; mass: number; runnerUp: number } | null {
   const mass = new Map<number, number>();
   for (const c of a.causes) mass.set(c.pc.playbookIndex, (mass.get(c.pc.playbookIndex) ?? 0) + c.confidence);
-  let best: { index: number; mass: number } | null = null;
-  for (const [index, m] of mass) if (!best || m > best.mass) best = { index, mass: m };
+  let best: { index: number; mass: number; runnerUp: number } | null = null;
+  for (const [index, m] of mass) {
+    if (best === null || m > best.mass) best = { index, mass: m, runnerUp: best === null ? 0 : best.mass };
+    else if (m > best.runnerUp) best.runnerUp = m;
+  }
   return best;
 }
 
 /**
  * True when the session matches the knowledge base well: a code points at a cause, the team has
  * seen it before, or the best playbook explains enough of the problem and one cause or one kind of
- * problem leads clearly.
+ * problem leads clearly. "Clearly" is also relative (the likeliest kind of problem holds well over
+ * the next one), because a bigger base brings more near neighbours (three VPN playbooks where there
+ * was one) that share the confidence without making the match weaker.
  */
 export function isStrongMatch(a: SessionAnalysis): boolean {
   const top = a.causes[0];
   if (!top) return false;
   if (a.codeMatched || isConfirmed(top) || top.seenBefore.length > 0) return true;
   if (a.coverage < ENGINE_PARAMS.minCoverage) return false;
+  const dominant = dominantPlaybook(a);
   return (
     top.confidence >= ENGINE_PARAMS.strongConfidence ||
-    (dominantPlaybook(a)?.mass ?? 0) >= ENGINE_PARAMS.strongPlaybookMass
+    (dominant?.mass ?? 0) >= ENGINE_PARAMS.strongPlaybookMass ||
+    (dominant !== null &&
+      dominant.mass >= ENGINE_PARAMS.plausiblePlaybookMass &&
+      dominant.mass >= ENGINE_PARAMS.strongPlaybookLead * dominant.runnerUp)
   );
 }

@@ -18,6 +18,7 @@ export interface Bm25Options {
 export class Bm25Index {
   readonly docs: Bm25Doc[];
   private readonly idf = new Map<string, number>();
+  private readonly df = new Map<string, number>();
   /** term -> documents containing it, with their weighted tf (scoring touches only those). */
   private readonly postings = new Map<string, Array<{ doc: number; tf: number }>>();
   /** Per document: k1 * (1 - b + b * length / avgdl). */
@@ -27,7 +28,7 @@ export class Bm25Index {
   private readonly b: number;
 
   constructor(
-    docs: Array<{ id: string; fields: Array<{ tokens: string[]; weight: number }> }>,
+    docs: Array<{ id: string; fields: Array<{ tokens: readonly string[]; weight: number }> }>,
     opts: Bm25Options = {},
   ) {
     this.k1 = opts.k1 ?? 1.2;
@@ -45,7 +46,7 @@ export class Bm25Index {
     });
     const n = this.docs.length;
     this.avgdl = n ? this.docs.reduce((s, d) => s + d.length, 0) / n : 1;
-    const df = new Map<string, number>();
+    const df = this.df;
     for (const d of this.docs) for (const t of d.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
     for (const [t, c] of df) this.idf.set(t, Math.log(1 + (n - c + 0.5) / (c + 0.5)));
     this.norms = this.docs.map((d) => this.k1 * (1 - this.b + (this.b * d.length) / this.avgdl));
@@ -61,6 +62,11 @@ export class Bm25Index {
   /** Inverse document frequency of a term (0 when no document has it). */
   idfOf(term: string): number {
     return this.idf.get(term) ?? 0;
+  }
+
+  /** Share (0..1) of the documents that contain a term. */
+  shareOf(term: string): number {
+    return this.docs.length ? (this.df.get(term) ?? 0) / this.docs.length : 0;
   }
 
   /** Score one document for a weighted query (term -> query weight). */

@@ -28,10 +28,12 @@ function mentionedCause(a: SessionAnalysis, message: string): CauseState | null 
   let bestScore = 0;
   for (const c of all) {
     let score = 0;
+    const name = new Set(tokenize(c.pc.cause.name));
     for (const t of msg) {
       const d = df.get(t) ?? 0;
-      // A word every candidate shares says nothing about which one is meant.
-      if (d > 0 && d < all.length && c.pc.vocab.has(t)) score += 1 / d;
+      // A word every candidate shares says nothing about which one is meant; a word of the cause's
+      // name tells more than one of its check terms.
+      if (d > 0 && d < all.length && c.pc.vocab.has(t)) score += (name.has(t) ? 2 : 1) / d;
     }
     if (score > bestScore) {
       best = c;

@@ -15,6 +15,20 @@ export interface CodeKey {
 
 /** HRESULTs and stop codes: `0x` + 8 hex digits, or a bare 8-digit form starting with 8 or c (800f081f). */
 const HEX = /(?<![0-9a-z])(?:0x([0-9a-f]{8})|([8c][0-9a-f]{7}))(?![0-9a-z])/g;
+/**
+ * Short Win32 and Kerberos codes (`0x54B` = `0x0000054B`, failure code `0x18`): padded to 8 digits so
+ * both written forms meet.
+ */
+const SHORT_HEX = /(?<![0-9a-z])0x([0-9a-f]{1,7})(?![0-9a-z])/g;
+/** An HRESULT printed as a signed 32-bit number (`-2146893022` = `0x80090322`), as repadmin and Intune do. */
+const SIGNED_HRESULT = /(?<![0-9a-z.])-([12]\d{9})(?![0-9])/g;
+/**
+ * Status names written in CamelCase with at least three parts (`DeviceCapReached`,
+ * `BlockedByConditionalAccess`, `APNSCertificateNotValid`). Two-part words are left alone: they are
+ * mostly product names (SharePoint, FortiClient).
+ */
+const CAMEL = /(?<![A-Za-z0-9_])([A-Z][A-Za-z0-9]{5,})(?![A-Za-z0-9_])/g;
+const CAMEL_PARTS = /[A-Z]+(?![a-z])|[A-Z][a-z0-9]+/g;
 const SMTP = /(?<![0-9.])([245]\.\d{1,3}\.\d{1,3})(?![0-9.])/g;
 const AADSTS = /\baadsts(\d{4,6})\b/g;
 const KB = /\bkb(\d{6,7})\b/g;
@@ -31,10 +45,21 @@ function add(out: Map<string, CodeKey>, key: string, kind: CodeKind): void {
 export function extractCodes(text: string): CodeKey[] {
   const out = new Map<string, CodeKey>();
   for (const m of text.matchAll(SYMBOL)) add(out, m[1]!.toLowerCase(), 'symbol');
+  for (const m of text.matchAll(CAMEL)) {
+    const word = m[1]!;
+    if (/[a-z]/.test(word) && (word.match(CAMEL_PARTS) ?? []).join('') === word) {
+      if ((word.match(CAMEL_PARTS) ?? []).length >= 3) add(out, word.toLowerCase(), 'symbol');
+    }
+  }
   const lower = text.toLowerCase();
   for (const m of lower.matchAll(HEX)) {
     // An all-digit "80070005" is still an HRESULT; a bare number starting with 1-7 is not matched.
     add(out, `0x${m[1] ?? m[2]}`, 'hex');
+  }
+  for (const m of lower.matchAll(SHORT_HEX)) add(out, `0x${m[1]!.padStart(8, '0')}`, 'hex');
+  for (const m of lower.matchAll(SIGNED_HRESULT)) {
+    const n = Number(m[1]);
+    if (n <= 2 ** 31) add(out, `0x${(2 ** 32 - n).toString(16).padStart(8, '0')}`, 'hex');
   }
   for (const m of lower.matchAll(SMTP)) add(out, m[1]!, 'smtp');
   for (const m of lower.matchAll(AADSTS)) add(out, `aadsts${m[1]}`, 'aadsts');

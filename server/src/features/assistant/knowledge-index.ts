@@ -6,7 +6,8 @@
 import { Bm25Index } from './bm25.js';
 import { codeKeysOf, messageWords } from './codes.js';
 import type { Cause, Check, Playbook } from './knowledge.js';
-import { tokenize } from './text.js';
+import { changesSomething } from './step-kind.js';
+import { sharedTokens, tokenize } from './text.js';
 
 export interface PreCheck {
   key: string;
@@ -17,6 +18,8 @@ export interface PreCheck {
   actionTokens: Set<string>;
   actionAll: Set<string>;
   actionNorm: string;
+  /** The check changes something (restart, reset, reinstall) rather than looks at something. */
+  changes: boolean;
 }
 export interface PreFix {
   text: string;
@@ -65,6 +68,20 @@ export const ACTION_GENERIC = new Set(
   ),
 );
 
+/** The smallest share of playbooks a word counts with in `rarity` (1 in 20). */
+const MIN_SHARE = 0.05;
+
+/**
+ * How telling a word is, from the share of playbooks that use it (not their number): a base twice
+ * as big with the same mix of words gives the same rarities, and a word rarer than 1 in 20 playbooks
+ * (a name, or a word one playbook happens to use) counts like any other rare word instead of growing
+ * with log(n) as idf does. A word the base never uses counts as rarest.
+ */
+export function rarity(ix: KnowledgeIndex, term: string): number {
+  const p = ix.playbookIndex.shareOf(term);
+  return Math.log(1 + (1 - p) / (p + MIN_SHARE));
+}
+
 export function normalise(text: string): string {
   return tokenize(text).join(' ');
 }
@@ -75,6 +92,14 @@ export function buildKnowledgeIndex(playbooks: readonly Playbook[]): KnowledgeIn
   const checks = new Map<string, { check: PreCheck; cause: PreCause }>();
   const codes = new Map<string, number[]>();
   const messageMap = new Map<string, { text: string; words: string[]; causes: number[] }>();
+  // Each text is tokenized once here and the pieces reused for the joined fields below: indexing
+  // is start-up cost, and the tokenizer (stemming, compounds) dominates it.
+  const tok = sharedTokens;
+  const toks = (texts: readonly string[]): string[] => {
+    const out: string[] = [];
+    for (const t of texts) for (const x of tok(t)) out.push(x);
+    return out;
+  };
 
   for (const playbook of playbooks) {
     const priorSum = playbook.causes.reduce((s, c) => s + c.prior, 0);
@@ -90,21 +115,20 @@ export function buildKnowledgeIndex(playbooks: readonly Playbook[]): KnowledgeIn
         checks: cause.checks.map((check) => ({
           key: `${playbook.id}/${cause.id}/${check.id}`,
           check,
-          terms: check.terms.map((t) => [...new Set(tokenize(t))]).filter((t) => t.length > 0),
-          actionTokens: new Set(tokenize(check.action).filter((t) => !ACTION_GENERIC.has(t))),
-          actionAll: new Set(tokenize(check.action)),
-          actionNorm: normalise(check.action),
+          terms: check.terms.map((t) => [...new Set(tok(t))]).filter((t) => t.length > 0),
+          actionTokens: new Set(tok(check.action).filter((t) => !ACTION_GENERIC.has(t))),
+          actionAll: new Set(tok(check.action)),
+          actionNorm: tok(check.action).join(' '),
+          changes: changesSomething(check.action),
         })),
         fixes: cause.fixes.map((text) => ({
           text,
-          tokens: new Set(tokenize(text).filter((t) => !ACTION_GENERIC.has(t))),
-          all: new Set(tokenize(text)),
-          norm: normalise(text),
+          tokens: new Set(tok(text).filter((t) => !ACTION_GENERIC.has(t))),
+          all: new Set(tok(text)),
+          norm: tok(text).join(' '),
         })),
-        signs: cause.signs.map((text) => ({ text, tokens: [...new Set(tokenize(text))] })),
-        vocab: new Set(
-          tokenize([cause.name, ...cause.signs, ...cause.checks.flatMap((k) => k.terms)].join(' ')),
-        ),
+        signs: cause.signs.map((text) => ({ text, tokens: [...new Set(tok(text))] })),
+        vocab: new Set(toks([cause.name, ...cause.signs, ...cause.checks.flatMap((k) => k.terms)])),
       };
       for (const c of pc.checks) checks.set(c.key, { check: c, cause: pc });
       for (const code of cause.codes) {
@@ -133,18 +157,18 @@ export function buildKnowledgeIndex(playbooks: readonly Playbook[]): KnowledgeIn
     pre.map((p) => ({
       id: p.playbook.id,
       fields: [
-        { tokens: tokenize(p.playbook.title), weight: 3 },
-        { tokens: tokenize(p.playbook.category), weight: 1 },
-        { tokens: tokenize(p.playbook.symptoms.join(' ')), weight: 2 },
-        { tokens: tokenize(p.playbook.keywords.join(' ')), weight: 2 },
-        { tokens: tokenize(p.playbook.causes.map((c) => c.name).join(' ')), weight: 1 },
-        { tokens: tokenize(p.playbook.causes.flatMap((c) => c.signs).join(' ')), weight: 0.5 },
+        { tokens: tok(p.playbook.title), weight: 3 },
+        { tokens: tok(p.playbook.category), weight: 1 },
+        { tokens: toks(p.playbook.symptoms), weight: 2 },
+        { tokens: toks(p.playbook.keywords), weight: 2 },
+        { tokens: toks(p.playbook.causes.map((c) => c.name)), weight: 1 },
+        { tokens: toks(p.playbook.causes.flatMap((c) => c.signs)), weight: 0.5 },
         {
-          tokens: tokenize(p.playbook.causes.flatMap((c) => c.checks.map((k) => k.action)).join(' ')),
+          tokens: toks(p.playbook.causes.flatMap((c) => c.checks.map((k) => k.action))),
           weight: 1,
         },
         {
-          tokens: tokenize(p.playbook.causes.flatMap((c) => c.checks.flatMap((k) => k.terms)).join(' ')),
+          tokens: toks(p.playbook.causes.flatMap((c) => c.checks.flatMap((k) => k.terms))),
           weight: 0.5,
         },
       ],
@@ -155,9 +179,9 @@ export function buildKnowledgeIndex(playbooks: readonly Playbook[]): KnowledgeIn
     causes.map((c) => ({
       id: c.key,
       fields: [
-        { tokens: tokenize(c.cause.name), weight: 1 },
-        { tokens: tokenize(c.cause.signs.join(' ')), weight: 1.5 },
-        { tokens: tokenize(c.cause.checks.map((k) => k.confirmsIf).join(' ')), weight: 0.5 },
+        { tokens: tok(c.cause.name), weight: 1 },
+        { tokens: toks(c.cause.signs), weight: 1.5 },
+        { tokens: toks(c.cause.checks.map((k) => k.confirmsIf)), weight: 0.5 },
       ],
     })),
   );

@@ -8,12 +8,21 @@ export const ENGINE_PARAMS = {
   playbookAlpha: 2.5,
   /** Max log-odds bonus for a cause whose typical signs match the problem text. */
   signBeta: 2,
+  /** Log-odds for a sign the problem states in full, scaled by its words' rarity (idf sum / signHitIdf, max 1). */
+  signHitBeta: 1,
+  signHitIdf: 9,
   /** BM25 score at which the sign bonus is half of signBeta. */
   signTau: 4,
   /** Query weight of problem/title terms vs. timeline terms. */
   problemWeight: 2,
   /** Query weight of the technical words a user-language phrase adds. */
   phraseWeight: 1,
+  /** A change that did not help weakens its cause by this share of the looking check's telling effect. */
+  changeFailedShare: 0.5,
+  /** A change that helped in part supports its cause by this share. */
+  changePartialShare: 0.3,
+  /** Log-odds a cause gains when a logged change applied its fix and it worked. */
+  fixWorked: 2,
   /** Strength at or above which a step counts as having performed a check. */
   matchThreshold: 0.8,
   /** A cause counts as confirmed (startHere offers its fix) above this confidence + step support. */
@@ -32,11 +41,15 @@ export const ENGINE_PARAMS = {
   historyStrong: 0.5,
   /** Log-odds a cause gains per unit of similarity of a resolved case that ended in it. */
   historyBeta: 2.5,
+  /** A problem word no candidate playbook uses counts for coverage only if this share of playbooks uses it. */
+  commonShare: 0.02,
   /** Below this idf-weighted share of the problem's known words matched, retrieval is weak. */
   minCoverage: 0.3,
   /** Below this top confidence (and without a dominant playbook) the assessment is "No strong match". */
   strongConfidence: 0.25,
   strongPlaybookMass: 0.5,
+  /** ... or the likeliest kind of problem holds this many times the next one's confidence (and is plausible). */
+  strongPlaybookLead: 1.5,
   /** Unsure and no kind of problem holds this much confidence: gather information, don't guess a check. */
   plausiblePlaybookMass: 0.35,
   /** Causes under this confidence are not proposed as next steps. */

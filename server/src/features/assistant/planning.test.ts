@@ -55,6 +55,21 @@ describe('Start here never matches a check already tried', () => {
     }
   });
 
+  it('a fix logged with a long result is still the same fix: it is not proposed again', () => {
+    const s = session('Intranet not resolving', 'Nobody can open the intranet by name since this morning.', [
+      step('nslookup intranet against DC01 - request timed out', 'failed'),
+      step('nslookup intranet against DC02 - request timed out', 'failed'),
+      step(
+        'Restarted the DNS Server service on DC01',
+        'worked',
+        'names resolved again for about an hour, then the same timeouts came back on every PC in the office',
+      ),
+    ]);
+    const a = analyzeSession(s);
+    expect(a.causes[0]!.pc.cause.id).toBe('dns-server-down');
+    expect(assessSession(s).startHere.action).not.toMatch(/^Restart the DNS Server service/);
+  });
+
   it('a check logged in other words is not proposed again', () => {
     const s = session(
       'Outlook stuck on loading profile',
@@ -100,6 +115,76 @@ describe('outcome rules: what a result means', () => {
     expect(ranked[0]!.confidence).toBeGreaterThan(0.35);
     const ev = assessSession(s).assessment.likelyCauses[0]!.evidence.join(' ');
     expect(ev).toMatch(/typical sign of this: "mfa required"/);
+  });
+});
+
+describe('outcome rules: a change that did not help is not a failed test', () => {
+  const dhcp = () =>
+    session(
+      'Scope full, devices without addresses',
+      'Warehouse scanners and new devices get no address; the DHCP scope shows no free leases.',
+    );
+  const leaseCause = (s: EngineSession) =>
+    rankCauses(s).find((c) => c.causeId === 'dhcpfull-lease-too-long')?.confidence ?? 0;
+
+  it('reads "changed it, failed" against the cause and "checked it, failed" for it', () => {
+    // Changing the lease time and seeing no improvement says the lease time is not the problem...
+    const changed = { ...dhcp(), timeline: [step('Dropped the lease time from 8 days to 1 day', 'failed')] };
+    // ...while a lease-time check that fails (8-day leases held by absent devices) says it is.
+    const checked = { ...dhcp(), timeline: [step('Checked the lease duration: 8 day lease', 'failed')] };
+    const delta = (s: EngineSession) =>
+      analyzeSession(s)
+        .causes.find((c) => c.pc.cause.id === 'dhcpfull-lease-too-long')!
+        .observations.reduce((sum, o) => sum + o.delta, 0);
+    expect(delta(changed)).toBeLessThan(0);
+    expect(delta(checked)).toBeGreaterThan(0);
+    expect(leaseCause(changed)).toBeLessThan(leaseCause(checked) / 2);
+    const ev = assessSession(changed)
+      .assessment.likelyCauses.flatMap((c) => c.evidence)
+      .join(' ');
+    expect(ev).toMatch(/Dropped the lease time.*did not help: weakens this/);
+  });
+
+  it("a logged change that applied a cause's fix and worked supports that cause", () => {
+    const s = session(
+      'Outlook crashes',
+      'Outlook crashes a few seconds after opening since a PDF tool was installed.',
+    );
+    const base = rankCauses(s).find((c) => c.causeId === 'addin-crash')!.confidence;
+    const fixed = {
+      ...s,
+      timeline: [step('Disabled the faulty add-in (LoadBehavior 0) and restarted Outlook', 'worked')],
+    };
+    expect(rankCauses(fixed).find((c) => c.causeId === 'addin-crash')!.confidence).toBeGreaterThan(base);
+  });
+});
+
+describe('suggestions', () => {
+  it('are not empty when the likely cause is near certain and its checks are done', () => {
+    const problem = 'Outlook keeps prompting for credentials every few minutes; webmail works.';
+    const s: EngineSession = {
+      ...session('Outlook asks for password repeatedly', problem, [
+        step('Signed in to Outlook on the web', 'worked'),
+        step('Cleared Credential Manager entries', 'failed', 'prompt came back'),
+      ]),
+      // The account resolved the same problem before: its cause now holds almost all confidence.
+      history: [
+        {
+          sessionId: 'h1',
+          title: 'Outlook asks for password repeatedly',
+          problem,
+          customer: null,
+          resolvedAt: '2026-01-01T00:00:00.000Z',
+          resolution: 'Reset the Outlook profile',
+          fixStep: null,
+          causeKey: 'outlook-profile/auth-modern-auth',
+        },
+      ],
+    };
+    const out = suggestNextSteps(s).suggestions;
+    expect(out.length).toBeGreaterThan(0);
+    const a = analyzeSession(s);
+    for (const sug of out) expect(a.tried.has(sug.id)).toBe(false);
   });
 });
 

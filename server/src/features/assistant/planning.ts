@@ -7,10 +7,12 @@ import {
   type CauseState,
   clip,
   dominantPlaybook,
+  fixMatches,
   isConfirmed,
   isStrongMatch,
   type LoggedStep,
   matchStrength,
+  rareOverlap as rareOverlapIn,
   type SeenBefore,
   type SessionAnalysis,
 } from './analysis.js';
@@ -57,34 +59,22 @@ export function isTextTried(
 ): boolean {
   const n = norm ?? normalise(action);
   const toks = tokens ?? new Set(tokenize(action));
-  return a.steps.some((st) => {
-    if (st.norm === n || st.normText === n) return true;
+  const same = (stepTokens: Set<string>) => {
     let common = 0;
-    for (const t of st.tokens) if (toks.has(t)) common++;
-    return st.tokens.size >= 3 && common / st.tokens.size >= 0.8 && common / Math.max(toks.size, 1) >= 0.6;
-  });
+    for (const t of stepTokens) if (toks.has(t)) common++;
+    return stepTokens.size >= 3 && common / stepTokens.size >= 0.8 && common / Math.max(toks.size, 1) >= 0.6;
+  };
+  return a.steps.some(
+    (st) =>
+      st.norm === n ||
+      st.normText === n ||
+      same(st.tokens) ||
+      (st.doneTokens !== st.tokens && same(st.doneTokens)),
+  );
 }
 
-/**
- * A step that names most of the rare words of an action (weighted by rarity in the base), e.g.
- * "re-did the mail profile from control panel" for "Create a new Outlook profile in Control Panel".
- */
 function rareOverlap(a: SessionAnalysis, step: LoggedStep, actionTokens: Set<string>): boolean {
-  if (actionTokens.size === 0 || step.specific.length === 0) return false;
-  const idf = (t: string) => a.ix.playbookIndex.idfOf(t) || 1;
-  let total = 0;
-  for (const t of actionTokens) total += idf(t);
-  let common = 0;
-  let shared = 0;
-  let stepTotal = 0;
-  for (const t of step.specific) {
-    stepTotal += idf(t);
-    if (actionTokens.has(t)) {
-      common++;
-      shared += idf(t);
-    }
-  }
-  return common >= 2 && shared / total >= 0.5 && shared / stepTotal >= 0.4;
+  return rareOverlapIn(a.ix, step, actionTokens);
 }
 
 /** True when some logged step performed this check, in the check's words or the technician's own. */
@@ -97,15 +87,9 @@ export function isCheckTried(a: SessionAnalysis, check: PreCheck): boolean {
   return isTextTried(a, check.check.action, check.actionAll, check.actionNorm);
 }
 
-function fixMatches(tokens: Set<string>, fix: PreFix): boolean {
-  let common = 0;
-  for (const t of tokens) if (fix.tokens.has(t)) common++;
-  return common >= 3 && common / Math.max(tokens.size, 1) >= 0.5;
-}
-
 export function isFixTried(a: SessionAnalysis, fix: PreFix): boolean {
   return (
-    a.steps.some((st) => fixMatches(st.tokens, fix) || rareOverlap(a, st, fix.tokens)) ||
+    a.steps.some((st) => fixMatches(st, fix) || rareOverlap(a, st, fix.tokens)) ||
     isTextTried(a, fix.text, fix.all, fix.norm)
   );
 }

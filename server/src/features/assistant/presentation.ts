@@ -25,16 +25,30 @@ export function evidenceFor(c: CauseState): string[] {
     ev.push(`${entryLabel(f.step)} ${quoteStep(f.step)} shows a typical sign of this: "${f.sign}".`);
   for (const o of c.observations) {
     const label = `${entryLabel(o.step)} ${quoteStep(o.step)}`;
+    if (o.intervention) {
+      if (o.delta > 0.2) ev.push(`${label} changed what this depends on and it helped: supports this.`);
+      else if (o.delta < -0.2)
+        ev.push(`${label} changed what this depends on and it did not help: weakens this.`);
+      else ev.push(`${label} changed what this depends on; the result says little either way.`);
+      continue;
+    }
     if (o.delta > 0.2) ev.push(`${label} supports this: expected if ${o.check.check.confirmsIf}.`);
     else if (o.delta < -0.2)
       ev.push(`${label} weakens this: it would show ${o.check.check.confirmsIf} if this were the cause.`);
     else ev.push(`${label} covers a check for this but says little either way.`);
   }
+  for (const f of c.fixAttempts)
+    ev.push(
+      f.delta > 0
+        ? `${entryLabel(f.step)} ${quoteStep(f.step)} applied this cause's fix ('${f.fix.text}') and it helped: supports this.`
+        : `${entryLabel(f.step)} ${quoteStep(f.step)} applied this cause's fix ('${f.fix.text}') without success: weakens this.`,
+    );
   for (const sb of c.seenBefore) ev.push(`${seenBeforeLine(sb)}.`);
   if (c.signHits.length > 0)
     ev.push(`The problem description matches typical signs: ${c.signHits.map((h) => `"${h}"`).join(', ')}.`);
   if (
     c.observations.length === 0 &&
+    c.fixAttempts.length === 0 &&
     c.codeHits.length === 0 &&
     c.signFindings.length === 0 &&
     c.seenBefore.length === 0
@@ -95,5 +109,11 @@ export function assessmentFromAnalysis(a: SessionAnalysis): TAssessmentWithStart
 }
 
 export function suggestionsFromAnalysis(a: SessionAnalysis, limit: number): TSuggestion[] {
-  return untriedChecks(a, planningCauses(a, 5)).slice(0, Math.max(0, limit)).map(suggestionFrom);
+  let cands = untriedChecks(a, planningCauses(a, 5));
+  // Every check of the likely causes is done (a resolved case of the account can make one cause
+  // near certain, leaving the rest under the planning threshold): offer the next causes of the
+  // playbooks that match rather than nothing.
+  if (cands.length === 0)
+    cands = untriedChecks(a, a.causes.filter((c) => c.playbookRel >= 0.5 || c.support > 0).slice(0, 5));
+  return cands.slice(0, Math.max(0, limit)).map(suggestionFrom);
 }

@@ -37,6 +37,13 @@ describe('error codes: written forms meet', () => {
     ['event ID 4740', 'Event 4740 on the PDC'],
     ['NET::ERR_CERT_DATE_INVALID', 'err_cert_date_invalid'.toUpperCase()],
     ['stop code 0x0000000A', '0x0000000a'],
+    // Short Win32 and Kerberos codes are written with or without the leading zeros.
+    ['0x54B', 'join failed with error 0x0000054B'],
+    ['Failure Code 0x18', 'event 4771 failure code 0x00000018'],
+    // repadmin and Intune print HRESULTs as signed numbers.
+    ['0x80090322', 'repadmin: error -2146893022'],
+    // Status names in CamelCase with three or more parts.
+    ['DeviceCapReached', 'enrolment fails: DeviceCapReached'],
   ])('"%s" and "%s" give the same key', (a, b) => {
     const ka = codeKeysOf(a).map((k) => k.key);
     const kb = extractCodes(b).map((k) => k.key);
@@ -48,7 +55,9 @@ describe('error codes: written forms meet', () => {
     expect(extractCodes('since 2024, at 10:30, from 192.168.1.10 to port 443/tcp')).toEqual([]);
     // A bare number is kept, as a weak code: it counts less than "event 4740" or "error 1603".
     expect(extractCodes('lockouts, 4740 in the log')).toEqual([{ key: '4740', kind: 'number' }]);
-    expect(extractCodes('12345678 and 0x12')).toEqual([]);
+    expect(extractCodes('12345678 and -42 and 0x')).toEqual([]);
+    // Product names in CamelCase (two parts) are not status names.
+    expect(extractCodes('SharePoint and FortiClient on a MacBook')).toEqual([]);
   });
 });
 
@@ -164,6 +173,16 @@ describe('user language: synonyms, phrases and stemming', () => {
       tokenize('print printer lock synchronise'),
     );
     expect(tokenize('Laptop wireless e-mail')).toEqual(['pc', 'wifi', 'mail']);
+  });
+
+  it('reads status names, "re-" words and Windows versions the way the base writes them', () => {
+    expect(tokenize('ZtdDeviceAssignedToOtherTenant')).toEqual(
+      expect.arrayContaining(tokenize('device assigned other tenant')),
+    );
+    expect(tokenize('re-created the account')).toEqual(tokenize('recreated the account'));
+    expect(tokenize('after the Windows 11 upgrade')).toEqual(tokenize('after the Win11 upgrade'));
+    // Product names (two CamelCase parts) stay one word.
+    expect(tokenize('SharePoint')).toEqual(['sharepoint']);
   });
 
   it.each([

@@ -34,6 +34,8 @@ const PHRASE_STOP = new Set(
 interface CompiledLanguage {
   compoundRe: RegExp | null;
   compounds: Map<string, string>;
+  /** The compounds' written forms, to skip the regex for texts that hold none of them. */
+  compoundKeys: string[];
   synonyms: Map<string, string>;
   phrases: Array<{ variants: string[][]; means: string[]; label: string }>;
 }
@@ -48,6 +50,7 @@ function compile(lang: Language): CompiledLanguage {
   const compiled: CompiledLanguage = {
     compoundRe: keys.length ? new RegExp(`(?<![a-z0-9])(?:${keys.join('|')})(?![a-z0-9])`, 'g') : null,
     compounds,
+    compoundKeys: [...compounds.keys()],
     synonyms: new Map(Object.entries(lang.synonyms)),
     phrases: [],
   };
@@ -60,9 +63,35 @@ let LANG: CompiledLanguage = compile({
   phrases: [{ match: ['x'], means: 'x' }],
 });
 
+/** CamelCase status names with three or more parts (`ZtdDeviceAssignedToOtherTenant`). */
+const CAMEL = /(?<![A-Za-z0-9_])[A-Z][A-Za-z0-9]{5,}(?![A-Za-z0-9_])/g;
+const CAMEL_PARTS = /[A-Z]+(?![a-z])|[A-Z][a-z0-9]+/g;
+
+/** Adds the words of long CamelCase names after them ("DeviceCapReached" also says "device cap reached"). */
+function splitCamel(text: string): string {
+  return text.replace(CAMEL, (word) => {
+    const parts = word.match(CAMEL_PARTS) ?? [];
+    return parts.length >= 3 && parts.join('') === word && /[a-z]/.test(word)
+      ? `${word} ${parts.join(' ')}`
+      : word;
+  });
+}
+
 function fold(text: string): string {
-  const t = text.toLowerCase().replace(/[\u2018\u2019]/g, "'");
-  return LANG.compoundRe ? t.replace(LANG.compoundRe, (m) => LANG.compounds.get(m) ?? m) : t;
+  // Each rewrite runs only when the text can contain what it rewrites: fold runs on every text the
+  // base is indexed from, so this is start-up time.
+  let t = (/[a-z][A-Z]/.test(text) ? splitCamel(text) : text).toLowerCase();
+  if (t.includes('\u2018') || t.includes('\u2019')) t = t.replace(/[\u2018\u2019]/g, "'");
+  // "re-created" is "recreated", "re-register" is "reregister".
+  if (t.includes('re-')) t = t.replace(/\bre-(?=[a-z])/g, 're');
+  if (!LANG.compoundRe) return t;
+  let may = false;
+  for (const k of LANG.compoundKeys)
+    if (t.includes(k)) {
+      may = true;
+      break;
+    }
+  return may ? t.replace(LANG.compoundRe, (m) => LANG.compounds.get(m) ?? m) : t;
 }
 
 /** Memo of word -> term (the stemmer is the hot spot of indexing); cleared when it grows too big. */
@@ -88,13 +117,21 @@ export function stem(word: string): string {
 
 /** Tokenize free text into normalised terms (order kept, duplicates kept). */
 export function tokenize(text: string): string[] {
+  return sharedTokens(text).slice();
+}
+
+/**
+ * The same terms without a copy, for callers that never change the array (indexing the base reads
+ * every text once; copying each result was a measurable part of start-up).
+ */
+export function sharedTokens(text: string): readonly string[] {
   // The same texts (check actions, logged steps) are tokenized on every assessment: memoise.
   const hit = TOKENS.get(text);
-  if (hit) return hit.slice();
+  if (hit) return hit;
   const out = tokenizeUncached(text);
-  if (TOKENS.size >= MEMO_LIMIT / 5) TOKENS.clear();
+  if (TOKENS.size >= MEMO_LIMIT) TOKENS.clear();
   TOKENS.set(text, out);
-  return out.slice();
+  return out;
 }
 
 function tokenizeUncached(text: string): string[] {
@@ -107,8 +144,11 @@ function tokenizeUncached(text: string): string[] {
     if (!t || STOP_WORDS.has(t)) continue;
     out.push(t);
     // Host names such as DC01, FS01, SQL01: also emit the alphabetic stem ("dc", "fs", "sql").
-    const host = /^([a-z]{2,})\d+$/.exec(raw);
-    if (host?.[1] && !STOP_WORDS.has(host[1])) out.push(term(host[1]));
+    const last = raw.charCodeAt(raw.length - 1);
+    if (last >= 48 && last <= 57) {
+      const host = /^([a-z]{2,})\d+$/.exec(raw);
+      if (host?.[1] && !STOP_WORDS.has(host[1])) out.push(term(host[1]));
+    }
   }
   return out;
 }
