@@ -110,19 +110,31 @@ export function createPgListener(
         channels.set(channel, set);
       }
       set.add(cb);
-      // A connection made while this call waited may have LISTENed before the channel was added.
-      const c = await connect();
-      if (!listening.has(channel) && client === c) {
-        listening.add(channel);
-        await c.query(`LISTEN ${quote(channel)}`);
-      }
-      return async () => {
+      const stop = async () => {
         const s = channels.get(channel);
         if (!s?.delete(cb) || s.size > 0) return;
         channels.delete(channel);
         listening.delete(channel);
         await client?.query(`UNLISTEN ${quote(channel)}`).catch(report);
       };
+      let c: pg.Client;
+      try {
+        c = await connect();
+      } catch (err) {
+        // A database that is down at start-up must not stop the app from starting (its requests
+        // answer 503 meanwhile): keep trying in the background, and once connected tell the
+        // listeners to re-read (`null`), as after any dropped connection.
+        opts.onError?.(err as Error);
+        everConnected = true;
+        scheduleReconnect();
+        return stop;
+      }
+      // A connection made while this call waited may have LISTENed before the channel was added.
+      if (!listening.has(channel) && client === c) {
+        listening.add(channel);
+        await c.query(`LISTEN ${quote(channel)}`);
+      }
+      return stop;
     },
     async close() {
       closed = true;
