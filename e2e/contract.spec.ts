@@ -184,6 +184,7 @@ test('every endpoint the web calls answers in the shape its response schema decl
         'handoff.claimed',
         'handoff.released',
         'handoff.cancelled',
+        'baseline.changed',
       ]),
     );
   } finally {

@@ -53,8 +53,9 @@ test('the Start here pre-fill and its hint survive a reload of the session', asy
   await page.getByRole('button', { name: 'Pick Up' }).click();
   await page.getByRole('button', { name: 'Start here' }).click();
   await expect(page).toHaveURL(new RegExp(`/sessions/${s.id}$`));
+  // The pre-fill arrives with the session's data; wait for it rather than read the box once.
+  await expect(page.getByLabel('What did you do?')).not.toHaveValue('');
   const action = await page.getByLabel('What did you do?').inputValue();
-  expect(action.length).toBeGreaterThan(0);
   await expect(page.getByRole('note').filter({ hasText: 'from the handoff' })).toBeVisible();
   await page.reload();
   await expect(page.getByLabel('What did you do?')).toHaveValue(action);
