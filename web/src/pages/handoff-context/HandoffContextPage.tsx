@@ -28,6 +28,7 @@ import { useTitle } from '../../lib/useTitle';
 import { NotFoundPage } from '../NotFoundPage';
 import type { StartHereState } from '../session/SessionPage';
 import { DeliveryPanel } from './DeliveryPanel';
+import { SecondOpinion } from './SecondOpinion';
 import './handoff.css';
 
 const AUDIT_LABEL: Record<THandoffWithContext['audit'][number]['action'], string> = {
@@ -357,6 +358,7 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
                 </ul>
               </>
             ) : null}
+            {h.llmAssessment ? <SecondOpinion llm={h.llmAssessment} /> : null}
           </section>
 
           <section className="handoff-section panel" aria-labelledby="sec-audit">
