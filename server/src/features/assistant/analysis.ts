@@ -312,6 +312,26 @@ function rareOverlapOf(ix: KnowledgeIndex, specific: string[], actionTokens: Set
   return common >= 2 && shared / total >= 0.5 && shared / stepTotal >= 0.4;
 }
 
+// ---- Context --------------------------------------------------------------------------------------
+
+/**
+ * Words that mark a clause as the ticket's context rather than its symptom: a named change ("since the
+ * hardening GPO", "after the switch swap", "the contractor enabled ...") or a circumstance ("used the
+ * phone at his last job", "working from home"). What changed is the first thing a senior asks about.
+ */
+const CONTEXT_MARKER =
+  /\b(since|after|new|newly|replaced|replacement|swap|swapped|changed|enabled|disabled|turned (?:on|off)|rolled out|roll-?out|pushed|deployed|installed|upgraded|updated|migrated|moved|added|removed|applied|contractor|last (?:night|week|month|job)|previous|previously|used to|from home|remote|remotely)\b/i;
+
+/** The words of the problem's context clauses (sentences or clauses that contain a context marker). */
+export function contextTokens(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const clause of text.split(/[.!?;:\n]+|,\s+(?=but\b|and\b|so\b|then\b)/i)) {
+    if (!CONTEXT_MARKER.test(clause)) continue;
+    for (const t of tokenize(clause)) out.add(t);
+  }
+  return out;
+}
+
 // ---- Analysis -----------------------------------------------------------------------------------
 
 /** Core analysis shared by assessment, suggestions and chat. */
@@ -454,6 +474,7 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
   const coverage = coverageOf(ranked[0]!.index);
 
   const problemSet = new Set(problemTokens);
+  const contextSet = contextTokens(problemText);
 
   const states: CauseState[] = [];
   const allObservations: Observation[] = [];
@@ -495,7 +516,8 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
       const seen = seenBefore.filter((sb) => sb.case.causeKey === pc.key);
       const historyBonus = seen.reduce((m, sb) => Math.max(m, ENGINE_PARAMS.historyBeta * sb.similarity), 0);
       // A typical sign the problem states in full ("returning employee", "CNAME") is direct evidence,
-      // worth more the rarer its words are across the base's causes.
+      // worth more the rarer its words are across the base's causes, and more again when the problem
+      // names it as the context (a change or circumstance) rather than as a symptom.
       const hitSigns = pc.signs.filter(
         (sg) => sg.tokens.length > 0 && sg.tokens.every((t) => problemSet.has(t)),
       );
@@ -504,9 +526,11 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
       for (const sg of hitSigns) {
         let idf = 0;
         for (const t of sg.tokens) idf += ix.causeIndex.idfOf(t);
-        hitBonus = Math.max(hitBonus, Math.min(1, idf / ENGINE_PARAMS.signHitIdf));
+        const beta = sg.tokens.every((t) => contextSet.has(t))
+          ? ENGINE_PARAMS.signContextBeta
+          : ENGINE_PARAMS.signHitBeta;
+        hitBonus = Math.max(hitBonus, beta * Math.min(1, idf / ENGINE_PARAMS.signHitIdf));
       }
-      hitBonus *= ENGINE_PARAMS.signHitBeta;
       const base =
         pc.logPrior +
         hitBonus +

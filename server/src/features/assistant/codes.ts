@@ -31,6 +31,8 @@ const CAMEL = /(?<![A-Za-z0-9_])([A-Z][A-Za-z0-9]{5,})(?![A-Za-z0-9_])/g;
 const CAMEL_PARTS = /[A-Z]+(?![a-z])|[A-Z][a-z0-9]+/g;
 const SMTP = /(?<![0-9.])([245]\.\d{1,3}\.\d{1,3})(?![0-9.])/g;
 const AADSTS = /\baadsts(\d{4,6})\b/g;
+/** Entra's sign-in pages show the AADSTS number alone ("Error Code: 53003"), and users quote it so. */
+const ENTRA_ERROR_CODE = /\berror\s*code\s*[:#]?\s*(\d{5,6})\b/g;
 const KB = /\bkb(\d{6,7})\b/g;
 const EVENT = /\bevent(?:\s*id)?\s*[:#]?\s*(\d{2,5})\b|\bid\s*[:#]?\s*(\d{3,5})\b/g;
 const NUMBER = /(?<![0-9a-z.:/-])(\d{3,5})(?![0-9a-z.:/%-])/g;
@@ -63,6 +65,7 @@ export function extractCodes(text: string): CodeKey[] {
   }
   for (const m of lower.matchAll(SMTP)) add(out, m[1]!, 'smtp');
   for (const m of lower.matchAll(AADSTS)) add(out, `aadsts${m[1]}`, 'aadsts');
+  for (const m of lower.matchAll(ENTRA_ERROR_CODE)) add(out, `aadsts${m[1]}`, 'aadsts');
   for (const m of lower.matchAll(KB)) add(out, `kb${m[1]}`, 'kb');
   const events = new Set<string>();
   for (const m of lower.matchAll(EVENT)) {

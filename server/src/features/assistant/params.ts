@@ -10,6 +10,8 @@ export const ENGINE_PARAMS = {
   signBeta: 2,
   /** Log-odds for a sign the problem states in full, scaled by its words' rarity (idf sum / signHitIdf, max 1). */
   signHitBeta: 1,
+  /** ... when the sign sits in a clause that names the ticket's context (a change, a circumstance). */
+  signContextBeta: 2,
   signHitIdf: 9,
   /** BM25 score at which the sign bonus is half of signBeta. */
   signTau: 4,

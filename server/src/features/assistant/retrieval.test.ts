@@ -34,6 +34,8 @@ describe('error codes: written forms meet', () => {
     ['NDR: 554 5.7.1 relay denied', '5.7.1'],
     ['550 5.1.1 user unknown', 'Remote server returned 5.1.1'],
     ['AADSTS50076: Due to a configuration change', 'aadsts50076'],
+    // Entra's sign-in page shows the AADSTS number alone.
+    ['AADSTS53003', "'You cannot access this right now' - Error Code: 53003"],
     ['event ID 4740', 'Event 4740 on the PDC'],
     ['NET::ERR_CERT_DATE_INVALID', 'err_cert_date_invalid'.toUpperCase()],
     ['stop code 0x0000000A', '0x0000000a'],
