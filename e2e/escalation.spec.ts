@@ -117,7 +117,7 @@ test('a viewer sees the queue without Pick Up and a session read-only', async ({
   await expect(page.getByRole('button', { name: 'Ask the assistant about this step' })).toHaveCount(0);
 });
 
-test('when two seniors race for a card, the loser is told who picked it up', async ({
+test('when two seniors race for a card, the loser lands on the handoff and is told who picked it up', async ({
   signIn,
   page,
   personPage,
@@ -149,13 +149,20 @@ test('when two seniors race for a card, the loser is told who picked it up', asy
   const res = await senior.request.post(`/api/handoffs/${handoffId}/claim`);
   expect(res.status()).toBe(200);
 
+  // Pick Up opens the handoff at once (its context was read while the card was on screen) and the
+  // claim's answer says who was faster (decision 022); nothing offers to start working on it.
   await card.getByRole('button', { name: 'Pick Up' }).click();
-  await expect(card.getByRole('alert')).toHaveText(/^Sam .* picked this up$/);
-  await expect(page).toHaveURL(/\/queue$/);
+  await expect(page).toHaveURL(new RegExp(`/handoffs/${handoffId}$`));
+  await expect(page.getByRole('heading', { level: 1, name: s.title })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveText(/^Sam .* picked this up$/);
+  await expect(page.getByText(/^Sam .* is working on this\.$/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start here' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Pick Up' })).toHaveCount(0);
 
-  // Once the page is connected again it refetches, and the card shows who has it.
+  // Once the page is connected again it refetches, and the queue shows who has it.
   await page.unroute(isQueue);
   await page.unroute(isStream);
+  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Queue' }).click();
   const claimed = page.getByTestId('claimed-card').filter({ hasText: s.title });
   await expect(claimed).toBeVisible({ timeout: 12_000 });
   await expect(claimed.getByText(/Picked up by Sam/)).toBeVisible();
