@@ -47,9 +47,11 @@ export function QueuePage() {
 
   // Pick Up opens the handoff at once, painted from the context the card prefetched; the handoff
   // screen sends the claim and shows its answer (who got it, if someone was faster): decision 022.
+  // The navigation renders in the click's own task (flushSync), not as a transition a busy main
+  // thread may postpone.
   const pickUp = (h: THandoff) => {
     const state: PickUpState = { pickUp: true };
-    navigate(`/handoffs/${h.id}`, { state });
+    navigate(`/handoffs/${h.id}`, { state, flushSync: true });
   };
 
   const open = queue.data?.filter((h) => h.status === 'open') ?? [];
