@@ -1,7 +1,7 @@
-import { and, asc, eq, gte, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
-import { accounts, flowSessions, handoffAudit, handoffs, notifications, users } from '../../db/schema.js';
+import { flowSessions, handoffAudit, handoffs, users } from '../../db/schema.js';
 
 export type HandoffRow = typeof handoffs.$inferSelect;
 
@@ -193,40 +193,61 @@ export async function listAudit(db: DbOrTx, accountId: string, handoffId: string
 }
 
 /** Engineer-or-admin teammates to notify: never the escalator; the named target, or the target tier and up. */
-export async function listRecipients(
+/**
+ * Writes an escalation's outbox rows in one statement: for every teammate it should reach (engineers
+ * and up, not the escalator; only the chosen teammate, or only those at or above the target tier),
+ * an `in_app` row that is already `sent` (the stored live event is its delivery) and an `email` row,
+ * `pending` or `skipped` by the recipient's switch; and one `webhook` row when the account has a
+ * webhook. The rows are built by the database from `users`, so a 100-person account costs one round
+ * trip, not 200 rows of parameters built, sent and parsed. Returns how many rows it wrote.
+ */
+export async function insertEscalationNotifications(
   db: DbOrTx,
-  accountId: string,
-  opts: { excludeUserId: string; targetTier: number | null; targetUserId: string | null },
-) {
-  const where = [
-    eq(users.accountId, accountId),
-    ne(users.id, opts.excludeUserId),
-    inArray(users.role, ['engineer', 'admin', 'owner']),
-  ];
-  if (opts.targetUserId) where.push(eq(users.id, opts.targetUserId));
-  else if (opts.targetTier) where.push(gte(users.tier, opts.targetTier));
-  return db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      emailNotifications: users.emailNotifications,
-    })
-    .from(users)
-    .where(and(...where))
-    .orderBy(users.id);
+  o: {
+    accountId: string;
+    handoffId: string;
+    actorId: string;
+    targetTier: number | null;
+    targetUserId: string | null;
+    now: Date;
+  },
+): Promise<number> {
+  const payload = JSON.stringify({ intent: 'escalate', handoffId: o.handoffId });
+  const now = o.now.toISOString();
+  const target = o.targetUserId
+    ? sql`and u.id = ${o.targetUserId}`
+    : o.targetTier
+      ? sql`and u.tier >= ${o.targetTier}`
+      : sql``;
+  const result = await db.execute(sql`
+    insert into notifications
+      (id, account_id, handoff_id, channel, intent, recipient_id, status, last_error,
+       next_attempt_at, sent_at, payload, created_at)
+    select gen_random_uuid()::text, u.account_id, ${o.handoffId}, c.channel, 'escalate', u.id,
+           case when c.channel = 'in_app' then 'sent'
+                when u.email_notifications then 'pending' else 'skipped' end,
+           case when c.channel = 'email' and not u.email_notifications
+                then 'Email notifications are turned off for this user' end,
+           case when c.channel = 'email' and u.email_notifications then ${now}::timestamptz end,
+           case when c.channel = 'in_app' then ${now}::timestamptz end,
+           ${payload}::jsonb, ${now}::timestamptz
+      from users u cross join (values ('in_app'), ('email')) as c(channel)
+     where u.account_id = ${o.accountId} and u.id <> ${o.actorId}
+       and u.role in ('engineer', 'admin', 'owner') ${target}
+    union all
+    select gen_random_uuid()::text, a.id, ${o.handoffId}, 'webhook', 'escalate', null, 'pending', null,
+           ${now}::timestamptz, null,
+           jsonb_set(${payload}::jsonb, '{url}', to_jsonb(a.webhook_url)), ${now}::timestamptz
+      from accounts a
+     where a.id = ${o.accountId} and a.webhook_url is not null
+  `);
+  return rowCount(result);
 }
 
-export async function findAccountWebhook(db: DbOrTx, accountId: string) {
-  const [a] = await db
-    .select({ webhookUrl: accounts.webhookUrl })
-    .from(accounts)
-    .where(eq(accounts.id, accountId));
-  return a?.webhookUrl ?? null;
-}
-
-export async function insertNotifications(db: DbOrTx, rows: (typeof notifications.$inferInsert)[]) {
-  if (rows.length) await db.insert(notifications).values(rows);
+/** Rows written by a statement, on node-postgres and on PGlite alike. */
+function rowCount(r: unknown): number {
+  const x = r as { rowCount?: number | null; affectedRows?: number | null };
+  return x.rowCount ?? x.affectedRows ?? 0;
 }
 
 export async function findTeammate(db: DbOrTx, accountId: string, userId: string) {

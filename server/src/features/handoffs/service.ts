@@ -229,67 +229,7 @@ async function queueEscalationNotifications(
     now: Date;
   },
 ) {
-  const recipients = await repo.listRecipients(tx, o.accountId, {
-    excludeUserId: o.actorId,
-    targetTier: o.targetTier,
-    targetUserId: o.targetUserId,
-  });
-  const payload = { intent: 'escalate', handoffId: o.handoffId };
-  const rows: Parameters<typeof repo.insertNotifications>[1] = [];
-  for (const r of recipients) {
-    // in_app is the stored live event itself: it is delivered by being committed and replayable.
-    rows.push({
-      id: newId(),
-      accountId: o.accountId,
-      handoffId: o.handoffId,
-      channel: 'in_app',
-      recipientId: r.id,
-      status: 'sent',
-      sentAt: o.now,
-      payload,
-      createdAt: o.now,
-    });
-    rows.push(
-      r.emailNotifications
-        ? {
-            id: newId(),
-            accountId: o.accountId,
-            handoffId: o.handoffId,
-            channel: 'email',
-            recipientId: r.id,
-            status: 'pending',
-            nextAttemptAt: o.now,
-            payload,
-            createdAt: o.now,
-          }
-        : {
-            id: newId(),
-            accountId: o.accountId,
-            handoffId: o.handoffId,
-            channel: 'email',
-            recipientId: r.id,
-            status: 'skipped',
-            lastError: 'Email notifications are turned off for this user',
-            payload,
-            createdAt: o.now,
-          },
-    );
-  }
-  const webhookUrl = await repo.findAccountWebhook(tx, o.accountId);
-  if (webhookUrl) {
-    rows.push({
-      id: newId(),
-      accountId: o.accountId,
-      handoffId: o.handoffId,
-      channel: 'webhook',
-      recipientId: null,
-      status: 'pending',
-      nextAttemptAt: o.now,
-      payload: { ...payload, url: webhookUrl },
-      createdAt: o.now,
-    });
-  }
-  await repo.insertNotifications(tx, rows);
+  await repo.insertEscalationNotifications(tx, o);
 }
 
 export async function listQueue(

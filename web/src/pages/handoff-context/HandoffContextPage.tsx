@@ -29,6 +29,7 @@ import { useTitle } from '../../lib/useTitle';
 import { NotFoundPage } from '../NotFoundPage';
 import type { StartHereState } from '../session/SessionPage';
 import { DeliveryPanel } from './DeliveryPanel';
+import { SecondOpinion } from './SecondOpinion';
 import './handoff.css';
 
 const AUDIT_LABEL: Record<THandoffWithContext['audit'][number]['action'], string> = {
@@ -391,6 +392,7 @@ function HandoffContext({
                 </ul>
               </>
             ) : null}
+            {h.llmAssessment ? <SecondOpinion llm={h.llmAssessment} /> : null}
           </section>
 
           <section className="handoff-section panel" aria-labelledby="sec-audit">
