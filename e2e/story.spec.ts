@@ -76,6 +76,8 @@ async function markClick(target: Locator, key: string) {
         const w = window as Marks;
         w.__rfMarks ??= {};
         w.__rfMarks[k] = performance.timeOrigin + e.timeStamp;
+        // When the page got round to handling it (a busy main thread delays this).
+        w.__rfMarks[`${k}:handler`] = performance.timeOrigin + performance.now();
       },
       { once: true, capture: true },
     );
@@ -472,6 +474,7 @@ test('the demo story: junior escalates, senior picks up, viewer watches, owner m
     'queue refetch starts (senior: the live event is in)': [],
     'queue refetch answered (senior)': [],
     'card in the DOM (senior)': [],
+    'Pick Up click handled (input delay)': [],
     'four sections in the DOM (Pick Up)': [],
     'requests started by Pick Up and answered before the paint': [],
     'requests started by Start here and answered before the focus': [],
@@ -535,6 +538,7 @@ test('the demo story: junior escalates, senior picks up, viewer watches, owner m
       // A request that answered before the paint and that the paint may have waited for.
       const awaited = (fs: Fetch[], from: number, to: number) =>
         fs.filter((f) => f.start >= from && f.end <= to && !f.path.startsWith('/api/events')).length;
+      parts['Pick Up click handled (input delay)']?.push((await mark(senior, 'pickup:handler')) - picked);
       parts['four sections in the DOM (Pick Up)']?.push((await mark(senior, 'sections:dom')) - picked);
       parts['requests started by Pick Up and answered before the paint']?.push(
         awaited(await fetchesOf(senior), picked, painted),
