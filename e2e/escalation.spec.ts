@@ -117,7 +117,7 @@ test('a viewer sees the queue without Pick Up and a session read-only', async ({
   await expect(page.getByRole('button', { name: 'Ask the assistant about this step' })).toHaveCount(0);
 });
 
-test('when two seniors race for a card, the loser is told who picked it up', async ({
+test('when two seniors race for a card, the loser lands on the handoff and is told who picked it up', async ({
   signIn,
   page,
   personPage,
@@ -149,14 +149,88 @@ test('when two seniors race for a card, the loser is told who picked it up', asy
   const res = await senior.request.post(`/api/handoffs/${handoffId}/claim`);
   expect(res.status()).toBe(200);
 
+  // Pick Up opens the handoff at once (its context was read while the card was on screen) and the
+  // claim's answer says who was faster (decision 022); nothing offers to start working on it.
   await card.getByRole('button', { name: 'Pick Up' }).click();
-  await expect(card.getByRole('alert')).toHaveText(/^Sam .* picked this up$/);
-  await expect(page).toHaveURL(/\/queue$/);
+  await expect(page).toHaveURL(new RegExp(`/handoffs/${handoffId}$`));
+  await expect(page.getByRole('heading', { level: 1, name: s.title })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveText(/^Sam .* picked this up$/);
+  await expect(page.getByText(/^Sam .* is working on this\.$/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start here' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Pick Up' })).toHaveCount(0);
 
-  // Once the page is connected again it refetches, and the card shows who has it.
+  // Once the page is connected again it refetches, and the queue shows who has it.
   await page.unroute(isQueue);
   await page.unroute(isStream);
+  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Queue' }).click();
   const claimed = page.getByTestId('claimed-card').filter({ hasText: s.title });
   await expect(claimed).toBeVisible({ timeout: 12_000 });
   await expect(claimed.getByText(/Picked up by Sam/)).toBeVisible();
+});
+
+test('a queue card reads its handoff while on screen: Pick Up paints it at once while the claim is on its way; a reload does not claim again', async ({
+  page,
+  signIn,
+  personPage,
+}) => {
+  const tag = uniq();
+  const junior = await personPage('junior');
+  const api = apiFor(junior);
+  const s = await api.createSession({
+    title: `Prefetched handoff ${tag}`,
+    problem: 'OneDrive stops syncing on LT-0933 every morning.',
+  });
+  await api.logStep(s.id, { action: 'Reset the OneDrive client', outcome: 'failed' });
+  const h = await api.escalate(s.id, { reason: `Reset did nothing ${tag}`, urgency: 'normal' });
+
+  await signIn('senior');
+  const read = page.waitForResponse(
+    (r) => new URL(r.url()).pathname === `/api/handoffs/${h.id}` && r.request().method() === 'GET',
+  );
+  await page.goto('/queue');
+  const card = page.getByTestId('queue-card').filter({ hasText: s.title });
+  await expect(card).toBeVisible();
+  expect((await read).status()).toBe(200); // the card read it before anyone clicked
+
+  // From now on the network is slow for this handoff: reads never answer, the claim takes 1.5 s.
+  const isRead = (url: URL) => url.pathname === `/api/handoffs/${h.id}`;
+  await page.route(isRead, () => {}); // held: the screen must not need it
+  let releaseClaim = () => {};
+  const claimHeld = new Promise<void>((r) => {
+    releaseClaim = r;
+  });
+  await page.route(
+    (url) => url.pathname === `/api/handoffs/${h.id}/claim`,
+    async (route) => {
+      await claimHeld;
+      await route.continue();
+    },
+  );
+  const claims: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/claim')) claims.push(r.url());
+  });
+
+  await card.getByRole('button', { name: 'Pick Up' }).click();
+  await expect(page).toHaveURL(new RegExp(`/handoffs/${h.id}$`));
+  for (const section of ['Problem summary', "What's been tried", 'Start here', 'AI assessment']) {
+    await expect(page.getByRole('heading', { level: 2, name: new RegExp(`^${section}`) })).toBeVisible();
+  }
+  await expect(page.getByText('Reset the OneDrive client', { exact: true })).toBeVisible();
+  // The claim has not answered: nothing offers to start yet, and the screen says what is going on.
+  await expect(page.getByRole('button', { name: 'Picking up…' })).toBeDisabled();
+  await expect(page.getByText('Picking this up…')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start here' })).toHaveCount(0);
+  expect(claims).toHaveLength(1);
+
+  await page.unroute(isRead);
+  releaseClaim();
+  await expect(page.getByRole('button', { name: 'Start here' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  // The pick-up was used up: a reload shows the claimed handoff and sends no second claim.
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Start here' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(claims).toHaveLength(1);
 });

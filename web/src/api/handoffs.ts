@@ -1,5 +1,6 @@
 import type { TCreateHandoffBody } from '@rf/contracts';
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { z } from 'zod';
 import { call, isApiError } from './client';
 import { endpoints } from './endpoints';
@@ -16,11 +17,30 @@ export function useQueue() {
   return useQuery(queueQuery);
 }
 
-export function useHandoff(id: string) {
-  return useQuery({
+/** One handoff with its context (the four sections), audit and the caller's `can`. */
+export const handoffQuery = (id: string) =>
+  queryOptions({
     queryKey: keys.handoffs.one(id),
     queryFn: async () => (await call(endpoints.handoff, { params: { id } })).handoff,
   });
+
+export function useHandoff(id: string) {
+  return useQuery(handoffQuery(id));
+}
+
+/**
+ * Reads a handoff into the cache before it is opened (a queue card on screen, hovered or
+ * focused), so Pick Up and View paint the handoff from the cache at once (decision 022). A
+ * fresh copy is not fetched again; a failure is left for the handoff screen to show.
+ */
+export function usePrefetchHandoff() {
+  const qc = useQueryClient();
+  return useCallback((id: string) => void qc.prefetchQuery(handoffQuery(id)), [qc]);
+}
+
+/** Router state of a Pick Up from the queue: the handoff screen opens and claims it (decision 022). */
+export interface PickUpState {
+  pickUp: true;
 }
 
 export function useEscalate(sessionId: string) {

@@ -1,10 +1,11 @@
 import type { THandoffWithContext } from '@rf/contracts';
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
 import {
   claimedByName,
+  type PickUpState,
   useCancelHandoff,
   useClaimHandoff,
   useHandoff,
@@ -43,7 +44,22 @@ const AUDIT_LABEL: Record<THandoffWithContext['audit'][number]['action'], string
 export function HandoffContextPage() {
   const { id = '' } = useParams();
   const handoff = useHandoff(id);
+  const claim = useClaimHandoff();
+  const location = useLocation();
+  const navigate = useNavigate();
   useTitle(handoff.data ? `Handoff: ${handoff.data.session.title}` : 'Handoff');
+
+  // Pick Up on a queue card lands here at once (the handoff painted from the cache the card filled)
+  // and the claim goes out now; its answer reconciles the screen: Start here once it is ours, or who
+  // was faster (decision 022). The request is consumed so a reload or Back does not claim again.
+  const pickUpFor = useRef<string | null>(null);
+  const pickUpAsked = (location.state as PickUpState | null)?.pickUp === true;
+  useEffect(() => {
+    if (!pickUpAsked || pickUpFor.current === location.key) return;
+    pickUpFor.current = location.key;
+    navigate(`${location.pathname}${location.search}`, { replace: true, state: null });
+    claim.mutate(id);
+  }, [pickUpAsked, location.key, location.pathname, location.search, navigate, claim.mutate, id]);
 
   if (handoff.isPending) return <HandoffSkeleton />;
   if (handoff.data === undefined) {
@@ -61,6 +77,7 @@ export function HandoffContextPage() {
   return (
     <HandoffContext
       handoff={handoff.data}
+      claim={claim}
       notice={<ReconnectingNotice query={handoff} what="this handoff" />}
     />
   );
@@ -70,11 +87,18 @@ function prefersReducedMotion() {
   return typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 }
 
-function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; notice: ReactNode }) {
+function HandoffContext({
+  handoff: h,
+  claim,
+  notice,
+}: {
+  handoff: THandoffWithContext;
+  claim: ReturnType<typeof useClaimHandoff>;
+  notice: ReactNode;
+}) {
   const me = useCurrentUser();
   const navigate = useNavigate();
   const qc = useQueryClient();
-  const claim = useClaimHandoff();
   const release = useReleaseHandoff();
   const cancel = useCancelHandoff();
   const [leaving, setLeaving] = useState(false);
@@ -103,11 +127,19 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
   // "Start here" is for the one who picked it up, once they may work the session.
   const canWork = h.can.write && claimedByMe;
 
+  // Once it is ours, read the session ahead too, so Start here does not wait for it.
+  useEffect(() => {
+    if (canWork) void qc.prefetchQuery(sessionQuery(h.sessionId));
+  }, [canWork, qc, h.sessionId]);
+
   /** Dissolve into the session view with "Start here" ready in the step form. */
   const openSession = async (withStartHere: boolean) => {
     setLeaving(true);
-    // Load the session first so the cross-fade lands on content, not a skeleton.
-    await qc.prefetchQuery(sessionQuery(h.sessionId));
+    // The cross-fade should land on content, not a skeleton: a cached session that already lets
+    // this user write (read after the claim) is shown at once and refreshed by the session page;
+    // otherwise it is loaded first.
+    const cached = qc.getQueryData(sessionQuery(h.sessionId).queryKey);
+    if (!cached?.can.write) await qc.prefetchQuery(sessionQuery(h.sessionId));
     const state: StartHereState | undefined = withStartHere
       ? { startHere: { sessionId: h.sessionId, action: startHere.action, why: startHere.why } }
       : undefined;
@@ -275,11 +307,13 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
             ) : (
               <p className="field-hint">
                 {h.status === 'open'
-                  ? canClaim
-                    ? 'Pick this up to start working on it.'
-                    : mine
-                      ? 'A teammate will pick this up.'
-                      : 'Waiting for an engineer to pick this up.'
+                  ? claim.isPending
+                    ? 'Picking this up…'
+                    : canClaim
+                      ? 'Pick this up to start working on it.'
+                      : mine
+                        ? 'A teammate will pick this up.'
+                        : 'Waiting for an engineer to pick this up.'
                   : h.claimedBy
                     ? `${h.claimedBy.name} is working on this.`
                     : `This handoff is ${h.status}.`}

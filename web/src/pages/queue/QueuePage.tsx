@@ -2,8 +2,8 @@ import type { THandoff } from '@rf/contracts';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useEscalationAnalytics } from '../../api/analytics';
-import { errorMessage, isApiError } from '../../api/client';
-import { claimedByName, useClaimHandoff, useQueue } from '../../api/handoffs';
+import { isApiError } from '../../api/client';
+import { type PickUpState, usePrefetchHandoff, useQueue } from '../../api/handoffs';
 import { EscalationMetricCard } from '../../components/EscalationMetricCard';
 import { Icon } from '../../components/Icon';
 import { ReconnectingNotice } from '../../components/Reconnecting';
@@ -25,9 +25,8 @@ export function QueuePage() {
   // also announces arrivals and flashes the tab title.
   const queue = useQueue();
   const analytics = useEscalationAnalytics({ period: '30d' }, { enabled: seesMetrics });
-  const claim = useClaimHandoff();
   const navigate = useNavigate();
-  const [claimErrors, setClaimErrors] = useState<Record<string, string>>({});
+  const prefetch = usePrefetchHandoff();
   const [fresh, setFresh] = useState<Set<string>>(new Set());
   const seen = useRef<Set<string> | null>(null);
 
@@ -46,20 +45,13 @@ export function QueuePage() {
     setFresh(new Set(arrived.map((h) => h.id)));
   }, [queue.data]);
 
+  // Pick Up opens the handoff at once, painted from the context the card prefetched; the handoff
+  // screen sends the claim and shows its answer (who got it, if someone was faster): decision 022.
+  // The navigation renders in the click's own task (flushSync), not as a transition a busy main
+  // thread may postpone.
   const pickUp = (h: THandoff) => {
-    setClaimErrors(({ [h.id]: _, ...rest }) => rest);
-    claim.mutate(h.id, {
-      onSuccess: () => navigate(`/handoffs/${h.id}`),
-      onError: (err) => {
-        const name = claimedByName(err);
-        const message = name
-          ? `${name} picked this up`
-          : isApiError(err, 409)
-            ? err.message || 'This escalation cannot be picked up by you.'
-            : errorMessage(err);
-        setClaimErrors((e) => ({ ...e, [h.id]: message }));
-      },
-    });
+    const state: PickUpState = { pickUp: true };
+    navigate(`/handoffs/${h.id}`, { state, flushSync: true });
   };
 
   const open = queue.data?.filter((h) => h.status === 'open') ?? [];
@@ -127,8 +119,7 @@ export function QueuePage() {
                     isNew={fresh.has(h.id)}
                     canClaim={h.can.claim}
                     isMine={h.createdBy.id === me.user.id}
-                    claiming={claim.isPending && claim.variables === h.id}
-                    claimError={claimErrors[h.id] ?? null}
+                    onPrefetch={prefetch}
                     onPickUp={() => pickUp(h)}
                   />
                 ))}
@@ -142,7 +133,7 @@ export function QueuePage() {
               </h2>
               <ul className="queue-list">
                 {claimed.map((h) => (
-                  <ClaimedRow key={h.id} handoff={h} claimError={claimErrors[h.id] ?? null} />
+                  <ClaimedRow key={h.id} handoff={h} />
                 ))}
               </ul>
             </section>
@@ -159,8 +150,7 @@ function QueueCard({
   isNew,
   canClaim,
   isMine,
-  claiming,
-  claimError,
+  onPrefetch,
   onPickUp,
 }: {
   handoff: THandoff;
@@ -168,17 +158,39 @@ function QueueCard({
   isNew: boolean;
   canClaim: boolean;
   isMine: boolean;
-  claiming: boolean;
-  claimError: string | null;
+  onPrefetch: (id: string) => void;
   onPickUp: () => void;
 }) {
+  const ref = useRef<HTMLLIElement>(null);
+  // While the card is on screen, its handoff (the four sections) is read into the cache: a senior
+  // may read it before claiming, and Pick Up then paints it without waiting (decision 022). Cards
+  // scrolled out of view are not fetched; hovering or focusing a card refreshes a stale copy.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    if (typeof IntersectionObserver === 'undefined') {
+      onPrefetch(h.id);
+      return;
+    }
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        io.disconnect();
+        onPrefetch(h.id);
+      }
+    });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [h.id, onPrefetch]);
   const where = Boolean(h.session.customer || h.session.asset);
   const target = h.targetTier ? `Tier ${h.targetTier}+` : h.targetUserId ? 'Named teammate' : null;
   return (
     <li
+      ref={ref}
       className={`queue-card card urgency-${h.urgency}${isNew ? ' is-new' : ''}`}
       data-testid="queue-card"
       data-handoff-id={h.id}
+      onPointerEnter={() => onPrefetch(h.id)}
+      onFocus={() => onPrefetch(h.id)}
     >
       <div className="queue-card-main">
         <div className="queue-card-top">
@@ -204,26 +216,21 @@ function QueueCard({
         {isMine ? (
           <span className="queue-card-mine">You escalated this</span>
         ) : canClaim ? (
-          <button type="button" className="btn btn-primary" onClick={onPickUp} disabled={claiming}>
+          <button type="button" className="btn btn-primary" onClick={onPickUp}>
             <Icon name="hand" size={16} />
-            {claiming ? 'Picking up…' : 'Pick Up'}
+            Pick Up
           </button>
         ) : (
           <Link to={`/handoffs/${h.id}`} className="btn btn-sm">
             View
           </Link>
         )}
-        {claimError ? (
-          <span className="queue-card-error" role="alert">
-            {claimError}
-          </span>
-        ) : null}
       </div>
     </li>
   );
 }
 
-function ClaimedRow({ handoff: h, claimError }: { handoff: THandoff; claimError: string | null }) {
+function ClaimedRow({ handoff: h }: { handoff: THandoff }) {
   return (
     <li className={`queue-card queue-card-claimed card urgency-${h.urgency}`} data-testid="claimed-card">
       <div className="queue-card-main">
@@ -242,11 +249,6 @@ function ClaimedRow({ handoff: h, claimError }: { handoff: THandoff; claimError:
           {h.firstActionAt ? <span className="dot-sep">Working on it</span> : null}
         </div>
       </div>
-      {claimError ? (
-        <span className="queue-card-error" role="alert">
-          {claimError}
-        </span>
-      ) : null}
     </li>
   );
 }
