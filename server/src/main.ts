@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { type Database, DatabaseStartError, openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
 import { createAssistant } from './features/assistant/assistant.js';
+import { warmShippedEngine } from './features/assistant/engine.js';
 import { LiveHub } from './features/live/hub.js';
 import { startHousekeeping } from './jobs/housekeeping/job.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
@@ -12,8 +13,8 @@ import { createLogger } from './logging.js';
 import { demoInfo, isEmpty, printDemoSignIns, seedDemo } from './seed.js';
 import { installShutdown } from './shutdown.js';
 
-// Milliseconds since the process started: Node's bootstrap plus loading every module above
-// (which includes building the assistant's knowledge index).
+// Milliseconds since the process started: Node's bootstrap plus loading every module above (the
+// assistant's knowledge index is built later, on first use or right after listening).
 const modulesLoadedAt = performance.now();
 const rssMb = () => Math.round(process.memoryUsage.rss() / 1_048_576);
 const cpuMs = () => {
@@ -110,3 +111,9 @@ log.info(
   'ResolutionFlow is listening',
 );
 printDemoSignIns(demo, shown, (line) => console.log(line));
+// The assistant's knowledge index is built on first use (engine.ts): build it now that the health
+// check answers, so that the first escalation or chat message does not wait for it.
+setImmediate(() => {
+  const took = warmShippedEngine();
+  if (took > 0) log.info({ ms: Math.round(took) }, 'assistant knowledge index built');
+});
