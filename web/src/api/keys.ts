@@ -31,6 +31,10 @@ export const keys = {
     one: (id: string) => ['session', id] as const,
     detail: (id: string) => ['session', id, 'detail'] as const,
     suggestions: (id: string) => ['session', id, 'suggestions'] as const,
+    /** The session's saved ticket notes (refreshed with the session after resolve or escalate). */
+    notes: (id: string) => ['session', id, 'notes'] as const,
+    /** A note preview for what was typed so far (never cached for long: typing changes it). */
+    notePreview: (id: string, body: unknown) => ['session', id, 'note-preview', body] as const,
   },
 
   handoffs: {

@@ -2,6 +2,7 @@ import { type TSessionDetail, type TUrgency, ZCreateHandoffBody } from '@rf/cont
 import { useId, useState } from 'react';
 import { isApiError } from '../../api/client';
 import { useEscalate } from '../../api/handoffs';
+import { useNotePreview } from '../../api/notes';
 import { useTeammates } from '../../api/team';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
@@ -10,6 +11,7 @@ import { URGENCIES, URGENCY_LABEL } from '../../components/UrgencyLabel';
 import { useCurrentUser } from '../../layout/RequireAuth';
 import { useDraft } from '../../lib/drafts';
 import { limitsOf, useFieldErrors } from '../../lib/forms';
+import { NotePreviewField } from './NotePreviewField';
 
 const LIMITS = limitsOf(ZCreateHandoffBody, ['reason'] as const);
 
@@ -38,6 +40,21 @@ export function EscalateDialog({
   const [urgency, setUrgency] = useState<TUrgency>('normal');
   const [target, setTarget] = useState('');
   const urgencyName = useId();
+  /** The ticket note as edited; null while it follows the preview. */
+  const [edited, setEdited] = useState<string | null>(null);
+  const [targetKind, targetValue] = target.split(':');
+  const preview = useNotePreview(
+    session.id,
+    {
+      kind: 'escalation',
+      reason: reason.trim() || undefined,
+      urgency,
+      targetTier: targetKind === 'tier' ? Number(targetValue) : null,
+      targetUserId: targetKind === 'user' ? (targetValue ?? null) : null,
+    },
+    open,
+  );
+  const noteText = edited ?? preview.data?.text ?? '';
 
   const teammates = (users.data ?? []).filter((u) => u.id !== me.user.id);
   const check = useFieldErrors(ZCreateHandoffBody);
@@ -58,6 +75,8 @@ export function EscalateDialog({
       urgency,
       targetTier: kind === 'tier' ? Number(value) : null,
       targetUserId: kind === 'user' ? (value ?? null) : null,
+      // Without a preview (it failed to load) the server writes the note itself.
+      note: noteText.trim() ? { text: noteText } : undefined,
     };
     if (!check.validate(body, document.querySelector('dialog[open]'))) return;
     escalate.mutate(body, {
@@ -65,6 +84,7 @@ export function EscalateDialog({
         setReason('');
         setTarget('');
         setUrgency('normal');
+        setEdited(null);
         onDone();
         onClose();
       },
@@ -78,6 +98,7 @@ export function EscalateDialog({
       title="Escalate this session"
       description="Your teammates get a handoff with everything you tried, an assessment and where to start."
       onSubmit={submit}
+      wide
       footer={
         <>
           <button type="button" className="btn" onClick={close}>
@@ -160,6 +181,18 @@ export function EscalateDialog({
             </select>
           )}
         </Field>
+        <NotePreviewField
+          label="Escalation note for the ticket"
+          preview={preview}
+          value={noteText}
+          edited={edited !== null}
+          error={err.fields['note.text']}
+          onChange={(text) => {
+            check.clear('note.text');
+            setEdited(text);
+          }}
+          onReset={() => setEdited(null)}
+        />
         <FormError message={conflict ? 'This session already has an open escalation.' : err.general} />
       </div>
     </Dialog>
