@@ -110,77 +110,79 @@ export function EscalateDialog({
         </>
       }
     >
-      <div className="form-stack">
-        <Field
-          label="Why are you stuck?"
-          hint="One line. It is the first thing the senior reads."
-          error={err.fields.reason}
-          maxLength={LIMITS.reason}
-          length={reason.length}
-        >
-          {(ctl) => (
-            <input
-              {...ctl}
-              className="input"
-              name="reason"
-              autoComplete="off"
-              placeholder="DNS looks fine but the VPN still drops every 10 minutes"
-              value={reason}
-              onChange={(e) => {
-                check.clear('reason');
-                setReason(e.target.value);
-              }}
-            />
-          )}
-        </Field>
-        <fieldset className="urgency-picker">
-          <legend className="field-label">Urgency</legend>
-          <div className="urgency-options">
-            {URGENCIES.map((u) => (
-              <label key={u} className={`urgency-option urgency-${u}`}>
-                <input
-                  type="radio"
-                  name={urgencyName}
-                  value={u}
-                  checked={urgency === u}
-                  onChange={() => setUrgency(u)}
-                />
-                <span className="urgency-option-label">{URGENCY_LABEL[u]}</span>
-                <span className="urgency-option-hint">{URGENCY_HINT[u]}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <Field
-          label="Send to (optional)"
-          hint="A tier includes everyone at that tier and above."
-          error={err.fields.targetUserId ?? err.fields.targetTier}
-        >
-          {(ctl) => (
-            <select
-              {...ctl}
-              className="select"
-              name="target"
-              value={target}
-              onChange={(e) => setTarget(e.target.value)}
-            >
-              <option value="">Anyone on the team</option>
-              <optgroup label="Tier">
-                <option value="tier:2">Tier 2 and up</option>
-                <option value="tier:3">Tier 3</option>
-              </optgroup>
-              {teammates.length > 0 ? (
-                <optgroup label="Teammate">
-                  {teammates.map((u) => (
-                    <option key={u.id} value={`user:${u.id}`}>
-                      {u.name} · Tier {u.tier}
-                    </option>
-                  ))}
+      <div className="note-dialog-grid">
+        <div className="form-stack note-dialog-fields">
+          <Field
+            label="Why are you stuck?"
+            hint="One line. It is the first thing the senior reads."
+            error={err.fields.reason}
+            maxLength={LIMITS.reason}
+            length={reason.length}
+          >
+            {(ctl) => (
+              <input
+                {...ctl}
+                className="input"
+                name="reason"
+                autoComplete="off"
+                placeholder="DNS looks fine but the VPN still drops every 10 minutes"
+                value={reason}
+                onChange={(e) => {
+                  check.clear('reason');
+                  setReason(e.target.value);
+                }}
+              />
+            )}
+          </Field>
+          <fieldset className="urgency-picker">
+            <legend className="field-label">Urgency</legend>
+            <div className="urgency-options">
+              {URGENCIES.map((u) => (
+                <label key={u} className={`urgency-option urgency-${u}`}>
+                  <input
+                    type="radio"
+                    name={urgencyName}
+                    value={u}
+                    checked={urgency === u}
+                    onChange={() => setUrgency(u)}
+                  />
+                  <span className="urgency-option-label">{URGENCY_LABEL[u]}</span>
+                  <span className="urgency-option-hint">{URGENCY_HINT[u]}</span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <Field
+            label="Send to (optional)"
+            hint="A tier includes everyone at that tier and above."
+            error={err.fields.targetUserId ?? err.fields.targetTier}
+          >
+            {(ctl) => (
+              <select
+                {...ctl}
+                className="select"
+                name="target"
+                value={target}
+                onChange={(e) => setTarget(e.target.value)}
+              >
+                <option value="">Anyone on the team</option>
+                <optgroup label="Tier">
+                  <option value="tier:2">Tier 2 and up</option>
+                  <option value="tier:3">Tier 3</option>
                 </optgroup>
-              ) : null}
-            </select>
-          )}
-        </Field>
+                {teammates.length > 0 ? (
+                  <optgroup label="Teammate">
+                    {teammates.map((u) => (
+                      <option key={u.id} value={`user:${u.id}`}>
+                        {u.name} · Tier {u.tier}
+                      </option>
+                    ))}
+                  </optgroup>
+                ) : null}
+              </select>
+            )}
+          </Field>
+        </div>
         <NotePreviewField
           label="Escalation note for the ticket"
           preview={preview}
@@ -193,8 +195,8 @@ export function EscalateDialog({
           }}
           onReset={() => setEdited(null)}
         />
-        <FormError message={conflict ? 'This session already has an open escalation.' : err.general} />
       </div>
+      <FormError message={conflict ? 'This session already has an open escalation.' : err.general} />
     </Dialog>
   );
 }

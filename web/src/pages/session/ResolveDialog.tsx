@@ -63,7 +63,7 @@ export function ResolveDialog({
       onClose={close}
       wide
       title="Resolve session"
-      description="Record what fixed it. The ticket note below is written from this session; check it, edit it, then resolve."
+      description="Record what fixed it. The ticket note is written from this session: check it, edit it, then resolve."
       onSubmit={() => {
         const b = body();
         if (!check.validate(b, document.querySelector('dialog[open]'))) return;
@@ -93,78 +93,82 @@ export function ResolveDialog({
         </>
       }
     >
-      <div className="form-stack">
-        <Field
-          label="Resolution"
-          error={err.fields.resolution}
-          maxLength={LIMITS.resolution}
-          length={resolution.length}
-        >
-          {(ctl) => (
-            <textarea
-              {...ctl}
-              className="textarea"
-              name="resolution"
-              rows={3}
-              placeholder="Re-created the Outlook profile and signed the user in again."
-              value={resolution}
-              onChange={(e) => {
-                check.clear('resolution');
-                setResolution(e.target.value);
-              }}
-            />
-          )}
-        </Field>
-        <Field
-          label="Root cause (optional)"
-          hint="What caused it, as far as you know."
-          error={err.fields.rootCause}
-          maxLength={LIMITS.rootCause}
-          length={rootCause.length}
-        >
-          {(ctl) => (
-            <textarea
-              {...ctl}
-              className="textarea"
-              name="rootCause"
-              rows={2}
-              placeholder="A stale credential in Credential Manager after the password change."
-              value={rootCause}
-              onChange={(e) => {
-                check.clear('rootCause');
-                setRootCause(e.target.value);
-              }}
-            />
-          )}
-        </Field>
-        <Field
-          label="Time worked (minutes)"
-          hint={
-            minutes.trim() === '' && preview.data
-              ? `Counted from the session's start: ${preview.data.minutesWorked} min.`
-              : 'Whole minutes, up to one week.'
-          }
-          error={
-            minutesValid ? err.fields['note.minutesWorked'] : 'Time worked must be whole minutes, 0 to 10080.'
-          }
-          className="field-narrow"
-        >
-          {(ctl) => (
-            <input
-              {...ctl}
-              className="input"
-              name="minutesWorked"
-              type="number"
-              inputMode="numeric"
-              min={0}
-              max={MINUTES_WORKED_MAX}
-              step={1}
-              placeholder={preview.data ? String(preview.data.minutesWorked) : ''}
-              value={minutes}
-              onChange={(e) => setMinutes(e.target.value)}
-            />
-          )}
-        </Field>
+      <div className="note-dialog-grid">
+        <div className="form-stack note-dialog-fields">
+          <Field
+            label="Resolution"
+            error={err.fields.resolution}
+            maxLength={LIMITS.resolution}
+            length={resolution.length}
+          >
+            {(ctl) => (
+              <textarea
+                {...ctl}
+                className="textarea"
+                name="resolution"
+                rows={3}
+                placeholder="Re-created the Outlook profile and signed the user in again."
+                value={resolution}
+                onChange={(e) => {
+                  check.clear('resolution');
+                  setResolution(e.target.value);
+                }}
+              />
+            )}
+          </Field>
+          <Field
+            label="Root cause (optional)"
+            hint="What caused it, as far as you know."
+            error={err.fields.rootCause}
+            maxLength={LIMITS.rootCause}
+            length={rootCause.length}
+          >
+            {(ctl) => (
+              <textarea
+                {...ctl}
+                className="textarea"
+                name="rootCause"
+                rows={2}
+                placeholder="A stale credential in Credential Manager after the password change."
+                value={rootCause}
+                onChange={(e) => {
+                  check.clear('rootCause');
+                  setRootCause(e.target.value);
+                }}
+              />
+            )}
+          </Field>
+          <Field
+            label="Time worked (minutes)"
+            hint={
+              minutes.trim() === '' && preview.data
+                ? `Counted from the session's start: ${preview.data.minutesWorked} min.`
+                : 'Whole minutes, up to one week.'
+            }
+            error={
+              minutesValid
+                ? err.fields['note.minutesWorked']
+                : 'Time worked must be whole minutes, 0 to 10080.'
+            }
+            className="field-narrow"
+          >
+            {(ctl) => (
+              <input
+                {...ctl}
+                className="input"
+                name="minutesWorked"
+                type="number"
+                inputMode="numeric"
+                min={0}
+                max={MINUTES_WORKED_MAX}
+                step={1}
+                placeholder={preview.data ? String(preview.data.minutesWorked) : ''}
+                value={minutes}
+                onChange={(e) => setMinutes(e.target.value)}
+              />
+            )}
+          </Field>
+        </div>
         <NotePreviewField
           label="Ticket note"
           preview={preview}
@@ -177,8 +181,8 @@ export function ResolveDialog({
           }}
           onReset={() => setEdited(null)}
         />
-        <FormError message={err.general} />
       </div>
+      <FormError message={err.general} />
     </Dialog>
   );
 }

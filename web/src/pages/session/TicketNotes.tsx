@@ -38,6 +38,9 @@ export function TicketNoteCard({ note }: { note: TTicketNote }) {
         <div className="ticket-note-actions">
           <CopyButton text={note.body} />
           <span className="ticket-note-exports">
+            <span className="ticket-note-exports-label" aria-hidden="true">
+              Download
+            </span>
             {EXPORTS.map((e) => (
               <a
                 key={e.format}
