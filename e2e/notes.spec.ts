@@ -132,6 +132,13 @@ test('the resolve dialog with its preview fits a 360 px screen', async ({ page, 
   const box = await dialog.boundingBox();
   expect(box!.width).toBeLessThanOrEqual(360);
   await page.screenshot({ path: path.join(shots, 'resolve-note-preview-360.png') });
+  // An emptied note is refused beside the field; nothing is resolved.
+  await dialog.getByLabel('Ticket note').fill('');
+  await dialog.getByRole('button', { name: 'Resolve' }).click();
+  await expect(dialog.getByText('Ticket note is required.')).toBeVisible();
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Use the generated note' }).click();
+  await expect(dialog.getByLabel('Ticket note')).toHaveValue(/Resolution\nRe-added the printer\./);
   // A bad time worked is refused before anything is sent.
   await dialog.getByLabel('Time worked (minutes)').fill('99999');
   await expect(dialog.getByText('Time worked must be whole minutes, 0 to 10080.')).toBeVisible();
