@@ -202,3 +202,39 @@ test('escalate: the note is previewed and saved; the handoff screen copies it fo
   expect(copied).toMatch(/^Escalation note: Printer offline on 2nd floor/);
   expect(copied).toContain(`Port looks right but jobs still fail ${tag}.`);
 });
+
+test('a viewer reads, copies and downloads the notes, and cannot resolve', async ({
+  page,
+  signIn,
+  personPage,
+}) => {
+  await signIn('junior');
+  const tag = uniq();
+  const s = await sessionWithChecks(page, tag);
+  const res = await page.request.post(`/api/sessions/${s.id}/resolve`, {
+    data: { resolution: `Re-added the printer ${tag}` },
+  });
+  expect(res.ok(), await res.text()).toBe(true);
+
+  const viewer = await personPage('viewer', { width: 360, height: 800 });
+  await viewer.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await viewer.goto(`/sessions/${s.id}`);
+  const card = viewer
+    .getByRole('region', { name: 'Ticket notes' })
+    .getByRole('article', { name: 'Resolution note' });
+  await expect(card).toContainText(`Re-added the printer ${tag}.`);
+  await expect(viewer.getByRole('button', { name: 'Resolve' })).toHaveCount(0);
+  await card.getByRole('button', { name: 'Copy for ticket' }).click();
+  await expect(card.getByRole('status')).toHaveText('Copied');
+  expect(await clipboard(viewer)).toContain(`Resolution\nRe-added the printer ${tag}.`);
+  const [md] = await Promise.all([
+    viewer.waitForEvent('download'),
+    card.getByRole('link', { name: 'Download the resolution note as Markdown' }).click(),
+  ]);
+  expect(readFileSync(await md.path(), 'utf8')).toContain(`Re-added the printer ${tag}.`);
+  // A preview is for those who may resolve.
+  const preview = await viewer.request.post(`/api/sessions/${s.id}/notes/preview`, {
+    data: { kind: 'resolution' },
+  });
+  expect(preview.status()).toBe(403);
+});
