@@ -124,13 +124,13 @@ test('resolve: the note is previewed, edited, saved with the session, copied and
   // Kept with the session: still there after a reload, also at 360 px without sideways scrolling.
   await page.reload();
   await expect(card).toContainText(`Called the user ${tag}`);
-  await card.scrollIntoViewIfNeeded();
+  await notes.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: path.join(shots, 'ticket-notes-1440.png') });
   await expectAccessible(page, 'session with its ticket notes');
   await page.setViewportSize({ width: 360, height: 800 });
   await expect(card).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-  await card.scrollIntoViewIfNeeded();
+  await notes.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: path.join(shots, 'ticket-notes-360.png') });
 });
 
