@@ -31,7 +31,15 @@ export const keys = {
     one: (id: string) => ['session', id] as const,
     detail: (id: string) => ['session', id, 'detail'] as const,
     suggestions: (id: string) => ['session', id, 'suggestions'] as const,
+    /** The session's saved ticket notes (refreshed with the session after resolve or escalate). */
+    notes: (id: string) => ['session', id, 'notes'] as const,
   },
+
+  /**
+   * A ticket-note preview for what was typed so far. Not under `session.one`: a resolve must not
+   * refetch the preview of the dialog it is closing (the preview is refetched whenever it is shown).
+   */
+  notePreview: (sessionId: string, body: unknown) => ['note-preview', sessionId, body] as const,
 
   handoffs: {
     /** The queue and every single handoff. */
