@@ -1,5 +1,5 @@
 import type { TMe } from '@rf/contracts';
-import type { ReactNode } from 'react';
+import { type ReactNode, useRef } from 'react';
 import { isRouteErrorResponse, Link, Navigate, useLocation, useRouteError } from 'react-router';
 import { useMe } from '../api/auth';
 import { ErrorState } from '../components/States';
@@ -43,11 +43,18 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-/** The signed-in user. Only call below RequireAuth. */
+/**
+ * The signed-in user. Only call below RequireAuth. When a 401 clears the user (a sign-out in another
+ * tab), a component below may render once more before RequireAuth's redirect unmounts it (its own
+ * query subscription can fire first): it then keeps the user it had, instead of throwing into the
+ * error boundary in the middle of the redirect to sign-in.
+ */
 export function useCurrentUser(): TMe {
   const me = useMe();
-  if (!me.data) throw new Error('useCurrentUser called outside RequireAuth');
-  return me.data;
+  const last = useRef<TMe | null>(null);
+  if (me.data) last.current = me.data;
+  if (!last.current) throw new Error('useCurrentUser called outside RequireAuth');
+  return last.current;
 }
 
 export function RouteError() {
