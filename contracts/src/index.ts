@@ -7,5 +7,6 @@ export * from './handoffs.js';
 export * from './live.js';
 export * from './notifications.js';
 export * from './permissions.js';
+export * from './psa.js';
 export * from './sessions.js';
 export * from './system.js';
