@@ -22,6 +22,7 @@ import { handoffRoutes } from './features/handoffs/routes.js';
 import { LiveHub } from './features/live/hub.js';
 import { liveRoutes } from './features/live/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
+import { psaRoutes } from './features/psa/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { createLogger } from './logging.js';
 
@@ -161,6 +162,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   handoffRoutes(app, deps);
   analyticsRoutes(app, deps);
   notificationRoutes(app, deps);
+  psaRoutes(app, deps);
 
   const live = opts.live ?? new LiveHub(deps.db, deps.clock);
   live.log = app.log;

@@ -84,6 +84,11 @@ export class ConnectWiseProvider implements PsaProvider {
   }
 
   private async request(method: string, path: string, body?: unknown): Promise<Answer> {
+    if (!this.opts.clientId)
+      throw new PsaError(
+        'not_configured',
+        'The server has no ConnectWise clientId: set CW_CLIENT_ID (from developer.connectwise.com) and restart.',
+      );
     const url = new URL(`${CW_API_PATH}${path}`, this.base);
     const timeoutMs = this.opts.timeoutMs ?? 10_000;
     try {
