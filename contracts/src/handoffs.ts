@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ZAssessment, ZStartHere } from './assistant.js';
 import { ZId, ZText, ZTier, ZUserRef } from './common.js';
 import { ZCan } from './permissions.js';
+import { ZPsaPostOptions } from './psa.js';
 import { ZOutcome, ZSessionSummary } from './sessions.js';
 
 export const ZUrgency = z.enum(['low', 'normal', 'high', 'critical']);
@@ -16,6 +17,8 @@ export const ZCreateHandoffBody = z
     urgency: ZUrgency,
     targetTier: ZTier.nullish(),
     targetUserId: ZId.nullish(),
+    /** Post the escalation note to the session's linked PSA ticket (status and time optional). */
+    psa: ZPsaPostOptions.optional(),
   })
   .refine((b) => !(b.targetTier != null && b.targetUserId != null), {
     message: 'Choose a target tier or a teammate, not both',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ZAssistantReply } from './assistant.js';
 import { ZId, ZOptionalText, ZText, ZUserRef } from './common.js';
 import { ZCan } from './permissions.js';
+import { ZPsaPostOptions } from './psa.js';
 
 export const ZOutcome = z.enum(['worked', 'failed', 'partial', 'info']);
 export type TOutcome = z.infer<typeof ZOutcome>;
@@ -29,7 +30,8 @@ export const ZStepBody = z.object({ action: ZText(500), outcome: ZOutcome, detai
 export type TStepBody = z.input<typeof ZStepBody>;
 export const ZNoteBody = z.object({ text: ZText(5000) });
 export const ZAssistantMessageBody = z.object({ text: ZText(4000) });
-export const ZResolveBody = z.object({ resolution: ZText(5000) });
+/** `psa`: post the note to the session's linked PSA ticket, with an optional status and time entry. */
+export const ZResolveBody = z.object({ resolution: ZText(5000), psa: ZPsaPostOptions.optional() });
 
 export const ZTimelineKind = z.enum([
   'step',

@@ -16,6 +16,7 @@ import { AppError, conflict, notFound } from '../../errors.js';
 import { type AuthUser, hasRole } from '../../http/auth-context.js';
 import { type EngineSession, suggestNextSteps } from '../assistant/engine.js';
 import { newId } from '../auth/tokens.js';
+import { queuePsaPosts } from '../psa/outbox.js';
 import { assertNoDenial, escalateDenial, writerDenial } from '../sessions/policy.js';
 import { presentTimeline } from '../sessions/present.js';
 import { readEngineSession } from '../sessions/reader.js';
@@ -176,6 +177,17 @@ export async function escalate(
         targetTier,
         targetUserId,
         now,
+      });
+      await queuePsaPosts(work, {
+        accountId: actor.accountId,
+        sessionId,
+        noteId: newId(),
+        noteKind: 'escalation',
+        text: `Escalated (${body.urgency}): ${body.reason}`,
+        minutesWorked: context.problemSummary.workedMinutes,
+        authorId: actor.id,
+        now,
+        options: body.psa,
       });
       await queueHandoffEvent(work, { accountId: actor.accountId, handoffId, type: 'handoff.created', now });
     });

@@ -13,18 +13,20 @@ import type { DbOrTx } from '../../db/client.js';
 import type { DeliveryOutcome } from '../notifications/delivery.js';
 import { DeliveryError } from '../notifications/delivery-error.js';
 import type { NotificationRow } from '../notifications/repo.js';
+import type { PsaPostPayload } from './outbox.js';
 import { PsaError } from './provider.js';
 import { SecretUnreadable } from './secrets.js';
-import { memberFor, type PsaPostPayload, providerFor } from './service.js';
+import { memberFor, providerFor } from './service.js';
 
 export async function deliverPsa(
-  ctx: { db: DbOrTx; config: Config },
+  ctx: { db: DbOrTx; config: Config; webhookTimeoutMs?: number },
   row: NotificationRow,
 ): Promise<DeliveryOutcome> {
   const p = row.payload as PsaPostPayload;
   let provider: Awaited<ReturnType<typeof providerFor>>;
   try {
-    provider = await providerFor({ config: ctx.config, db: ctx.db }, row.accountId);
+    // One request is bounded like a webhook's (10 s by default); the worker bounds the whole send.
+    provider = await providerFor({ config: ctx.config, db: ctx.db }, row.accountId, ctx.webhookTimeoutMs);
   } catch (err) {
     if (err instanceof SecretUnreadable) throw new DeliveryError(err.message, true);
     throw err;

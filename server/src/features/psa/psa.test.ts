@@ -29,7 +29,7 @@ beforeAll(async () => {
   h = await startApp({
     env: { SECRETS_KEY, CW_CLIENT_ID: cw.clientId, ALLOW_PRIVATE_WEBHOOKS: 'true', LOG_LEVEL: 'debug' },
     logger,
-    worker: { backoffBaseMs: 50, backoffCapMs: 400, pollMs: 100, maxAttempts: 6 },
+    worker: { backoffBaseMs: 50, backoffCapMs: 400, pollMs: 100, maxAttempts: 6, webhookTimeoutMs: 1500 },
   });
   t = await makeTeam(h, 'PSA');
   cw.members.push(
@@ -230,6 +230,162 @@ describe('linking a session to a ticket', () => {
     } finally {
       cw.setDown(false);
     }
+  });
+});
+
+/** Waits (bounded) until the session's posts satisfy `done`. */
+async function postsUntil(sessionId: string, done: (posts: any[]) => boolean, ms = 15_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const r = remember(await t.junior.client.get(`/api/sessions/${sessionId}/psa-posts`));
+    if (done(r.body.posts)) return r.body.posts as any[];
+    if (Date.now() > until) throw new Error(`posts never got there: ${JSON.stringify(r.body.posts)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const allSent = (posts: any[]) => posts.length > 0 && posts.every((p) => p.status === 'sent');
+const notesWith = (ticketId: number, text: string) =>
+  (cw.notes.get(ticketId) ?? []).filter((n) => String(n.text).startsWith(text));
+
+async function linkedSession(title: string, ticketId = 4711) {
+  const s = await t.junior.client.post('/api/sessions', { title, problem: `${title}: the problem` });
+  const id = s.body.session.id as string;
+  expect((await t.junior.client.put(`/api/sessions/${id}/psa-ticket`, { ticketId })).status).toBe(200);
+  return id;
+}
+
+describe('posting to the linked ticket', () => {
+  it('resolve posts the note as an internal note, moves the status and adds a time entry, once', async () => {
+    const id = await linkedSession('Resolve posts');
+    const text = `Re-created the Outlook profile ${Date.now()}; the stale credential was the cause.`;
+    // 45 minutes of work (the server's clock, which the worker reads too).
+    h.setNow(new Date(Date.now() + 45 * 60_000));
+    const r = remember(
+      await t.junior.client.post(`/api/sessions/${id}/resolve`, {
+        resolution: text,
+        psa: { post: true, statusId: 14, statusName: 'Resolved', timeEntry: true },
+      }),
+    );
+    expect(r.status).toBe(200);
+    const posts = await postsUntil(id, allSent).finally(() => h.setNow(null));
+    expect(posts.map((p) => p.kind)).toEqual(['note', 'status', 'time_entry']);
+    expect(posts[2].label).toBe('Time entry 0.75 h (45 min)');
+    expect(posts.every((p) => p.ticketId === 4711 && p.noteKind === 'resolution')).toBe(true);
+    const notes = notesWith(4711, text);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({
+      internalAnalysisFlag: true,
+      detailDescriptionFlag: false,
+      resolutionFlag: false,
+    });
+    // Exactly the text as saved, then a blank line and the marker line.
+    const posted = String(notes[0]!.text);
+    expect(posted.slice(0, text.length + 2)).toBe(`${text}\n\n`);
+    expect(posted.slice(text.length + 2)).toMatch(/^\[ResolutionFlow ref rf-note-[\w-]+\]$/);
+    // Attributed to the junior's member, found by e-mail.
+    expect(notes[0]!.member).toEqual({ id: 31 });
+    expect(cw.tickets.get(4711)!.status.name).toBe('Resolved');
+    const time = cw.timeEntries.at(-1)!;
+    expect(time).toMatchObject({
+      chargeToId: 4711,
+      chargeToType: 'ServiceTicket',
+      member: { id: 31 },
+      actualHours: 0.75,
+    });
+    expect(String(time.notes)).toMatch(/\[ResolutionFlow ref rf-time-[\w-]+\]$/);
+    expect(cw.violations).toEqual([]);
+  });
+
+  it('escalate posts the escalation note; without `psa.post` nothing is sent', async () => {
+    const id = await linkedSession('Escalate posts');
+    const reason = `Stuck on the mailbox permissions ${Date.now()}`;
+    const e = await t.junior.client.post(`/api/sessions/${id}/handoffs`, {
+      intent: 'escalate',
+      reason,
+      urgency: 'high',
+      psa: { post: true, statusId: 13, statusName: 'Escalated to Tier 2' },
+    });
+    expect(e.status).toBe(201);
+    const posts = await postsUntil(id, allSent);
+    expect(posts.map((p) => [p.kind, p.noteKind])).toEqual([
+      ['note', 'escalation'],
+      ['status', 'escalation'],
+    ]);
+    expect(notesWith(4711, `Escalated (high): ${reason}`)).toHaveLength(1);
+    expect(cw.tickets.get(4711)!.status.name).toBe('Escalated to Tier 2');
+
+    const quiet = await linkedSession('Not posted');
+    const before = cw.calls('postServiceTicketsByParentIdNotes').length;
+    await t.junior.client.post(`/api/sessions/${quiet}/resolve`, {
+      resolution: 'fixed',
+      psa: { post: false },
+    });
+    expect((await t.junior.client.get(`/api/sessions/${quiet}/psa-posts`)).body.posts).toEqual([]);
+    expect(cw.calls('postServiceTicketsByParentIdNotes').length).toBe(before);
+  });
+
+  it('a PSA that is down never blocks resolve; the note goes out once it is back, exactly once', async () => {
+    const id = await linkedSession('Down then back');
+    cw.setDown(true);
+    const text = `Replaced the switch port ${Date.now()}`;
+    const started = Date.now();
+    const r = await t.junior.client.post(`/api/sessions/${id}/resolve`, { resolution: text });
+    expect(r.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3000);
+    const failing = await postsUntil(
+      id,
+      (p) => p.length === 1 && p[0].attempts >= 2 && p[0].status === 'pending',
+    );
+    expect(failing[0].lastError).toMatch(/could not be reached/);
+    cw.setDown(false);
+    await postsUntil(id, allSent);
+    expect(notesWith(4711, text)).toHaveLength(1);
+  });
+
+  it('an answer lost after the note was stored is not posted again (the marker is looked up first)', async () => {
+    const id = await linkedSession('Lost answer');
+    cw.swallowAnswer('postServiceTicketsByParentIdNotes');
+    const text = `Cleared the print spooler ${Date.now()}`;
+    await t.junior.client.post(`/api/sessions/${id}/resolve`, { resolution: text });
+    const posts = await postsUntil(id, allSent, 30_000);
+    expect(posts[0].attempts).toBeGreaterThanOrEqual(2);
+    expect(notesWith(4711, text)).toHaveLength(1);
+    expect(cw.calls('getServiceTicketsByParentIdNotes').length).toBeGreaterThan(0);
+  });
+
+  it('honours 429 Retry-After', async () => {
+    const id = await linkedSession('Rate limited');
+    cw.rateLimit('postServiceTicketsByParentIdNotes', 2);
+    const text = `Renewed the certificate ${Date.now()}`;
+    await t.junior.client.post(`/api/sessions/${id}/resolve`, { resolution: text });
+    await postsUntil(id, allSent);
+    const calls = cw
+      .calls('postServiceTicketsByParentIdNotes')
+      .filter((c) => String((c.body as { text?: string }).text).startsWith(text));
+    expect(calls.map((c) => c.status)).toEqual([429, 201]);
+    // The worker's own backoff is 50 ms here: only Retry-After explains the wait.
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(2000);
+    expect(notesWith(4711, text)).toHaveLength(1);
+  });
+
+  it('fails after bounded attempts with the last error kept; Retry sends it again', async () => {
+    const id = await linkedSession('Fails then retried');
+    cw.fail('postServiceTicketsByParentIdNotes', 503, 6);
+    const text = `Rebuilt the search index ${Date.now()}`;
+    await t.junior.client.post(`/api/sessions/${id}/resolve`, { resolution: text });
+    const failed = await postsUntil(id, (p) => p[0]?.status === 'failed', 20_000);
+    expect(failed[0]).toMatchObject({ attempts: 6, lastError: expect.stringMatching(/HTTP 503/) });
+    expect(
+      (await t.viewer.client.post(`/api/sessions/${id}/psa-posts/retry`, { postId: failed[0].id })).status,
+    ).toBe(403);
+    const retried = await t.junior.client.post(`/api/sessions/${id}/psa-posts/retry`, {
+      postId: failed[0].id,
+    });
+    expect(retried.status).toBe(200);
+    await postsUntil(id, allSent);
+    expect(notesWith(4711, text)).toHaveLength(1);
+    const again = await t.junior.client.post(`/api/sessions/${id}/psa-posts/retry`, { postId: failed[0].id });
+    expect(again.status).toBe(409);
   });
 });
 

@@ -4,7 +4,6 @@ import type {
   TPsaMemberMapping,
   TPsaMembersResponse,
   TPsaPost,
-  TPsaPostOptions,
   TPsaPostsResponse,
   TPsaStatusesResponse,
   TPsaTestBody,
@@ -13,14 +12,14 @@ import type {
 } from '@rf/contracts';
 import type { Config } from '../../config.js';
 import type { DbOrTx } from '../../db/client.js';
-import { inTransaction, type Work } from '../../db/tx.js';
+import { inTransaction } from '../../db/tx.js';
 import type { Deps } from '../../deps.js';
 import { AppError, notFound } from '../../errors.js';
 import type { AuthUser } from '../../http/auth-context.js';
-import { newId } from '../auth/tokens.js';
 import { assertNoDenial, writerDenial } from '../sessions/policy.js';
 import * as sessionsRepo from '../sessions/repo.js';
 import { ConnectWiseProvider } from './connectwise.js';
+import type { PsaPostPayload } from './outbox.js';
 import { PsaError, type PsaMember, type PsaProvider } from './provider.js';
 import * as repo from './repo.js';
 import { decryptSecret, encryptSecret, SecretUnreadable, secretsKey } from './secrets.js';
@@ -367,19 +366,6 @@ export async function listTicketStatuses(
 
 // ---- posts ------------------------------------------------------------------------------------------
 
-export interface PsaPostPayload {
-  provider: 'connectwise';
-  ticketId: number;
-  noteId: string;
-  noteKind: 'escalation' | 'resolution';
-  authorId: string;
-  text?: string;
-  statusId?: number;
-  statusName?: string;
-  minutes?: number;
-  endAt?: string;
-}
-
 function label(kind: string, p: PsaPostPayload) {
   if (kind === 'psa_note') return `Internal note (${p.noteKind}) on ticket #${p.ticketId}`;
   if (kind === 'psa_status') return `Status → ${p.statusName ?? `#${p.statusId}`}`;
@@ -426,78 +412,4 @@ export async function retryPost(deps: Deps, actor: AuthUser, sessionId: string, 
     work.wakeAfterCommit();
   });
   return listPosts(deps, actor, sessionId);
-}
-
-/**
- * Queues the note (and the status change and time entry asked for) for the session's linked
- * ticket, inside the resolving or escalating transaction: the rows commit with the note, the
- * outbox worker sends them after the commit, and a PSA that is down never blocks the caller.
- * Without a linked ticket, a connection, or `post`, nothing is queued. Returns the rows queued.
- */
-export async function queuePsaPosts(
-  work: Work,
-  o: {
-    accountId: string;
-    sessionId: string;
-    noteId: string;
-    noteKind: 'escalation' | 'resolution';
-    text: string;
-    minutesWorked: number | null;
-    authorId: string;
-    now: Date;
-    options: TPsaPostOptions | undefined;
-  },
-): Promise<number> {
-  const options = o.options ?? { post: true };
-  if (!options.post) return 0;
-  const { tx } = work;
-  const [conn, link] = await Promise.all([
-    repo.findConnection(tx, o.accountId),
-    repo.findLink(tx, o.accountId, o.sessionId),
-  ]);
-  if (!conn || !link) return 0;
-  const base: PsaPostPayload = {
-    provider: 'connectwise',
-    ticketId: link.link.ticketId,
-    noteId: o.noteId,
-    noteKind: o.noteKind,
-    authorId: o.authorId,
-  };
-  const row = (
-    intent: 'psa_note' | 'psa_status' | 'psa_time',
-    op: string,
-    payload: PsaPostPayload,
-    i: number,
-  ) => ({
-    id: newId(),
-    accountId: o.accountId,
-    handoffId: null,
-    sessionId: o.sessionId,
-    channel: 'psa' as const,
-    intent,
-    recipientId: null,
-    status: 'pending' as const,
-    nextAttemptAt: o.now,
-    payload,
-    dedupeKey: `psa:${o.noteId}:${op}`,
-    // Listed in the order they are meant: note, status, time.
-    createdAt: new Date(o.now.getTime() + i),
-  });
-  const rows = [row('psa_note', 'note', { ...base, text: o.text }, 0)];
-  if (options.statusId)
-    rows.push(
-      row('psa_status', 'status', { ...base, statusId: options.statusId, statusName: options.statusName }, 1),
-    );
-  if (options.timeEntry && o.minutesWorked && o.minutesWorked >= 1)
-    rows.push(
-      row(
-        'psa_time',
-        'time',
-        { ...base, minutes: Math.round(o.minutesWorked), endAt: o.now.toISOString() },
-        2,
-      ),
-    );
-  const n = await repo.insertPosts(tx, rows);
-  if (n) work.wakeAfterCommit();
-  return n;
 }

@@ -1,6 +1,7 @@
 import type {
   TAssistantMessageResponse,
   TCreateSessionBody,
+  TPsaPostOptions,
   TSessionDetail,
   TStepBody,
   ZCreateSessionBody,
@@ -15,6 +16,7 @@ import type { AuthUser } from '../../http/auth-context.js';
 import { newId } from '../auth/tokens.js';
 import { closeActiveHandoff, stampFirstAction } from '../handoffs/lifecycle.js';
 import { queueEvent } from '../live/events.js';
+import { queuePsaPosts } from '../psa/outbox.js';
 import { assertNoDenial, writeDenial, writerDenial } from './policy.js';
 import { presentSummary } from './present.js';
 import { readEngineSession, readSessionDetail } from './reader.js';
@@ -151,7 +153,13 @@ export async function askAssistant(
   return { reply, session };
 }
 
-export function resolveSession(deps: Deps, actor: AuthUser, sessionId: string, resolution: string) {
+export function resolveSession(
+  deps: Deps,
+  actor: AuthUser,
+  sessionId: string,
+  resolution: string,
+  psa?: TPsaPostOptions,
+) {
   return writeToSession(
     deps,
     actor,
@@ -160,6 +168,19 @@ export function resolveSession(deps: Deps, actor: AuthUser, sessionId: string, r
     [{ kind: 'resolution', text: resolution, authorId: actor.id }],
     async (work, now) => {
       await closeActiveHandoff(work, { accountId: actor.accountId, sessionId, actorId: actor.id, at: now });
+      // The note goes to the linked PSA ticket through the outbox (after the commit, never blocking).
+      const started = (await repo.findSessionSummary(work.tx, actor.accountId, sessionId))!.session.createdAt;
+      await queuePsaPosts(work, {
+        accountId: actor.accountId,
+        sessionId,
+        noteId: newId(),
+        noteKind: 'resolution',
+        text: resolution,
+        minutesWorked: Math.max(0, Math.round((now.getTime() - started.getTime()) / 60_000)),
+        authorId: actor.id,
+        now,
+        options: psa,
+      });
       return { status: 'resolved', resolvedAt: now, resolution };
     },
   );
