@@ -10,6 +10,7 @@ import { URGENCIES, URGENCY_LABEL } from '../../components/UrgencyLabel';
 import { useCurrentUser } from '../../layout/RequireAuth';
 import { useDraft } from '../../lib/drafts';
 import { limitsOf, useFieldErrors } from '../../lib/forms';
+import { INITIAL_PSA_CHOICE, PsaPostFields, psaBody, useLinkedTicket } from './PsaPostFields';
 
 const LIMITS = limitsOf(ZCreateHandoffBody, ['reason'] as const);
 
@@ -38,6 +39,8 @@ export function EscalateDialog({
   const [urgency, setUrgency] = useState<TUrgency>('normal');
   const [target, setTarget] = useState('');
   const urgencyName = useId();
+  const linked = useLinkedTicket(session.id);
+  const [psa, setPsa] = useState(INITIAL_PSA_CHOICE);
 
   const teammates = (users.data ?? []).filter((u) => u.id !== me.user.id);
   const check = useFieldErrors(ZCreateHandoffBody);
@@ -58,6 +61,7 @@ export function EscalateDialog({
       urgency,
       targetTier: kind === 'tier' ? Number(value) : null,
       targetUserId: kind === 'user' ? (value ?? null) : null,
+      psa: psaBody(!!linked, psa),
     };
     if (!check.validate(body, document.querySelector('dialog[open]'))) return;
     escalate.mutate(body, {
@@ -65,6 +69,7 @@ export function EscalateDialog({
         setReason('');
         setTarget('');
         setUrgency('normal');
+        setPsa(INITIAL_PSA_CHOICE);
         onDone();
         onClose();
       },
@@ -160,6 +165,13 @@ export function EscalateDialog({
             </select>
           )}
         </Field>
+        <PsaPostFields
+          sessionId={session.id}
+          open={open}
+          value={psa}
+          onChange={setPsa}
+          timeLabel="Add a time entry for the time worked so far"
+        />
         <FormError message={conflict ? 'This session already has an open escalation.' : err.general} />
       </div>
     </Dialog>

@@ -5,6 +5,7 @@ import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { FormError } from '../../components/States';
 import { limitsOf, useFieldErrors } from '../../lib/forms';
+import { INITIAL_PSA_CHOICE, PsaPostFields, psaBody, useLinkedTicket } from './PsaPostFields';
 
 const LIMITS = limitsOf(ZResolveBody, ['resolution'] as const);
 
@@ -21,6 +22,8 @@ export function ResolveDialog({
 }) {
   const resolve = useResolveSession(sessionId);
   const [resolution, setResolution] = useState('');
+  const linked = useLinkedTicket(sessionId);
+  const [psa, setPsa] = useState(INITIAL_PSA_CHOICE);
   const check = useFieldErrors(ZResolveBody);
   const err = check.merged(resolve.error);
   const close = () => {
@@ -36,12 +39,15 @@ export function ResolveDialog({
       description="Record what fixed it. The next technician with this problem will thank you."
       onSubmit={() => {
         if (!check.validate({ resolution })) return;
-        resolve.mutate(resolution.trim(), {
-          onSuccess: () => {
-            onDone();
-            onClose();
+        resolve.mutate(
+          { resolution: resolution.trim(), psa: psaBody(!!linked, psa) },
+          {
+            onSuccess: () => {
+              onDone();
+              onClose();
+            },
           },
-        });
+        );
       }}
       footer={
         <>
@@ -78,6 +84,13 @@ export function ResolveDialog({
           />
         )}
       </Field>
+      <PsaPostFields
+        sessionId={sessionId}
+        open={open}
+        value={psa}
+        onChange={setPsa}
+        timeLabel="Add a time entry for the time worked on this session"
+      />
       <FormError message={err.general} />
     </Dialog>
   );

@@ -20,6 +20,7 @@ import { AssistantPanel } from './AssistantPanel';
 import { EscalateDialog } from './EscalateDialog';
 import { ResolveDialog } from './ResolveDialog';
 import { StepForm } from './StepForm';
+import { TicketPanel } from './TicketPanel';
 import { Timeline } from './Timeline';
 import './session.css';
 
@@ -191,6 +192,8 @@ function SessionView({ session, notice }: { session: TSessionDetail; notice: Rea
             : 'You have read-only access to this session.'}
         </p>
       ) : null}
+
+      <TicketPanel sessionId={session.id} />
 
       <div className="session-grid">
         <section className="session-main" aria-labelledby="timeline-title">

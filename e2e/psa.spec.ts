@@ -1,0 +1,155 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { type ConnectWiseStandin, startConnectWiseStandin } from '../server/src/test/connectwise-standin';
+import { apiFor, expect, PEOPLE, test, uniq } from './fixtures';
+
+/**
+ * ConnectWise PSA from the browser: the admin connects (Test connection says what is wrong in
+ * plain words), the junior links a session to a ticket and resolves with the note posted to the
+ * ticket as an internal note, and sees it marked posted. The server talks to a ConnectWise
+ * stand-in on 127.0.0.1 (ALLOW_PRIVATE_WEBHOOKS and CW_CLIENT_ID come from playwright.config.ts);
+ * the stand-in checks every request against the vendor's OpenAPI document.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outDir = process.env.SCREENSHOT_DIR
+  ? path.resolve(here, '..', process.env.SCREENSHOT_DIR)
+  : path.join(here, 'test-results/screenshots');
+
+async function shot(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: true });
+}
+
+let cw: ConnectWiseStandin;
+
+test.use({ reducedMotion: 'reduce' });
+
+test.beforeAll(async () => {
+  cw = await startConnectWiseStandin({ clientId: process.env.E2E_CW_CLIENT_ID });
+  cw.members.push(
+    {
+      id: 41,
+      identifier: 'jamie',
+      firstName: 'Jamie',
+      lastName: 'Junior',
+      primaryEmail: PEOPLE.junior.email,
+    },
+    { id: 42, identifier: 'sam', firstName: 'Sam', lastName: 'Senior', primaryEmail: PEOPLE.senior.email },
+    {
+      id: 43,
+      identifier: 'olivia.o',
+      firstName: 'Olivia',
+      lastName: 'Owner',
+      primaryEmail: 'olivia@elsewhere.example',
+    },
+  );
+});
+
+test.afterAll(async ({ browser }) => {
+  // The demo account is shared with the other specs: leave it without a PSA connection.
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.request.post('/api/auth/login', { data: PEOPLE.owner });
+  await page.request.delete('/api/integrations/connectwise');
+  await ctx.close();
+  await cw?.close();
+});
+
+test('connect ConnectWise, link a session to a ticket, resolve with the note posted as an internal note', async ({
+  personPage,
+}) => {
+  // 1. The owner connects. A wrong private key first: Test connection says so in plain words.
+  const owner = await personPage('owner', { width: 1440, height: 900 });
+  await owner.goto('/settings');
+  await owner.getByRole('link', { name: /connect/i }).click();
+  await expect(owner).toHaveURL(/\/settings\/integrations$/);
+  await expect(owner.getByTestId('cw-state')).toHaveText('Not connected');
+  await owner.getByLabel('Site').fill(cw.url);
+  await owner.getByLabel('Company id').fill(cw.companyId);
+  await owner.getByLabel('Public key').fill(cw.publicKey);
+  await owner.getByLabel('Private key').fill('not-the-private-key');
+  await owner.getByRole('button', { name: 'Test connection' }).click();
+  await expect(owner.getByTestId('cw-test-result')).toContainText('refused the API keys');
+  await owner.getByLabel('Private key').fill(cw.privateKey);
+  // A double click saves once.
+  await owner.getByRole('button', { name: 'Save', exact: true }).dblclick();
+  await expect(owner.getByTestId('cw-test-result')).toContainText('Connected to ConnectWise');
+  await expect(owner.getByTestId('cw-state')).toHaveText('Connected');
+  // The keys are gone from the form and never come back from the server.
+  await expect(owner.getByLabel('Private key')).toHaveValue('');
+  await expect(owner.getByText(`Saved (ends in ${cw.publicKey.slice(-4)})`)).toBeVisible();
+  // Member mapping: Jamie by e-mail; the owner's member chosen by hand.
+  const jamieRow = owner.getByRole('row', { name: /Jamie/ });
+  await expect(jamieRow.getByRole('combobox')).toContainText('By e-mail: Jamie Junior (jamie)');
+  await expect(jamieRow.getByText('Matched by e-mail')).toBeVisible();
+  const ownerRow = owner.getByRole('row', { name: /Olivia/ });
+  await ownerRow.getByRole('combobox').selectOption({ label: 'Olivia Owner (olivia.o)' });
+  await expect(ownerRow.getByText('Chosen by an admin')).toBeVisible();
+  await owner.reload();
+  await expect(owner.getByRole('row', { name: /Olivia/ }).getByText('Chosen by an admin')).toBeVisible();
+  await shot(owner, 'integrations-1440');
+  await owner.setViewportSize({ width: 360, height: 800 });
+  await expect(owner.getByTestId('cw-state')).toBeVisible();
+  const overflow = await owner.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await shot(owner, 'integrations-360');
+
+  // 2. The junior links a session to a ticket by its number.
+  const junior = await personPage('junior', { width: 1440, height: 900 });
+  const session = await apiFor(junior).createSession({
+    title: `Outlook password loop ${uniq()}`,
+    problem: 'Outlook asks for the password every few minutes since the laptop swap',
+    customer: 'Contoso Dental',
+  });
+  await junior.goto(`/sessions/${session.id}`);
+  const panel = junior.getByRole('region', { name: 'ConnectWise ticket' });
+  await panel.getByLabel('Ticket number').fill('999');
+  await panel.getByRole('button', { name: 'Link ticket' }).click();
+  await expect(panel.getByRole('alert')).toContainText('ConnectWise has no ticket #999');
+  await panel.getByLabel('Ticket number').fill('4711');
+  await panel.getByRole('button', { name: 'Link ticket' }).click();
+  const link = panel.getByTestId('ticket-link');
+  await expect(link).toContainText('#4711');
+  await expect(link).toContainText('Outlook keeps asking for the password');
+  await expect(link).toContainText('Contoso Dental');
+  await expect(link).toContainText('Status when linked: New');
+  // A viewer sees the link, without Change or Remove.
+  const viewer = await personPage('viewer');
+  await viewer.goto(`/sessions/${session.id}`);
+  await expect(viewer.getByTestId('ticket-link')).toContainText('#4711');
+  await expect(viewer.getByRole('button', { name: 'Change' })).toHaveCount(0);
+
+  // 3. Resolve: post to the ticket (on by default), move it to Resolved, add the time entry.
+  await junior.getByRole('button', { name: 'Resolve' }).click();
+  const dialog = junior.getByRole('dialog');
+  const resolution = `Re-created the Outlook profile; a stale Credential Manager entry was the cause (${uniq()}).`;
+  await dialog.getByLabel('Resolution').fill(resolution);
+  await expect(dialog.getByLabel(/Post to ticket #4711 as an internal note/)).toBeChecked();
+  await dialog.getByLabel('Move the ticket to').selectOption({ label: 'Resolved (closed)' });
+  await dialog.getByLabel(/Add a time entry/).check();
+  await shot(junior, 'psa-resolve-1440');
+  await junior.setViewportSize({ width: 360, height: 800 });
+  await expect(dialog.getByLabel('Move the ticket to')).toBeVisible();
+  await shot(junior, 'psa-resolve-360');
+  await junior.setViewportSize({ width: 1440, height: 900 });
+  await dialog.getByRole('button', { name: 'Resolve', exact: true }).click();
+  await expect(dialog).toBeHidden();
+
+  // 4. Marked posted on the session, and the stand-in holds exactly that text, as internal.
+  const posts = junior.getByTestId('psa-post');
+  await expect(posts.first()).toHaveAttribute('data-status', 'sent', { timeout: 15_000 });
+  await expect(posts.nth(1)).toHaveAttribute('data-status', 'sent');
+  await expect(posts.first()).toContainText('Posted');
+  await expect(posts.first()).toContainText('Internal note (resolution) on ticket #4711');
+  await expect(posts.nth(1)).toContainText('Status → Resolved');
+  const notes = (cw.notes.get(4711) ?? []).filter((n) => String(n.text).startsWith(resolution));
+  expect(notes).toHaveLength(1);
+  expect(notes[0]).toMatchObject({ internalAnalysisFlag: true, member: { id: 41 } });
+  expect(String(notes[0]?.text)).toMatch(/\n\n\[ResolutionFlow ref rf-note-[\w-]+\]$/);
+  expect(cw.tickets.get(4711)?.status.name).toBe('Resolved');
+  expect(cw.violations).toEqual([]);
+  // After a reload the posts are still there.
+  await junior.reload();
+  await expect(junior.getByTestId('psa-post').first()).toContainText('Posted');
+});
