@@ -16,9 +16,13 @@ const outDir = process.env.SCREENSHOT_DIR
   ? path.resolve(here, '..', process.env.SCREENSHOT_DIR)
   : path.join(here, 'test-results/screenshots');
 
-async function shot(page: Page, name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: true });
+async function shot(page: Page, name: string, opts: { fullPage?: boolean } = {}) {
+  await page.evaluate(() => {
+    // The page focuses its heading on arrival: no focus ring in the picture.
+    if (document.activeElement?.tagName === 'H1') (document.activeElement as HTMLElement).blur();
+    window.scrollTo(0, 0);
+  });
+  await page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: opts.fullPage ?? true });
 }
 
 let cw: ConnectWiseStandin;
@@ -128,10 +132,10 @@ test('connect ConnectWise, link a session to a ticket, resolve with the note pos
   await expect(dialog.getByLabel(/Post to ticket #4711 as an internal note/)).toBeChecked();
   await dialog.getByLabel('Move the ticket to').selectOption({ label: 'Resolved (closed)' });
   await dialog.getByLabel(/Add a time entry/).check();
-  await shot(junior, 'psa-resolve-1440');
+  await shot(junior, 'psa-resolve-1440', { fullPage: false });
   await junior.setViewportSize({ width: 360, height: 800 });
   await expect(dialog.getByLabel('Move the ticket to')).toBeVisible();
-  await shot(junior, 'psa-resolve-360');
+  await shot(junior, 'psa-resolve-360', { fullPage: false });
   await junior.setViewportSize({ width: 1440, height: 900 });
   await dialog.getByRole('button', { name: 'Resolve', exact: true }).click();
   await expect(dialog).toBeHidden();
@@ -152,4 +156,8 @@ test('connect ConnectWise, link a session to a ticket, resolve with the note pos
   // After a reload the posts are still there.
   await junior.reload();
   await expect(junior.getByTestId('psa-post').first()).toContainText('Posted');
+  await shot(junior, 'psa-session-1440', { fullPage: false });
+  await junior.setViewportSize({ width: 360, height: 800 });
+  await junior.getByRole('region', { name: 'ConnectWise ticket' }).scrollIntoViewIfNeeded();
+  await junior.screenshot({ path: path.join(outDir, 'psa-session-360.png') });
 });
