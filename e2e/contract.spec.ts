@@ -88,12 +88,18 @@ test('every endpoint the web calls answers in the shape its response schema decl
     await check(junior, 'suggestions', { id });
     await check(junior, 'askAssistant', { id }, { text: 'What should I check next?' });
     await check(junior, 'teammates', undefined);
+    await check(junior, 'notePreview', { id }, { kind: 'resolution', resolution: 'Re-created the profile' });
+    await check(junior, 'notePreview', { id }, { kind: 'escalation', reason: 'Stuck', urgency: 'high' });
     const { handoff } = await check(
       junior,
       'escalate',
       { id },
       { intent: 'escalate', reason: 'Stuck on the credential prompt', urgency: 'high' },
     );
+
+    const { notes } = await check(junior, 'sessionNotes', { id });
+    const exported = await check(junior, 'noteExport', { id, noteId: notes[0]?.id ?? '', format: 'md' });
+    expect(exported).toContain('## What was tried');
 
     const senior = await signedIn('senior');
     await check(senior, 'queue', undefined);

@@ -3,12 +3,15 @@ import { ZAssessment, ZStartHere } from './assistant.js';
 import { ZId, ZText, ZTier, ZUserRef } from './common.js';
 import { ZCan } from './permissions.js';
 import { ZPsaPostOptions } from './psa.js';
-import { ZOutcome, ZSessionSummary } from './sessions.js';
+import { NOTE_MAX, ZOutcome, ZSessionSummary } from './sessions.js';
 
 export const ZUrgency = z.enum(['low', 'normal', 'high', 'critical']);
 export type TUrgency = z.infer<typeof ZUrgency>;
 export const ZHandoffStatus = z.enum(['open', 'claimed', 'cancelled', 'resolved']);
 export type THandoffStatus = z.infer<typeof ZHandoffStatus>;
+
+/** The escalation's ticket note as the technician reviewed it (contracts/src/notes.ts). */
+export const ZEscalationNoteInput = z.object({ text: ZText(NOTE_MAX) });
 
 export const ZCreateHandoffBody = z
   .object({
@@ -17,6 +20,8 @@ export const ZCreateHandoffBody = z
     urgency: ZUrgency,
     targetTier: ZTier.nullish(),
     targetUserId: ZId.nullish(),
+    /** The escalation's ticket note as reviewed; without it the generated note is saved. */
+    note: ZEscalationNoteInput.optional(),
     /** Post the escalation note to the session's linked PSA ticket (status and time optional). */
     psa: ZPsaPostOptions.optional(),
   })

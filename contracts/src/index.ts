@@ -5,6 +5,7 @@ export * from './common.js';
 export * from './errors.js';
 export * from './handoffs.js';
 export * from './live.js';
+export * from './notes.js';
 export * from './notifications.js';
 export * from './permissions.js';
 export * from './psa.js';

@@ -30,8 +30,30 @@ export const ZStepBody = z.object({ action: ZText(500), outcome: ZOutcome, detai
 export type TStepBody = z.input<typeof ZStepBody>;
 export const ZNoteBody = z.object({ text: ZText(5000) });
 export const ZAssistantMessageBody = z.object({ text: ZText(4000) });
-/** `psa`: post the note to the session's linked PSA ticket, with an optional status and time entry. */
-export const ZResolveBody = z.object({ resolution: ZText(5000), psa: ZPsaPostOptions.optional() });
+/** At most one week of work on one session (minutes). */
+export const MINUTES_WORKED_MAX = 10_080;
+/** The longest ticket note the server saves (characters of plain text). */
+export const NOTE_MAX = 20_000;
+export const ZMinutesWorked = z
+  .number()
+  .int('must be a whole number of minutes')
+  .min(0, 'must be at least 0')
+  .max(MINUTES_WORKED_MAX, `can be at most ${MINUTES_WORKED_MAX} minutes (one week)`);
+/** The ticket note the technician reviewed (contracts/src/notes.ts), as it is saved with a resolve. */
+export const ZResolutionNoteInput = z.object({ text: ZText(NOTE_MAX), minutesWorked: ZMinutesWorked });
+
+/**
+ * Resolve. `note` is the ticket note as the technician reviewed and edited it; without it the
+ * server saves the note it generates (older clients keep working).
+ */
+export const ZResolveBody = z.object({
+  resolution: ZText(5000),
+  rootCause: ZOptionalText(2000),
+  note: ZResolutionNoteInput.optional(),
+  /** Post the note to the session's linked PSA ticket, with an optional status and time entry. */
+  psa: ZPsaPostOptions.optional(),
+});
+export type TResolveBody = z.input<typeof ZResolveBody>;
 
 export const ZTimelineKind = z.enum([
   'step',

@@ -21,6 +21,7 @@ import { authenticate } from './features/auth/service.js';
 import { handoffRoutes } from './features/handoffs/routes.js';
 import { LiveHub } from './features/live/hub.js';
 import { liveRoutes } from './features/live/routes.js';
+import { noteRoutes } from './features/notes/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
 import { psaRoutes } from './features/psa/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
@@ -160,6 +161,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   authRoutes(app, deps, opts.demo ?? { demo: false, signIns: [] });
   sessionRoutes(app, deps);
   handoffRoutes(app, deps);
+  noteRoutes(app, deps);
   analyticsRoutes(app, deps);
   notificationRoutes(app, deps);
   psaRoutes(app, deps);

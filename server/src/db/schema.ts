@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   doublePrecision,
   index,
   integer,
@@ -213,6 +214,37 @@ export const handoffs = pgTable(
     index('handoffs_queue_idx').on(t.accountId, t.status, t.createdAt),
     index('handoffs_created_idx').on(t.accountId, t.createdAt),
     index('handoffs_reminder_due_idx').on(t.createdAt).where(sql`status = 'open' AND reminders_sent < 3`),
+  ],
+);
+
+/**
+ * Ticket notes (issue 15, migration 0009): the note a resolve or an escalation writes from the
+ * session's log, as saved after the technician's edits (`body` is plain text). Saved in the same
+ * transaction as the status change it documents.
+ */
+export const ticketNotes = pgTable(
+  'ticket_notes',
+  {
+    id: id(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => flowSessions.id),
+    handoffId: text('handoff_id').references(() => handoffs.id),
+    kind: text('kind', { enum: ['escalation', 'resolution'] }).notNull(),
+    body: text('body').notNull(),
+    minutesWorked: integer('minutes_worked'),
+    createdById: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('ticket_notes_session_idx').on(t.sessionId, t.createdAt),
+    check('ticket_notes_kind_check', sql`${t.kind} in ('escalation', 'resolution')`),
+    check('ticket_notes_minutes_check', sql`${t.minutesWorked} IS NULL OR ${t.minutesWorked} >= 0`),
   ],
 );
 

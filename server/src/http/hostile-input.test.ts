@@ -43,7 +43,9 @@ beforeAll(async () => {
     role: 'viewer',
     tier: 1,
   });
+  const notes = await team.junior.client.get(`/api/sessions/${s.body.session.id}/notes`);
   fixture = {
+    note: notes.body.notes[0].id,
     session: s.body.session.id,
     handoff: ho.body.handoff.id,
     baseline: bl.body.baseline.id,

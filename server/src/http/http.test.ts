@@ -5,7 +5,7 @@ import { type Harness, makeTeam, startApp, type Team, type TeamMember } from '..
 let h: Harness;
 let a: Team;
 let b: Team;
-let ids: { session: string; handoff: string; baseline: string; user: string };
+let ids: { session: string; handoff: string; baseline: string; user: string; note: string };
 
 beforeAll(async () => {
   h = await startApp();
@@ -27,11 +27,13 @@ beforeAll(async () => {
     durationSeconds: 300,
     measuredAt: new Date().toISOString(),
   });
+  const notes = await a.junior.client.get(`/api/sessions/${s.body.session.id}/notes`);
   ids = {
     session: s.body.session.id,
     handoff: ho.body.handoff.id,
     baseline: bl.body.baseline.id,
     user: a.junior.id,
+    note: notes.body.notes[0].id,
   };
 });
 afterAll(() => h.close());
@@ -44,6 +46,7 @@ const missing: Fixture = {
   baseline: 'no-such-id',
   user: 'no-such-id',
   token: 'no-such-token',
+  note: 'no-such-id',
 };
 
 const below: Record<Exclude<Who, 'anyone'>, (t: Team) => TeamMember[]> = {

@@ -19,6 +19,8 @@ export interface Fixture {
   baseline: string;
   user: string;
   token: string;
+  /** A ticket note of `session` (its escalation note). */
+  note: string;
 }
 
 export interface ApiRoute {
@@ -29,7 +31,7 @@ export interface ApiRoute {
   body?: (f: Fixture) => Record<string, unknown>;
   /** The query parameters the route reads, each with a valid value (null: valid when left out). */
   query?: Record<string, string | null>;
-  /** Which fixture row `:id` names (routes with `:id`). */
+  /** Which fixture row `:id` names (routes with `:id`); a `:noteId` is always the fixture's note. */
   param?: keyof Fixture;
   /** Skip the hostile-input run, with the reason. */
   notHostile?: string;
@@ -131,6 +133,21 @@ export const API_ROUTES: ApiRoute[] = [
     param: 'session',
     min: 'engineer',
     body: () => ({ resolution: 'r' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/sessions/:id/notes/preview',
+    param: 'session',
+    min: 'engineer',
+    body: () => ({ kind: 'resolution', resolution: 'r', rootCause: 'c', minutesWorked: 5 }),
+  },
+  { method: 'GET', path: '/api/sessions/:id/notes', param: 'session', min: 'viewer' },
+  {
+    method: 'GET',
+    path: '/api/sessions/:id/notes/:noteId/export',
+    param: 'session',
+    min: 'viewer',
+    query: { format: 'md' },
   },
   {
     method: 'POST',
@@ -256,7 +273,9 @@ export const API_ROUTES: ApiRoute[] = [
 /** The route's URL with its path parameter filled in (`id` overrides the fixture's row). */
 export function urlOf(r: ApiRoute, f: Fixture, id?: string): string {
   const value = id ?? (r.param ? f[r.param] : '');
-  return r.path.replace(/:(id|token)\b/, encodeURIComponent(value));
+  return r.path
+    .replace(/:(id|token)\b/, encodeURIComponent(value))
+    .replace(/:noteId\b/, encodeURIComponent(f.note));
 }
 
 /** "METHOD /path" for every /api route the app registered (HEAD twins left out). */

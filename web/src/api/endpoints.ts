@@ -16,6 +16,8 @@ import {
   ZLiveReady,
   ZMailOutboxResponse,
   ZMe,
+  ZNoteExport,
+  ZNotePreview,
   ZNotificationPreferences,
   ZNotificationSettings,
   ZNotificationsResponse,
@@ -30,6 +32,7 @@ import {
   ZSessionsResponse,
   ZSuggestionsResponse,
   ZTeammatesResponse,
+  ZTicketNotesResponse,
   ZUserResponse,
   ZUsersResponse,
   ZWebhookTestResult,
@@ -118,6 +121,25 @@ export const endpoints = {
     'POST',
     (p: { id: string }) => `/api/sessions/${seg(p.id)}/resolve`,
     ZSessionResponse,
+  ),
+
+  // ticket notes (issue 15)
+  notePreview: endpoint(
+    'POST',
+    (p: { id: string }) => `/api/sessions/${seg(p.id)}/notes/preview`,
+    ZNotePreview,
+  ),
+  sessionNotes: endpoint(
+    'GET',
+    (p: { id: string }) => `/api/sessions/${seg(p.id)}/notes`,
+    ZTicketNotesResponse,
+  ),
+  /** A download (text, Markdown or HTML): the page links to it; the text parses as a string. */
+  noteExport: endpoint(
+    'GET',
+    (p: { id: string; noteId: string; format: 'md' | 'txt' | 'html' }) =>
+      `/api/sessions/${seg(p.id)}/notes/${seg(p.noteId)}/export${qs({ format: p.format })}`,
+    ZNoteExport,
   ),
 
   // assistant

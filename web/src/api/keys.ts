@@ -35,6 +35,10 @@ export const keys = {
     psaTicket: (id: string) => ['session', id, 'psa-ticket'] as const,
     psaStatuses: (id: string) => ['session', id, 'psa-ticket', 'statuses'] as const,
     psaPosts: (id: string) => ['session', id, 'psa-posts'] as const,
+    /** The session's saved ticket notes (refreshed with the session after resolve or escalate). */
+    notes: (id: string) => ['session', id, 'notes'] as const,
+    /** A note preview for what was typed so far (never cached for long: typing changes it). */
+    notePreview: (id: string, body: unknown) => ['session', id, 'note-preview', body] as const,
   },
 
   handoffs: {

@@ -1,4 +1,4 @@
-import type { TCreateSessionBody, TPsaPostOptions, TSessionDetail, TStepBody } from '@rf/contracts';
+import type { TCreateSessionBody, TResolveBody, TSessionDetail, TStepBody } from '@rf/contracts';
 import { type QueryClient, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { call } from './client';
 import { endpoints } from './endpoints';
@@ -100,8 +100,7 @@ export function useAddNote(id: string) {
 export function useResolveSession(id: string) {
   return useSessionWrite(
     id,
-    (body: { resolution: string; psa?: TPsaPostOptions }) =>
-      call(endpoints.resolveSession, { params: { id }, body }),
+    (body: TResolveBody) => call(endpoints.resolveSession, { params: { id }, body }),
     { idempotent: false },
   );
 }

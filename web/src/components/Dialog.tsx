@@ -12,6 +12,7 @@ export function Dialog({
   children,
   footer,
   onSubmit,
+  wide = false,
 }: {
   open: boolean;
   onClose: () => void;
@@ -20,6 +21,8 @@ export function Dialog({
   children: ReactNode;
   footer: ReactNode;
   onSubmit?: () => void;
+  /** A wider dialog (on large screens) for forms with a preview beside the fields. */
+  wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -38,7 +41,7 @@ export function Dialog({
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={wide ? 'dialog dialog-wide' : 'dialog'}
       aria-labelledby={titleId}
       onClose={onClose}
       onCancel={(e) => {

@@ -4,7 +4,6 @@ import type {
   THandoffContext,
   THandoffWithContext,
   TLlmAssessment,
-  TTimelineEntry,
   ZCreateHandoffBody,
 } from '@rf/contracts';
 import type { z } from 'zod';
@@ -14,70 +13,22 @@ import { inTransaction, type Work } from '../../db/tx.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, notFound } from '../../errors.js';
 import { type AuthUser, hasRole } from '../../http/auth-context.js';
-import { type EngineSession, suggestNextSteps } from '../assistant/engine.js';
 import { newId } from '../auth/tokens.js';
+import { buildEscalationNote } from '../notes/builder.js';
+import * as notesRepo from '../notes/repo.js';
+import { saveTicketNote } from '../notes/save.js';
 import { queuePsaPosts } from '../psa/outbox.js';
 import { assertNoDenial, escalateDenial, writerDenial } from '../sessions/policy.js';
 import { presentTimeline } from '../sessions/present.js';
 import { readEngineSession } from '../sessions/reader.js';
 import * as sessionsRepo from '../sessions/repo.js';
+import { buildHandoffContext } from './context.js';
 import { audit, queueHandoffEvent } from './lifecycle.js';
 import { cancelDenial, claimDenial, releaseDenial } from './policy.js';
 import { presentAudit, presentHandoff } from './present.js';
 import * as repo from './repo.js';
 
-/** Builds the immutable handoff snapshot from the session, its timeline and the assessment. */
-export function buildHandoffContext(opts: {
-  session: EngineSession & { createdAt: Date };
-  timeline: TTimelineEntry[];
-  assessed: TAssessmentWithStart;
-  reason: string;
-  urgency: THandoffContext['problemSummary']['urgency'];
-  now: Date;
-}): THandoffContext {
-  const { session, timeline, assessed } = opts;
-  // "I did this" logs a suggested action as a step. The suggestions panel always comes from the
-  // deterministic built-in engine, so what it could have offered in this session is the union of
-  // its suggestions before the first step and now (two rankings, not one per step: this runs
-  // under the session lock). Chat replies are conversation, not suggestions: they are not listed.
-  const suggested = [
-    ...suggestNextSteps({ ...session, timeline: [] }, 50).suggestions,
-    ...suggestNextSteps({ ...session, timeline }, 50).suggestions,
-  ].map((x) => normalise(x.action));
-  const fromSuggestion = (step: string) => {
-    const s = normalise(step);
-    return suggested.some((a) => a.length > 8 && (s === a || s.includes(a)));
-  };
-  const tried: THandoffContext['tried'] = [];
-  for (const e of timeline) {
-    if (e.kind === 'step')
-      tried.push({
-        kind: 'step',
-        text: e.text,
-        outcome: e.outcome,
-        at: e.at,
-        detail: e.detail,
-        ...(fromSuggestion(e.text) ? { followed: true } : {}),
-      });
-    else if (e.kind === 'note') tried.push({ kind: 'note', text: e.text, outcome: null, at: e.at });
-  }
-  return {
-    problemSummary: {
-      title: session.title,
-      problem: session.problem,
-      customer: session.customer,
-      asset: session.asset,
-      urgency: opts.urgency,
-      reason: opts.reason,
-      workedMinutes: Math.max(0, Math.round((opts.now.getTime() - session.createdAt.getTime()) / 60_000)),
-    },
-    tried,
-    assessment: assessed.assessment,
-    startHere: assessed.startHere,
-  };
-}
-
-const normalise = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+export { buildHandoffContext };
 
 async function loadHandoffRow(db: Tx | Deps['db']['db'], accountId: string, id: string) {
   const row = await repo.findHandoff(db, accountId, id);
@@ -163,6 +114,26 @@ export async function escalate(
           createdAt: now,
         },
       ]);
+      // The escalation's ticket note, in the same unit of work: the one the technician reviewed,
+      // or the one written from this snapshot (issue 15).
+      const noteText =
+        body.note?.text ??
+        buildEscalationNote({
+          session: loaded.engine,
+          context,
+          targetTier,
+          targetName: targetUserId ? await notesRepo.findUserName(tx, actor.accountId, targetUserId) : null,
+        }).text;
+      const savedNote = await saveTicketNote(work, {
+        accountId: actor.accountId,
+        sessionId,
+        handoffId,
+        kind: 'escalation',
+        body: noteText,
+        minutesWorked: context.problemSummary.workedMinutes,
+        createdById: actor.id,
+        createdAt: now,
+      });
       await audit(tx, {
         accountId: actor.accountId,
         handoffId,
@@ -178,12 +149,13 @@ export async function escalate(
         targetUserId,
         now,
       });
+      // The saved note, exactly as reviewed, to the linked PSA ticket (outbox, after the commit).
       await queuePsaPosts(work, {
         accountId: actor.accountId,
         sessionId,
-        noteId: newId(),
+        noteId: savedNote.id,
         noteKind: 'escalation',
-        text: `Escalated (${body.urgency}): ${body.reason}`,
+        text: noteText,
         minutesWorked: context.problemSummary.workedMinutes,
         authorId: actor.id,
         now,

@@ -258,16 +258,16 @@ describe('posting to the linked ticket', () => {
   it('resolve posts the note as an internal note, moves the status and adds a time entry, once', async () => {
     const id = await linkedSession('Resolve posts');
     const text = `Re-created the Outlook profile ${Date.now()}; the stale credential was the cause.`;
-    // 45 minutes of work (the server's clock, which the worker reads too).
-    h.setNow(new Date(Date.now() + 45 * 60_000));
     const r = remember(
       await t.junior.client.post(`/api/sessions/${id}/resolve`, {
-        resolution: text,
+        resolution: 'Re-created the Outlook profile',
+        // The note as the technician reviewed and edited it, and the time worked.
+        note: { text, minutesWorked: 45 },
         psa: { post: true, statusId: 14, statusName: 'Resolved', timeEntry: true },
       }),
     );
     expect(r.status).toBe(200);
-    const posts = await postsUntil(id, allSent).finally(() => h.setNow(null));
+    const posts = await postsUntil(id, allSent);
     expect(posts.map((p) => p.kind)).toEqual(['note', 'status', 'time_entry']);
     expect(posts[2].label).toBe('Time entry 0.75 h (45 min)');
     expect(posts.every((p) => p.ticketId === 4711 && p.noteKind === 'resolution')).toBe(true);
@@ -281,7 +281,11 @@ describe('posting to the linked ticket', () => {
     // Exactly the text as saved, then a blank line and the marker line.
     const posted = String(notes[0]!.text);
     expect(posted.slice(0, text.length + 2)).toBe(`${text}\n\n`);
-    expect(posted.slice(text.length + 2)).toMatch(/^\[ResolutionFlow ref rf-note-[\w-]+\]$/);
+    // The marker names the saved note (features/notes): one note, one marker.
+    const saved = (await t.junior.client.get(`/api/sessions/${id}/notes`)).body.notes;
+    expect(saved).toHaveLength(1);
+    expect(saved[0].body).toBe(text);
+    expect(posted.slice(text.length + 2)).toBe(`[ResolutionFlow ref rf-note-${saved[0].id}]`);
     // Attributed to the junior's member, found by e-mail.
     expect(notes[0]!.member).toEqual({ id: 31 });
     expect(cw.tickets.get(4711)!.status.name).toBe('Resolved');
@@ -303,6 +307,7 @@ describe('posting to the linked ticket', () => {
       intent: 'escalate',
       reason,
       urgency: 'high',
+      note: { text: `Escalation note: ${reason}` },
       psa: { post: true, statusId: 13, statusName: 'Escalated to Tier 2' },
     });
     expect(e.status).toBe(201);
@@ -311,7 +316,7 @@ describe('posting to the linked ticket', () => {
       ['note', 'escalation'],
       ['status', 'escalation'],
     ]);
-    expect(notesWith(4711, `Escalated (high): ${reason}`)).toHaveLength(1);
+    expect(notesWith(4711, `Escalation note: ${reason}\n\n[ResolutionFlow ref rf-note-`)).toHaveLength(1);
     expect(cw.tickets.get(4711)!.status.name).toBe('Escalated to Tier 2');
 
     const quiet = await linkedSession('Not posted');
@@ -324,12 +329,28 @@ describe('posting to the linked ticket', () => {
     expect(cw.calls('postServiceTicketsByParentIdNotes').length).toBe(before);
   });
 
+  it('without an edited note, the note the session wrote is posted, exactly as saved', async () => {
+    const id = await linkedSession('Generated note');
+    await t.junior.client.post(`/api/sessions/${id}/steps`, {
+      action: 'Flushed the DNS cache',
+      outcome: 'failed',
+    });
+    await t.junior.client.post(`/api/sessions/${id}/resolve`, { resolution: 'Replaced the DHCP lease' });
+    await postsUntil(id, allSent);
+    const saved = (await t.junior.client.get(`/api/sessions/${id}/notes`)).body.notes[0];
+    expect(saved.body).toContain('Flushed the DNS cache');
+    expect(notesWith(4711, `${saved.body}\n\n[ResolutionFlow ref rf-note-${saved.id}]`)).toHaveLength(1);
+  });
+
   it('a PSA that is down never blocks resolve; the note goes out once it is back, exactly once', async () => {
     const id = await linkedSession('Down then back');
     cw.setDown(true);
     const text = `Replaced the switch port ${Date.now()}`;
     const started = Date.now();
-    const r = await t.junior.client.post(`/api/sessions/${id}/resolve`, { resolution: text });
+    const r = await t.junior.client.post(`/api/sessions/${id}/resolve`, {
+      resolution: 'fixed',
+      note: { text, minutesWorked: 5 },
+    });
     expect(r.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(3000);
     const failing = await postsUntil(
@@ -346,7 +367,10 @@ describe('posting to the linked ticket', () => {
     const id = await linkedSession('Lost answer');
     cw.swallowAnswer('postServiceTicketsByParentIdNotes');
     const text = `Cleared the print spooler ${Date.now()}`;
-    await t.junior.client.post(`/api/sessions/${id}/resolve`, { resolution: text });
+    await t.junior.client.post(`/api/sessions/${id}/resolve`, {
+      resolution: 'fixed',
+      note: { text, minutesWorked: 5 },
+    });
     const posts = await postsUntil(id, allSent, 30_000);
     expect(posts[0].attempts).toBeGreaterThanOrEqual(2);
     expect(notesWith(4711, text)).toHaveLength(1);
@@ -357,7 +381,10 @@ describe('posting to the linked ticket', () => {
     const id = await linkedSession('Rate limited');
     cw.rateLimit('postServiceTicketsByParentIdNotes', 2);
     const text = `Renewed the certificate ${Date.now()}`;
-    await t.junior.client.post(`/api/sessions/${id}/resolve`, { resolution: text });
+    await t.junior.client.post(`/api/sessions/${id}/resolve`, {
+      resolution: 'fixed',
+      note: { text, minutesWorked: 5 },
+    });
     await postsUntil(id, allSent);
     const calls = cw
       .calls('postServiceTicketsByParentIdNotes')
@@ -372,7 +399,10 @@ describe('posting to the linked ticket', () => {
     const id = await linkedSession('Fails then retried');
     cw.fail('postServiceTicketsByParentIdNotes', 503, 6);
     const text = `Rebuilt the search index ${Date.now()}`;
-    await t.junior.client.post(`/api/sessions/${id}/resolve`, { resolution: text });
+    await t.junior.client.post(`/api/sessions/${id}/resolve`, {
+      resolution: 'fixed',
+      note: { text, minutesWorked: 5 },
+    });
     const failed = await postsUntil(id, (p) => p[0]?.status === 'failed', 20_000);
     expect(failed[0]).toMatchObject({ attempts: 6, lastError: expect.stringMatching(/HTTP 503/) });
     expect(

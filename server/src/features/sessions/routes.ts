@@ -84,6 +84,6 @@ export function sessionRoutes(fastify: FastifyInstance, deps: Deps) {
     const auth = requireRole(req, 'engineer');
     const { id } = parse(ZIdParam, req.params, 'params');
     const body = parse(ZResolveBody, req.body);
-    return { session: await service.resolveSession(deps, auth.user, id, body.resolution, body.psa) };
+    return { session: await service.resolveSession(deps, auth.user, id, body) };
   });
 }

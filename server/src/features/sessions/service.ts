@@ -6,6 +6,7 @@ import type {
   TStepBody,
   ZCreateSessionBody,
   ZListSessionsQuery,
+  ZResolveBody,
   ZStepBody,
 } from '@rf/contracts';
 import type { z } from 'zod';
@@ -16,9 +17,11 @@ import type { AuthUser } from '../../http/auth-context.js';
 import { newId } from '../auth/tokens.js';
 import { closeActiveHandoff, stampFirstAction } from '../handoffs/lifecycle.js';
 import { queueEvent } from '../live/events.js';
+import { buildResolutionNote, minutesBetween } from '../notes/builder.js';
+import { saveTicketNote } from '../notes/save.js';
 import { queuePsaPosts } from '../psa/outbox.js';
 import { assertNoDenial, writeDenial, writerDenial } from './policy.js';
-import { presentSummary } from './present.js';
+import { presentSummary, presentTimeline } from './present.js';
 import { readEngineSession, readSessionDetail } from './reader.js';
 import * as repo from './repo.js';
 
@@ -153,13 +156,20 @@ export async function askAssistant(
   return { reply, session };
 }
 
+/**
+ * Resolves the session and saves its resolution note in the same unit of work (issue 15): the
+ * note the technician reviewed (`body.note`), or, from a client that sends none, the note the
+ * session writes from its log under the lock. A resolve that fails saves no note.
+ */
 export function resolveSession(
   deps: Deps,
   actor: AuthUser,
   sessionId: string,
-  resolution: string,
-  psa?: TPsaPostOptions,
+  body:
+    | z.output<typeof ZResolveBody>
+    | { resolution: string; rootCause?: string; note?: undefined; psa?: TPsaPostOptions },
 ) {
+  const { resolution } = body;
   return writeToSession(
     deps,
     actor,
@@ -168,22 +178,53 @@ export function resolveSession(
     [{ kind: 'resolution', text: resolution, authorId: actor.id }],
     async (work, now) => {
       await closeActiveHandoff(work, { accountId: actor.accountId, sessionId, actorId: actor.id, at: now });
-      // The note goes to the linked PSA ticket through the outbox (after the commit, never blocking).
-      const started = (await repo.findSessionSummary(work.tx, actor.accountId, sessionId))!.session.createdAt;
+      const note = body.note ?? (await generatedResolutionNote(work, actor, sessionId, body, now));
+      const saved = await saveTicketNote(work, {
+        accountId: actor.accountId,
+        sessionId,
+        kind: 'resolution',
+        body: note.text,
+        minutesWorked: note.minutesWorked,
+        createdById: actor.id,
+        createdAt: now,
+      });
+      // The saved note, exactly as reviewed, to the linked PSA ticket through the outbox (after
+      // the commit, never blocking the resolve).
       await queuePsaPosts(work, {
         accountId: actor.accountId,
         sessionId,
-        noteId: newId(),
+        noteId: saved.id,
         noteKind: 'resolution',
-        text: resolution,
-        minutesWorked: Math.max(0, Math.round((now.getTime() - started.getTime()) / 60_000)),
+        text: note.text,
+        minutesWorked: note.minutesWorked,
         authorId: actor.id,
         now,
-        options: psa,
+        options: body.psa,
       });
       return { status: 'resolved', resolvedAt: now, resolution };
     },
   );
+}
+
+/** The resolution note as the session writes it now (read under the session lock). */
+async function generatedResolutionNote(
+  work: Work,
+  actor: AuthUser,
+  sessionId: string,
+  body: { resolution: string; rootCause?: string },
+  now: Date,
+) {
+  const s = (await repo.findSessionSummary(work.tx, actor.accountId, sessionId))!.session;
+  const timeline = presentTimeline(await repo.listTimeline(work.tx, actor.accountId, sessionId));
+  const minutesWorked = minutesBetween(s.createdAt, now);
+  const built = buildResolutionNote({
+    session: s,
+    timeline,
+    resolution: body.resolution,
+    rootCause: body.rootCause ?? null,
+    minutesWorked,
+  });
+  return { text: built.text, minutesWorked };
 }
 
 export async function suggestions(deps: Deps, actor: AuthUser, sessionId: string) {

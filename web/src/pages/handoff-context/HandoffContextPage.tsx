@@ -11,7 +11,9 @@ import {
   useReleaseHandoff,
 } from '../../api/handoffs';
 import { useLiveEvent } from '../../api/live';
+import { useSessionNotes } from '../../api/notes';
 import { sessionQuery } from '../../api/sessions';
+import { CopyButton } from '../../components/CopyButton';
 import { Icon } from '../../components/Icon';
 import { LongText } from '../../components/LongText';
 import { OutcomeBadge } from '../../components/OutcomeBadge';
@@ -184,6 +186,7 @@ function HandoffContext({ handoff: h, notice }: { handoff: THandoffWithContext; 
           <button type="button" className="btn" onClick={() => void openSession(canWork)} disabled={leaving}>
             Open session
           </button>
+          <EscalationNoteCopy sessionId={h.sessionId} handoffId={h.id} />
         </div>
       </header>
       {actionErrorText ? (
@@ -454,4 +457,16 @@ function HandoffSkeleton() {
       </div>
     </div>
   );
+}
+
+/**
+ * "Copy for ticket" of the escalation note saved with this handoff (plain text). Escalations made
+ * before ticket notes existed have none: then there is no button.
+ */
+function EscalationNoteCopy({ sessionId, handoffId }: { sessionId: string; handoffId: string }) {
+  const notes = useSessionNotes(sessionId);
+  if (notes.isPending) return <CopyButton text="" className="btn" disabled />;
+  const note = notes.data?.find((n) => n.kind === 'escalation' && n.handoffId === handoffId);
+  if (!note) return null;
+  return <CopyButton text={note.body} className="btn" />;
 }

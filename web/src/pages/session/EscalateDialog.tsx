@@ -2,6 +2,7 @@ import { type TSessionDetail, type TUrgency, ZCreateHandoffBody } from '@rf/cont
 import { useId, useState } from 'react';
 import { isApiError } from '../../api/client';
 import { useEscalate } from '../../api/handoffs';
+import { useNotePreview } from '../../api/notes';
 import { useTeammates } from '../../api/team';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
@@ -10,6 +11,7 @@ import { URGENCIES, URGENCY_LABEL } from '../../components/UrgencyLabel';
 import { useCurrentUser } from '../../layout/RequireAuth';
 import { useDraft } from '../../lib/drafts';
 import { limitsOf, useFieldErrors } from '../../lib/forms';
+import { NotePreviewField } from './NotePreviewField';
 import { INITIAL_PSA_CHOICE, PsaPostFields, psaBody, useLinkedTicket } from './PsaPostFields';
 
 const LIMITS = limitsOf(ZCreateHandoffBody, ['reason'] as const);
@@ -41,6 +43,21 @@ export function EscalateDialog({
   const urgencyName = useId();
   const linked = useLinkedTicket(session.id);
   const [psa, setPsa] = useState(INITIAL_PSA_CHOICE);
+  /** The ticket note as edited; null while it follows the preview. */
+  const [edited, setEdited] = useState<string | null>(null);
+  const [targetKind, targetValue] = target.split(':');
+  const preview = useNotePreview(
+    session.id,
+    {
+      kind: 'escalation',
+      reason: reason.trim() || undefined,
+      urgency,
+      targetTier: targetKind === 'tier' ? Number(targetValue) : null,
+      targetUserId: targetKind === 'user' ? (targetValue ?? null) : null,
+    },
+    open,
+  );
+  const noteText = edited ?? preview.data?.text ?? '';
 
   const teammates = (users.data ?? []).filter((u) => u.id !== me.user.id);
   const check = useFieldErrors(ZCreateHandoffBody);
@@ -61,6 +78,9 @@ export function EscalateDialog({
       urgency,
       targetTier: kind === 'tier' ? Number(value) : null,
       targetUserId: kind === 'user' ? (value ?? null) : null,
+      // Without a preview (it failed to load) the server writes the note itself.
+      note: noteText.trim() ? { text: noteText } : undefined,
+      // The note as saved goes to the linked ConnectWise ticket (issue 15, decision 025).
       psa: psaBody(!!linked, psa),
     };
     if (!check.validate(body, document.querySelector('dialog[open]'))) return;
@@ -69,6 +89,7 @@ export function EscalateDialog({
         setReason('');
         setTarget('');
         setUrgency('normal');
+        setEdited(null);
         setPsa(INITIAL_PSA_CHOICE);
         onDone();
         onClose();
@@ -83,6 +104,7 @@ export function EscalateDialog({
       title="Escalate this session"
       description="Your teammates get a handoff with everything you tried, an assessment and where to start."
       onSubmit={submit}
+      wide
       footer={
         <>
           <button type="button" className="btn" onClick={close}>
@@ -94,86 +116,104 @@ export function EscalateDialog({
         </>
       }
     >
-      <div className="form-stack">
-        <Field
-          label="Why are you stuck?"
-          hint="One line. It is the first thing the senior reads."
-          error={err.fields.reason}
-          maxLength={LIMITS.reason}
-          length={reason.length}
-        >
-          {(ctl) => (
-            <input
-              {...ctl}
-              className="input"
-              name="reason"
-              autoComplete="off"
-              placeholder="DNS looks fine but the VPN still drops every 10 minutes"
-              value={reason}
-              onChange={(e) => {
-                check.clear('reason');
-                setReason(e.target.value);
-              }}
-            />
-          )}
-        </Field>
-        <fieldset className="urgency-picker">
-          <legend className="field-label">Urgency</legend>
-          <div className="urgency-options">
-            {URGENCIES.map((u) => (
-              <label key={u} className={`urgency-option urgency-${u}`}>
-                <input
-                  type="radio"
-                  name={urgencyName}
-                  value={u}
-                  checked={urgency === u}
-                  onChange={() => setUrgency(u)}
-                />
-                <span className="urgency-option-label">{URGENCY_LABEL[u]}</span>
-                <span className="urgency-option-hint">{URGENCY_HINT[u]}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <Field
-          label="Send to (optional)"
-          hint="A tier includes everyone at that tier and above."
-          error={err.fields.targetUserId ?? err.fields.targetTier}
-        >
-          {(ctl) => (
-            <select
-              {...ctl}
-              className="select"
-              name="target"
-              value={target}
-              onChange={(e) => setTarget(e.target.value)}
-            >
-              <option value="">Anyone on the team</option>
-              <optgroup label="Tier">
-                <option value="tier:2">Tier 2 and up</option>
-                <option value="tier:3">Tier 3</option>
-              </optgroup>
-              {teammates.length > 0 ? (
-                <optgroup label="Teammate">
-                  {teammates.map((u) => (
-                    <option key={u.id} value={`user:${u.id}`}>
-                      {u.name} · Tier {u.tier}
-                    </option>
-                  ))}
+      <div className="note-dialog-grid">
+        <div className="form-stack note-dialog-fields">
+          <Field
+            label="Why are you stuck?"
+            hint="One line. It is the first thing the senior reads."
+            error={err.fields.reason}
+            maxLength={LIMITS.reason}
+            length={reason.length}
+          >
+            {(ctl) => (
+              <input
+                {...ctl}
+                className="input"
+                name="reason"
+                autoComplete="off"
+                placeholder="DNS looks fine but the VPN still drops every 10 minutes"
+                value={reason}
+                onChange={(e) => {
+                  check.clear('reason');
+                  setReason(e.target.value);
+                }}
+              />
+            )}
+          </Field>
+          <fieldset className="urgency-picker">
+            <legend className="field-label">Urgency</legend>
+            <div className="urgency-options">
+              {URGENCIES.map((u) => (
+                <label key={u} className={`urgency-option urgency-${u}`}>
+                  <input
+                    type="radio"
+                    name={urgencyName}
+                    value={u}
+                    checked={urgency === u}
+                    onChange={() => setUrgency(u)}
+                  />
+                  <span className="urgency-option-label">{URGENCY_LABEL[u]}</span>
+                  <span className="urgency-option-hint">{URGENCY_HINT[u]}</span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <Field
+            label="Send to (optional)"
+            hint="A tier includes everyone at that tier and above."
+            error={err.fields.targetUserId ?? err.fields.targetTier}
+          >
+            {(ctl) => (
+              <select
+                {...ctl}
+                className="select"
+                name="target"
+                value={target}
+                onChange={(e) => setTarget(e.target.value)}
+              >
+                <option value="">Anyone on the team</option>
+                <optgroup label="Tier">
+                  <option value="tier:2">Tier 2 and up</option>
+                  <option value="tier:3">Tier 3</option>
                 </optgroup>
-              ) : null}
-            </select>
-          )}
-        </Field>
-        <PsaPostFields
-          sessionId={session.id}
-          open={open}
-          value={psa}
-          onChange={setPsa}
-          timeLabel="Add a time entry for the time worked so far"
+                {teammates.length > 0 ? (
+                  <optgroup label="Teammate">
+                    {teammates.map((u) => (
+                      <option key={u.id} value={`user:${u.id}`}>
+                        {u.name} · Tier {u.tier}
+                      </option>
+                    ))}
+                  </optgroup>
+                ) : null}
+              </select>
+            )}
+          </Field>
+          <PsaPostFields
+            sessionId={session.id}
+            open={open}
+            value={psa}
+            onChange={setPsa}
+            timeLabel={
+              preview.data?.minutesWorked
+                ? `Add a time entry for the ${preview.data.minutesWorked} min worked so far`
+                : null
+            }
+          />
+        </div>
+        <NotePreviewField
+          label="Escalation note for the ticket"
+          preview={preview}
+          value={noteText}
+          edited={edited !== null}
+          error={err.fields['note.text']}
+          onChange={(text) => {
+            check.clear('note.text');
+            setEdited(text);
+          }}
+          onReset={() => setEdited(null)}
         />
-        <FormError message={conflict ? 'This session already has an open escalation.' : err.general} />
       </div>
+      <FormError message={conflict ? 'This session already has an open escalation.' : err.general} />
     </Dialog>
   );
 }

@@ -20,6 +20,7 @@ import { AssistantPanel } from './AssistantPanel';
 import { EscalateDialog } from './EscalateDialog';
 import { ResolveDialog } from './ResolveDialog';
 import { StepForm } from './StepForm';
+import { TicketNotes } from './TicketNotes';
 import { TicketPanel } from './TicketPanel';
 import { Timeline } from './Timeline';
 import './session.css';
@@ -194,6 +195,7 @@ function SessionView({ session, notice }: { session: TSessionDetail; notice: Rea
       ) : null}
 
       <TicketPanel sessionId={session.id} />
+      <TicketNotes sessionId={session.id} />
 
       <div className="session-grid">
         <section className="session-main" aria-labelledby="timeline-title">
