@@ -124,20 +124,32 @@ test('connect ConnectWise, link a session to a ticket, resolve with the note pos
   await expect(viewer.getByTestId('ticket-link')).toContainText('#4711');
   await expect(viewer.getByRole('button', { name: 'Change' })).toHaveCount(0);
 
-  // 3. Resolve: post to the ticket (on by default), move it to Resolved, add the time entry.
+  // 3. Resolve: the note is previewed and edited; post to the ticket (on by default), move it to
+  // Resolved, add the time entry.
   await junior.getByRole('button', { name: 'Resolve' }).click();
   const dialog = junior.getByRole('dialog');
-  const resolution = `Re-created the Outlook profile; a stale Credential Manager entry was the cause (${uniq()}).`;
+  const resolution = `Re-created the Outlook profile (${uniq()})`;
   await dialog.getByLabel('Resolution').fill(resolution);
+  await dialog.getByLabel('Time worked (minutes)').fill('25');
+  const noteBox = dialog.getByLabel('Ticket note');
+  await expect(noteBox).toHaveValue(new RegExp(resolution.replace(/[()]/g, '\\$&')));
+  await expect(noteBox).toHaveValue(/25 min/);
+  const edit = `Edited for the customer's ticket: the stale Credential Manager entry is gone (${uniq()}).`;
+  await noteBox.press('ControlOrMeta+End');
+  await noteBox.pressSequentially(`\n${edit}`);
+  const previewed = await noteBox.inputValue();
+  expect(previewed).toContain(edit);
   await expect(dialog.getByLabel(/Post to ticket #4711 as an internal note/)).toBeChecked();
   await dialog.getByLabel('Move the ticket to').selectOption({ label: 'Resolved (closed)' });
-  await dialog.getByLabel(/Add a time entry/).check();
+  await dialog.getByLabel('Add a time entry for the 25 min worked').check();
   await shot(junior, 'psa-resolve-1440', { fullPage: false });
   await junior.setViewportSize({ width: 360, height: 800 });
+  await dialog.getByLabel('Move the ticket to').scrollIntoViewIfNeeded();
   await expect(dialog.getByLabel('Move the ticket to')).toBeVisible();
-  await shot(junior, 'psa-resolve-360', { fullPage: false });
+  await junior.screenshot({ path: path.join(outDir, 'psa-resolve-360.png') });
   await junior.setViewportSize({ width: 1440, height: 900 });
-  await dialog.getByRole('button', { name: 'Resolve', exact: true }).click();
+  // A double click resolves (and posts) once.
+  await dialog.getByRole('button', { name: 'Resolve', exact: true }).dblclick();
   await expect(dialog).toBeHidden();
 
   // 4. Marked posted on the session, and the stand-in holds exactly that text, as internal.
@@ -147,10 +159,19 @@ test('connect ConnectWise, link a session to a ticket, resolve with the note pos
   await expect(posts.first()).toContainText('Posted');
   await expect(posts.first()).toContainText('Internal note (resolution) on ticket #4711');
   await expect(posts.nth(1)).toContainText('Status → Resolved');
-  const notes = (cw.notes.get(4711) ?? []).filter((n) => String(n.text).startsWith(resolution));
+  // Exactly the previewed and edited text, then the marker line; internal; as Jamie's member.
+  const notes = (cw.notes.get(4711) ?? []).filter((n) => String(n.text).includes(edit));
   expect(notes).toHaveLength(1);
-  expect(notes[0]).toMatchObject({ internalAnalysisFlag: true, member: { id: 41 } });
-  expect(String(notes[0]?.text)).toMatch(/\n\n\[ResolutionFlow ref rf-note-[\w-]+\]$/);
+  expect(notes[0]).toMatchObject({
+    internalAnalysisFlag: true,
+    detailDescriptionFlag: false,
+    member: { id: 41 },
+  });
+  const posted = String(notes[0]?.text);
+  expect(posted.slice(0, previewed.length + 2)).toBe(`${previewed}\n\n`);
+  expect(posted.slice(previewed.length + 2)).toMatch(/^\[ResolutionFlow ref rf-note-[\w-]+\]$/);
+  expect(cw.calls('postTimeEntries')).toHaveLength(1);
+  expect(cw.timeEntries.at(-1)).toMatchObject({ chargeToId: 4711, member: { id: 41 }, actualHours: 0.42 });
   expect(cw.tickets.get(4711)?.status.name).toBe('Resolved');
   expect(cw.violations).toEqual([]);
   // After a reload the posts are still there.
