@@ -77,6 +77,10 @@ async function requireProvider(deps: Deps, accountId: string): Promise<PsaProvid
 
 /** A PSA that failed: 502 with its plain-words message (never a 500, never the keys). */
 const psaFailure = (err: unknown): never => {
+  // A connection this server cannot use (no CW_CLIENT_ID, a site the address policy refuses) is
+  // not connected, for this request: 409 with the reason. A PSA that failed is a 502.
+  if (err instanceof PsaError && (err.problem === 'not_configured' || err.problem === 'refused_address'))
+    throw new AppError('psa_not_connected', 409, err.message);
   if (err instanceof PsaError) throw new AppError('psa_unavailable', 502, err.message);
   throw err;
 };
