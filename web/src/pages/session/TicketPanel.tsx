@@ -182,9 +182,11 @@ function PostList({ sessionId }: { sessionId: string }) {
             <span className="muted ticket-post-when">
               {p.status === 'sent' && p.sentAt
                 ? formatRelative(p.sentAt)
-                : p.status === 'pending' && p.attempts > 0
-                  ? `attempt ${p.attempts}, trying again`
-                  : null}
+                : p.status === 'pending' && p.lastError
+                  ? `attempt ${p.attempts} did not go through; trying again`
+                  : p.status === 'pending' && p.attempts > 0
+                    ? 'sending…'
+                    : null}
             </span>
             {p.lastError && p.status !== 'sent' ? (
               <span className="ticket-post-error">{p.lastError}</span>
