@@ -40,7 +40,7 @@ async function expectAccessible(page: Page, screen: string) {
 let cw: ConnectWiseStandin;
 
 test.use({ reducedMotion: 'reduce' });
-test.setTimeout(90_000);
+test.describe.configure({ timeout: 90_000 });
 
 test.beforeAll(async () => {
   cw = await startConnectWiseStandin({ clientId: process.env.E2E_CW_CLIENT_ID });
