@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { apiFor, expect, test, uniq } from './fixtures';
 
@@ -25,6 +26,17 @@ async function sessionWithChecks(page: Page, tag: string) {
   await api.logStep(s.id, { action: HOSTILE, outcome: 'info', detail: HOSTILE });
   await api.logStep(s.id, { action: 'Updated the port IP on the print server', outcome: 'worked' });
   return s;
+}
+
+/** No serious or critical WCAG 2.1 A/AA violation (as a11y.spec.ts checks the main screens). */
+async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad, what).toEqual([]);
 }
 
 const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
@@ -55,6 +67,7 @@ test('resolve: the note is previewed, edited, saved with the session, copied and
   await dialog.getByLabel('Time worked (minutes)').fill('35');
   await expect(note).toHaveValue(/Time worked\n35 min\./);
   await page.screenshot({ path: path.join(shots, 'resolve-note-preview-1440.png') });
+  await expectAccessible(page, 'resolve dialog with the note preview');
 
   // The technician's edit is what is saved.
   const generated = await note.inputValue();
@@ -111,12 +124,13 @@ test('resolve: the note is previewed, edited, saved with the session, copied and
   // Kept with the session: still there after a reload, also at 360 px without sideways scrolling.
   await page.reload();
   await expect(card).toContainText(`Called the user ${tag}`);
-  await card.scrollIntoViewIfNeeded();
+  await notes.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: path.join(shots, 'ticket-notes-1440.png') });
+  await expectAccessible(page, 'session with its ticket notes');
   await page.setViewportSize({ width: 360, height: 800 });
   await expect(card).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-  await card.scrollIntoViewIfNeeded();
+  await notes.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: path.join(shots, 'ticket-notes-360.png') });
 });
 
@@ -132,6 +146,13 @@ test('the resolve dialog with its preview fits a 360 px screen', async ({ page, 
   const box = await dialog.boundingBox();
   expect(box!.width).toBeLessThanOrEqual(360);
   await page.screenshot({ path: path.join(shots, 'resolve-note-preview-360.png') });
+  // An emptied note is refused beside the field; nothing is resolved.
+  await dialog.getByLabel('Ticket note').fill('');
+  await dialog.getByRole('button', { name: 'Resolve' }).click();
+  await expect(dialog.getByText('Ticket note is required.')).toBeVisible();
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Use the generated note' }).click();
+  await expect(dialog.getByLabel('Ticket note')).toHaveValue(/Resolution\nRe-added the printer\./);
   // A bad time worked is refused before anything is sent.
   await dialog.getByLabel('Time worked (minutes)').fill('99999');
   await expect(dialog.getByText('Time worked must be whole minutes, 0 to 10080.')).toBeVisible();
@@ -146,6 +167,7 @@ test('escalate: the note is previewed and saved; the handoff screen copies it fo
   await signIn('junior');
   const tag = uniq();
   const s = await sessionWithChecks(page, tag);
+  await page.setViewportSize({ width: 1440, height: 1000 });
   await page.goto(`/sessions/${s.id}`);
   await page.getByRole('button', { name: 'Escalate' }).click();
   const dialog = page.getByRole('dialog', { name: 'Escalate this session' });
@@ -158,6 +180,7 @@ test('escalate: the note is previewed and saved; the handoff screen copies it fo
   );
   await expect(note).toHaveValue(/Urgency: High \(user blocked\)\. Sent to Tier 2 and up\./);
   await expect(note).toHaveValue(/What was tried\n1\. Pinged the printer: did not work\./);
+  await page.screenshot({ path: path.join(shots, 'escalate-note-preview-1440.png') });
   await dialog.getByRole('button', { name: 'Escalate' }).click();
   await expect(dialog).toBeHidden();
   await expect(
@@ -165,7 +188,7 @@ test('escalate: the note is previewed and saved; the handoff screen copies it fo
   ).toContainText(`Port looks right but jobs still fail ${tag}`);
 
   // The senior on the handoff screen copies the escalation note into the ticket.
-  const senior = await personPage('senior');
+  const senior = await personPage('senior', { width: 1440, height: 900 });
   await senior.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   const handoffs = await senior.request.get('/api/handoffs?status=open');
   const handoff = ((await handoffs.json()).handoffs as { id: string; sessionId: string }[]).find(
@@ -174,7 +197,44 @@ test('escalate: the note is previewed and saved; the handoff screen copies it fo
   await senior.goto(`/handoffs/${handoff!.id}`);
   await senior.getByRole('button', { name: 'Copy for ticket' }).click();
   await expect(senior.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
+  await senior.screenshot({ path: path.join(shots, 'handoff-copy-for-ticket.png') });
   const copied = await clipboard(senior);
   expect(copied).toMatch(/^Escalation note: Printer offline on 2nd floor/);
   expect(copied).toContain(`Port looks right but jobs still fail ${tag}.`);
+});
+
+test('a viewer reads, copies and downloads the notes, and cannot resolve', async ({
+  page,
+  signIn,
+  personPage,
+}) => {
+  await signIn('junior');
+  const tag = uniq();
+  const s = await sessionWithChecks(page, tag);
+  const res = await page.request.post(`/api/sessions/${s.id}/resolve`, {
+    data: { resolution: `Re-added the printer ${tag}` },
+  });
+  expect(res.ok(), await res.text()).toBe(true);
+
+  const viewer = await personPage('viewer', { width: 360, height: 800 });
+  await viewer.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await viewer.goto(`/sessions/${s.id}`);
+  const card = viewer
+    .getByRole('region', { name: 'Ticket notes' })
+    .getByRole('article', { name: 'Resolution note' });
+  await expect(card).toContainText(`Re-added the printer ${tag}.`);
+  await expect(viewer.getByRole('button', { name: 'Resolve' })).toHaveCount(0);
+  await card.getByRole('button', { name: 'Copy for ticket' }).click();
+  await expect(card.getByRole('status')).toHaveText('Copied');
+  expect(await clipboard(viewer)).toContain(`Resolution\nRe-added the printer ${tag}.`);
+  const [md] = await Promise.all([
+    viewer.waitForEvent('download'),
+    card.getByRole('link', { name: 'Download the resolution note as Markdown' }).click(),
+  ]);
+  expect(readFileSync(await md.path(), 'utf8')).toContain(`Re-added the printer ${tag}.`);
+  // A preview is for those who may resolve.
+  const preview = await viewer.request.post(`/api/sessions/${s.id}/notes/preview`, {
+    data: { kind: 'resolution' },
+  });
+  expect(preview.status()).toBe(403);
 });

@@ -151,7 +151,8 @@ test('connect ConnectWise, link a session to a ticket, resolve with the note pos
   const edit = `Edited for the customer's ticket: the stale Credential Manager entry is gone (${uniq()}).`;
   await noteBox.press('ControlOrMeta+End');
   await noteBox.pressSequentially(`\n${edit}`);
-  const previewed = await noteBox.inputValue();
+  // The dialog sends the note trimmed, as the server saves it.
+  const previewed = (await noteBox.inputValue()).trim();
   expect(previewed).toContain(edit);
   await expect(dialog.getByLabel(/Post to ticket #4711 as an internal note/)).toBeChecked();
   await dialog.getByLabel('Move the ticket to').selectOption({ label: 'Resolved (closed)' });

@@ -12,6 +12,7 @@ import {
   handoffAudit,
   handoffs,
   notifications,
+  ticketNotes,
   timelineEntries,
   users,
 } from './db/schema.js';
@@ -57,6 +58,8 @@ export const insertHandoffs = (db: DbOrTx, rows: (typeof handoffs.$inferInsert)[
   insertAll(db, handoffs, rows);
 export const insertAudit = (db: DbOrTx, rows: (typeof handoffAudit.$inferInsert)[]) =>
   insertAll(db, handoffAudit, rows);
+export const insertTicketNotes = (db: DbOrTx, rows: (typeof ticketNotes.$inferInsert)[]) =>
+  insertAll(db, ticketNotes, rows);
 export const insertBaselines = (db: DbOrTx, rows: (typeof baselines.$inferInsert)[]) =>
   insertAll(db, baselines, rows);
 export const insertNotifications = (db: DbOrTx, rows: (typeof notifications.$inferInsert)[]) =>

@@ -111,6 +111,31 @@ describe('demo seed', () => {
     expect(sessions.map((s: { status: string }) => s.status)).toContain('active');
   });
 
+  it('gives the last two weeks their ticket notes: the open escalations and recent resolves', async () => {
+    const c = await signIn('viewer');
+    const queue = (await c.get('/api/handoffs?status=open')).body.handoffs as {
+      id: string;
+      sessionId: string;
+    }[];
+    for (const q of queue) {
+      const notes = (await c.get(`/api/sessions/${q.sessionId}/notes`)).body.notes;
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatchObject({ kind: 'escalation', handoffId: q.id });
+      expect(notes[0].body).toMatch(/^Escalation note: /);
+      expect(notes[0].body).toContain('What was tried\n1. ');
+    }
+    const resolved = (await c.get('/api/sessions?status=resolved&limit=5')).body.sessions as {
+      id: string;
+      resolution: string;
+    }[];
+    const notes = (await c.get(`/api/sessions/${resolved[0]!.id}/notes`)).body.notes as {
+      kind: string;
+      body: string;
+    }[];
+    const note = notes.find((n) => n.kind === 'resolution')!;
+    expect(note.body).toContain(`Resolution\n${resolved[0]!.resolution.split(' ')[0]}`);
+  });
+
   it('tells a 90-day story over three customers: time to first action falls as the handoff is adopted', async () => {
     const c = await signIn('owner');
     const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);

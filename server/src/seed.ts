@@ -4,6 +4,7 @@ import { createAssistant } from './features/assistant/assistant.js';
 import type { EngineSession } from './features/assistant/engine.js';
 import { newId } from './features/auth/tokens.js';
 import { buildHandoffContext } from './features/handoffs/service.js';
+import { buildEscalationNote, buildResolutionNote, minutesBetween } from './features/notes/builder.js';
 import {
   type PersonKey,
   type PlannedSession,
@@ -15,6 +16,8 @@ import {
 import * as repo from './seed-repo.js';
 
 export const DEMO_ACCOUNT = 'Northwind IT';
+/** The demo's sessions of the last this-many days carry ticket notes. */
+const NOTES_DAYS = 14;
 
 /** Demo sign-ins. They are printed at start-up and shown on the sign-in page: demo data only. */
 export const DEMO_USERS = [
@@ -338,6 +341,11 @@ export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>) {
   const audit: Parameters<typeof repo.insertAudit>[1] = [];
   const notificationRows: Parameters<typeof repo.insertNotifications>[1] = [];
   const handoffIds: (string | null)[] = [];
+  // The ticket notes a resolve and an escalation write (issue 15), as the services would have, for
+  // the last two weeks of the story (ticket notes came in then): notes for all 90 days would add
+  // about a fifth to the seed's time for screens nobody opens.
+  const noteRows: Parameters<typeof repo.insertTicketNotes>[1] = [];
+  const notesSince = now.getTime() - NOTES_DAYS * 86_400_000;
   const person = (k: PersonKey) => people[k];
 
   for (const s of planned) {
@@ -370,6 +378,25 @@ export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>) {
       resolvedAt: s.resolvedAt,
       resolution: s.resolution,
     });
+    const withNotes = s.createdAt.getTime() >= notesSince;
+    if (withNotes && s.status === 'resolved' && s.resolution && s.resolvedAt) {
+      const minutesWorked = minutesBetween(s.createdAt, s.resolvedAt);
+      noteRows.push({
+        id: newId(),
+        accountId,
+        sessionId,
+        kind: 'resolution',
+        body: buildResolutionNote({
+          session: { ...s.template, asset: s.asset },
+          timeline: entries,
+          resolution: s.resolution,
+          minutesWorked,
+        }).text,
+        minutesWorked,
+        createdById: person(s.owner).id,
+        createdAt: s.resolvedAt,
+      });
+    }
     const h = s.handoff;
     if (!h) {
       handoffIds.push(null);
@@ -381,6 +408,22 @@ export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>) {
     const assessed =
       byTemplate.get(s.template) ?? (await builtin.assess(engineSession(s.template, s.asset, tried)));
     const escalator = person(h.escalatedBy);
+    const context = buildHandoffContext({
+      session: { ...engineSession(s.template, s.asset, tried), createdAt: s.createdAt },
+      timeline: entries.slice(0, h.triedCount).map((e) => ({
+        id: e.id,
+        kind: e.kind,
+        text: e.text,
+        outcome: e.outcome,
+        detail: e.detail,
+        author: { id: escalator.id, name: escalator.name },
+        at: e.createdAt.toISOString(),
+      })),
+      assessed,
+      reason: h.reason,
+      urgency: h.urgency,
+      now: h.createdAt,
+    });
     handoffRows.push({
       id: handoffId,
       accountId,
@@ -397,23 +440,25 @@ export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>) {
       claimedAt: h.claimedAt,
       firstActionAt: h.firstActionAt,
       closedAt: h.closedAt,
-      context: buildHandoffContext({
-        session: { ...engineSession(s.template, s.asset, tried), createdAt: s.createdAt },
-        timeline: entries.slice(0, h.triedCount).map((e) => ({
-          id: e.id,
-          kind: e.kind,
-          text: e.text,
-          outcome: e.outcome,
-          detail: e.detail,
-          author: { id: escalator.id, name: escalator.name },
-          at: e.createdAt.toISOString(),
-        })),
-        assessed,
-        reason: h.reason,
-        urgency: h.urgency,
-        now: h.createdAt,
-      }),
+      context,
     });
+    if (withNotes)
+      noteRows.push({
+        id: newId(),
+        accountId,
+        sessionId,
+        handoffId,
+        kind: 'escalation',
+        body: buildEscalationNote({
+          session: { ...s.template, asset: s.asset },
+          context,
+          targetTier: h.targetTier,
+          targetName: null,
+        }).text,
+        minutesWorked: context.problemSummary.workedMinutes,
+        createdById: escalator.id,
+        createdAt: h.createdAt,
+      });
     const act = (action: (typeof audit)[number]['action'], by: PersonKey, at: Date | null) => {
       if (at) audit.push({ accountId, handoffId, action, actorId: person(by).id, at });
     };
@@ -471,6 +516,7 @@ export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>) {
     await repo.insertTimeline(tx, timeline);
     await repo.insertAudit(tx, audit);
     await repo.insertNotifications(tx, notificationRows);
+    await repo.insertTicketNotes(tx, noteRows);
     await repo.insertBaselines(
       tx,
       history.baselines.map((b) => ({

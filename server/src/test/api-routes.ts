@@ -132,7 +132,7 @@ export const API_ROUTES: ApiRoute[] = [
     path: '/api/sessions/:id/resolve',
     param: 'session',
     min: 'engineer',
-    body: () => ({ resolution: 'r' }),
+    body: () => ({ resolution: 'r', rootCause: 'c', note: { text: 'Resolution note: r', minutesWorked: 5 } }),
   },
   {
     method: 'POST',
@@ -160,6 +160,7 @@ export const API_ROUTES: ApiRoute[] = [
       urgency: 'low',
       targetTier: null,
       targetUserId: f.user,
+      note: { text: 'Escalation note: r' },
     }),
   },
   { method: 'GET', path: '/api/handoffs', min: 'viewer', query: { status: 'open,claimed', limit: '10' } },

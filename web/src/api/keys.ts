@@ -37,9 +37,13 @@ export const keys = {
     psaPosts: (id: string) => ['session', id, 'psa-posts'] as const,
     /** The session's saved ticket notes (refreshed with the session after resolve or escalate). */
     notes: (id: string) => ['session', id, 'notes'] as const,
-    /** A note preview for what was typed so far (never cached for long: typing changes it). */
-    notePreview: (id: string, body: unknown) => ['session', id, 'note-preview', body] as const,
   },
+
+  /**
+   * A ticket-note preview for what was typed so far. Not under `session.one`: a resolve must not
+   * refetch the preview of the dialog it is closing (the preview is refetched whenever it is shown).
+   */
+  notePreview: (sessionId: string, body: unknown) => ['note-preview', sessionId, body] as const,
 
   handoffs: {
     /** The queue and every single handoff. */

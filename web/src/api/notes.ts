@@ -31,11 +31,13 @@ export function useDebounced<T>(value: T, ms: number): T {
 export function useNotePreview(sessionId: string, body: TNotePreviewBody, enabled: boolean) {
   const settled = useDebounced(body, 400);
   return useQuery({
-    queryKey: keys.session.notePreview(sessionId, settled),
+    queryKey: keys.notePreview(sessionId, settled),
     queryFn: () => call(endpoints.notePreview, { params: { id: sessionId }, body: settled }),
     enabled,
     placeholderData: keepPreviousData,
-    staleTime: 30_000,
+    // Steps may have been logged since the dialog was last open: ask again each time it opens.
+    staleTime: 0,
+    refetchOnWindowFocus: false,
     retry: 1,
   });
 }

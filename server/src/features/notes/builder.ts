@@ -58,6 +58,9 @@ const sentence = (s: string) => {
   return /[.!?]$/.test(t) ? t : `${t}.`;
 };
 
+/** A clause to join with others: one line, without its closing punctuation. */
+const clause = (s: string) => oneLine(s).replace(/[.;,\s]+$/, '');
+
 /** One logged check: what was done, its outcome, and what it showed (the step's detail). */
 function checkLine(text: string, outcome: TOutcome | null, detail: string | null | undefined): string {
   const what = oneLine(text).replace(/[.!?:;]+$/, '');
@@ -156,12 +159,12 @@ export function buildEscalationNote(o: {
   );
   const a = c.assessment;
   const assessment: string[] = [
-    ...a.likelyCauses.map(
-      (l) =>
-        `Likely cause: ${oneLine(l.cause)} (${Math.round(l.confidence * 100)}% confidence).` +
-        (l.evidence.length ? ` Evidence: ${l.evidence.map(oneLine).join('; ')}.` : ''),
-    ),
-    ...a.ruledOut.map((r) => `Ruled out: ${oneLine(r.cause)}, because ${sentence(r.why)}`),
+    ...a.likelyCauses.map((l) => {
+      const head = `Likely cause: ${oneLine(l.cause)} (${Math.round(l.confidence * 100)}% confidence).`;
+      const evidence = l.evidence.map(clause).filter(Boolean);
+      return evidence.length ? `${head} Evidence: ${evidence.join('; ')}.` : head;
+    }),
+    ...a.ruledOut.map((r) => `Ruled out: ${clause(r.cause)}. Reason: ${sentence(r.why)}`),
     ...a.gaps.map((g) => `Not yet known: ${sentence(g)}`),
     `Start here: ${sentence(c.startHere.action)} ${sentence(c.startHere.why)}`,
   ];

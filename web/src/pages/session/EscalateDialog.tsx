@@ -78,8 +78,8 @@ export function EscalateDialog({
       urgency,
       targetTier: kind === 'tier' ? Number(value) : null,
       targetUserId: kind === 'user' ? (value ?? null) : null,
-      // Without a preview (it failed to load) the server writes the note itself.
-      note: noteText.trim() ? { text: noteText } : undefined,
+      // Without a preview (it failed to load) and no edit, the server writes the note itself.
+      note: edited !== null || preview.data ? { text: noteText.trim() } : undefined,
       // The note as saved goes to the linked ConnectWise ticket (issue 15, decision 025).
       psa: psaBody(!!linked, psa),
     };

@@ -57,8 +57,12 @@ export function ResolveDialog({
   const body = () => ({
     resolution: resolution.trim(),
     rootCause: rootCause.trim() || undefined,
-    // Without a preview (it failed to load) the server writes the note itself.
-    note: noteText.trim() && minutesWorked !== undefined ? { text: noteText, minutesWorked } : undefined,
+    // Without a preview (it failed to load) and no edit, the server writes the note itself. An
+    // emptied note is sent as it is: the contract refuses it and the field says so.
+    note:
+      (edited !== null || preview.data) && minutesWorked !== undefined
+        ? { text: noteText.trim(), minutesWorked }
+        : undefined,
     // The note as saved goes to the linked ConnectWise ticket (issue 15, decision 025).
     psa: psaBody(!!linked, psa),
   });
