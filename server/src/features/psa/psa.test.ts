@@ -342,6 +342,29 @@ describe('posting to the linked ticket', () => {
     expect(notesWith(4711, `${saved.body}\n\n[ResolutionFlow ref rf-note-${saved.id}]`)).toHaveLength(1);
   });
 
+  it("an admin's member choice attributes the note, read when it is sent", async () => {
+    const set = await t.admin.client.put('/api/integrations/connectwise/members', {
+      userId: t.junior.id,
+      memberId: 32,
+    });
+    expect(set.status).toBe(200);
+    try {
+      const id = await linkedSession('Override');
+      const text = `Attributed by hand ${Date.now()}`;
+      await t.junior.client.post(`/api/sessions/${id}/resolve`, {
+        resolution: 'fixed',
+        note: { text, minutesWorked: 5 },
+      });
+      await postsUntil(id, allSent);
+      expect(notesWith(4711, text)[0]!.member).toEqual({ id: 32 });
+    } finally {
+      await t.admin.client.put('/api/integrations/connectwise/members', {
+        userId: t.junior.id,
+        memberId: null,
+      });
+    }
+  });
+
   it('a PSA that is down never blocks resolve; the note goes out once it is back, exactly once', async () => {
     const id = await linkedSession('Down then back');
     cw.setDown(true);
