@@ -42,9 +42,11 @@ export function TicketPanel({ sessionId }: { sessionId: string }) {
         </h2>
         {link && t.canEdit && !editing ? (
           <div className="ticket-actions">
-            <button type="button" className="btn btn-sm" onClick={() => setEditing(true)}>
-              Change
-            </button>
+            {t.connected ? (
+              <button type="button" className="btn btn-sm" onClick={() => setEditing(true)}>
+                Change
+              </button>
+            ) : null}
             <UnlinkButton sessionId={sessionId} />
           </div>
         ) : null}
