@@ -201,3 +201,45 @@ test('connect ConnectWise, link a session to a ticket, resolve with the note pos
   await junior.getByRole('region', { name: 'ConnectWise ticket' }).scrollIntoViewIfNeeded();
   await junior.screenshot({ path: path.join(outDir, 'psa-session-360.png') });
 });
+
+test('escalate a linked session: the escalation note goes to the ticket, with the status chosen', async ({
+  personPage,
+}) => {
+  const owner = await personPage('owner');
+  const saved = await owner.request.put('/api/integrations/connectwise', {
+    data: { siteUrl: cw.url, companyId: cw.companyId, publicKey: cw.publicKey, privateKey: cw.privateKey },
+  });
+  expect(saved.status(), await saved.text()).toBe(200);
+  const junior = await personPage('junior', { width: 1440, height: 900 });
+  const session = await apiFor(junior).createSession({
+    title: `VPN drops ${uniq()}`,
+    problem: 'The VPN drops every ten minutes on the home Wi-Fi',
+  });
+  const linked = await junior.request.put(`/api/sessions/${session.id}/psa-ticket`, {
+    data: { ticketId: 4711 },
+  });
+  expect(linked.status(), await linked.text()).toBe(200);
+  await junior.goto(`/sessions/${session.id}`);
+  await expect(junior.getByTestId('ticket-link')).toContainText('#4711');
+  await junior.getByRole('button', { name: 'Escalate' }).click();
+  const dialog = junior.getByRole('dialog');
+  const reason = `Split tunnel settings look right, still drops (${uniq()})`;
+  await dialog.getByLabel('Why are you stuck?').fill(reason);
+  const noteBox = dialog.getByLabel('Escalation note for the ticket');
+  await expect(noteBox).toHaveValue(new RegExp(reason.replace(/[()]/g, '\\$&')));
+  await dialog.getByLabel('Move the ticket to').selectOption({ label: 'Escalated to Tier 2' });
+  const previewed = (await noteBox.inputValue()).trim();
+  await dialog.getByRole('button', { name: 'Escalate', exact: true }).click();
+  await expect(dialog).toBeHidden();
+  const posts = junior.getByTestId('psa-post');
+  await expect(posts.first()).toHaveAttribute('data-status', 'sent', { timeout: 30_000 });
+  await expect(posts.first()).toContainText('Internal note (escalation) on ticket #4711');
+  await expect(posts.nth(1)).toHaveAttribute('data-status', 'sent', { timeout: 30_000 });
+  const notes = (cw.notes.get(4711) ?? []).filter((n) =>
+    String(n.text).startsWith(`${previewed}\n\n[ResolutionFlow ref`),
+  );
+  expect(notes).toHaveLength(1);
+  expect(notes[0]).toMatchObject({ internalAnalysisFlag: true });
+  expect(cw.tickets.get(4711)?.status.name).toBe('Escalated to Tier 2');
+  expect(cw.violations).toEqual([]);
+});
