@@ -9,7 +9,7 @@ import {
   useUnlinkPsaTicket,
 } from '../../api/psa';
 import { Icon } from '../../components/Icon';
-import { ErrorState, Skeleton } from '../../components/States';
+import { ErrorState } from '../../components/States';
 import { formatRelative } from '../../lib/format';
 import { apiErrors } from '../../lib/forms';
 import './psa.css';
@@ -22,8 +22,10 @@ import './psa.css';
 export function TicketPanel({ sessionId }: { sessionId: string }) {
   const ticket = usePsaTicket(sessionId);
   const [editing, setEditing] = useState(false);
-  if (ticket.isPending) return <Skeleton height={56} />;
-  if (ticket.isError)
+  // Most accounts have no PSA: nothing is drawn until the answer says there is one (no skeleton
+  // that would jump away). A failed read with nothing cached says so, with Retry.
+  if (ticket.isPending) return null;
+  if (ticket.isError && !ticket.data)
     return (
       <section className="panel ticket-panel" aria-label="ConnectWise ticket">
         <div className="panel-body">
