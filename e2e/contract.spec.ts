@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { type APIRequestContext, request as playwrightRequest } from '@playwright/test';
+import { startConnectWiseStandin } from '../server/src/test/connectwise-standin';
 import { type EndpointName, endpoints, liveStream } from '../web/src/api/endpoints';
 import { expect, PEOPLE, type Person, test, uniq } from './fixtures';
 import { baseURL } from './playwright.config';
@@ -154,6 +155,53 @@ test('every endpoint the web calls answers in the shape its response schema decl
     });
     expect(test.delivered).toBe(false);
     await check(owner, 'mailOutbox', { limit: 20 });
+
+    // ConnectWise PSA, against the stand-in (psa.spec.ts has the browser flow).
+    const cw = await startConnectWiseStandin({ clientId: process.env.E2E_CW_CLIENT_ID });
+    try {
+      cw.members.push({
+        id: 51,
+        identifier: 'jamie',
+        firstName: 'Jamie',
+        lastName: 'J',
+        primaryEmail: PEOPLE.junior.email,
+      });
+      await check(owner, 'savePsaConnection', undefined, {
+        siteUrl: cw.url,
+        companyId: cw.companyId,
+        publicKey: cw.publicKey,
+        privateKey: cw.privateKey,
+      });
+      await check(owner, 'psaConnection', undefined);
+      expect((await check(owner, 'testPsaConnection', undefined, {})).ok).toBe(true);
+      const members = await check(owner, 'psaMembers', undefined);
+      const jamie = members.mappings.find((m) => m.member?.id === 51);
+      expect(jamie).toBeTruthy();
+      await check(owner, 'setPsaMember', undefined, { userId: jamie?.user.id ?? '', memberId: null });
+      const { session: linked } = await check(junior, 'createSession', undefined, {
+        title: `Contract PSA ${tag}`,
+        problem: 'Linked to a ConnectWise ticket',
+      });
+      await check(junior, 'linkPsaTicket', { id: linked.id }, { ticketId: 4711 });
+      await check(junior, 'psaTicket', { id: linked.id });
+      await check(junior, 'psaTicketStatuses', { id: linked.id });
+      // ConnectWise refuses the note (400): the post fails at once, and Retry puts it back.
+      cw.fail('postServiceTicketsByParentIdNotes', 400);
+      await check(junior, 'resolveSession', { id: linked.id }, { resolution: 'Fixed', psa: { post: true } });
+      let failed: string | null = null;
+      for (let i = 0; i < 100 && !failed; i++) {
+        const { posts } = await check(junior, 'psaPosts', { id: linked.id });
+        failed = posts.find((p) => p.status === 'failed')?.id ?? null;
+        if (!failed) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(failed).toBeTruthy();
+      await check(junior, 'retryPsaPost', { id: linked.id }, { postId: failed });
+      await check(junior, 'unlinkPsaTicket', { id: linked.id });
+    } finally {
+      // The demo account is shared with the other specs: leave it without a PSA connection.
+      await check(owner, 'deletePsaConnection', undefined);
+      await cw.close();
+    }
 
     const invitee = await newContext();
     await check(invitee, 'invitationLookup', { token: invited.token });

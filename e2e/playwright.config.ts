@@ -39,6 +39,8 @@ if (!process.env.E2E_WEBHOOK_CERT) {
   process.env.E2E_WEBHOOK_KEY = key;
   process.env.E2E_WEBHOOK_CERT = cert;
 }
+// The ConnectWise integration's clientId: the server sends it, psa.spec.ts's stand-in checks it.
+process.env.E2E_CW_CLIENT_ID ??= '5f0c7e1a-2b3d-4c8e-9a6f-e2e000000001';
 const port = process.env.E2E_PORT;
 export const baseURL = `http://127.0.0.1:${port}`;
 
@@ -91,6 +93,9 @@ export default defineConfig({
       // The webhook receiver of notifications.spec.ts listens on 127.0.0.1.
       ALLOW_PRIVATE_WEBHOOKS: 'true',
       NODE_EXTRA_CA_CERTS: process.env.E2E_WEBHOOK_CERT,
+      // psa.spec.ts and contract.spec.ts run a ConnectWise stand-in on http://127.0.0.1 (allowed by
+      // ALLOW_PRIVATE_WEBHOOKS above); no SECRETS_KEY: the key is generated into DATA_DIR.
+      CW_CLIENT_ID: process.env.E2E_CW_CLIENT_ID,
     },
   },
 });

@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'email_taken',
   'last_owner',
   'idempotency_in_progress',
+  /** A PSA action on an account without a PSA connection. */
+  'psa_not_connected',
   // 410
   'invitation_used',
   'invitation_expired',
@@ -43,6 +45,8 @@ export const ERROR_CODES = [
   // 5xx
   'internal',
   'unavailable',
+  /** 502: the PSA (ConnectWise) did not answer or refused; the message says why in plain words. */
+  'psa_unavailable',
 ] as const;
 export const ZErrorCode = z.enum(ERROR_CODES);
 export type TErrorCode = z.infer<typeof ZErrorCode>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ZAssessment, ZStartHere } from './assistant.js';
 import { ZId, ZText, ZTier, ZUserRef } from './common.js';
 import { ZCan } from './permissions.js';
+import { ZPsaPostOptions } from './psa.js';
 import { NOTE_MAX, ZOutcome, ZSessionSummary } from './sessions.js';
 
 export const ZUrgency = z.enum(['low', 'normal', 'high', 'critical']);
@@ -21,6 +22,8 @@ export const ZCreateHandoffBody = z
     targetUserId: ZId.nullish(),
     /** The escalation's ticket note as reviewed; without it the generated note is saved. */
     note: ZEscalationNoteInput.optional(),
+    /** Post the escalation note to the session's linked PSA ticket (status and time optional). */
+    psa: ZPsaPostOptions.optional(),
   })
   .refine((b) => !(b.targetTier != null && b.targetUserId != null), {
     message: 'Choose a target tier or a teammate, not both',

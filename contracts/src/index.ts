@@ -8,5 +8,6 @@ export * from './live.js';
 export * from './notes.js';
 export * from './notifications.js';
 export * from './permissions.js';
+export * from './psa.js';
 export * from './sessions.js';
 export * from './system.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ZAssistantReply } from './assistant.js';
 import { ZId, ZOptionalText, ZText, ZUserRef } from './common.js';
 import { ZCan } from './permissions.js';
+import { ZPsaPostOptions } from './psa.js';
 
 export const ZOutcome = z.enum(['worked', 'failed', 'partial', 'info']);
 export type TOutcome = z.infer<typeof ZOutcome>;
@@ -49,6 +50,8 @@ export const ZResolveBody = z.object({
   resolution: ZText(5000),
   rootCause: ZOptionalText(2000),
   note: ZResolutionNoteInput.optional(),
+  /** Post the note to the session's linked PSA ticket, with an optional status and time entry. */
+  psa: ZPsaPostOptions.optional(),
 });
 export type TResolveBody = z.input<typeof ZResolveBody>;
 

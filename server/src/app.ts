@@ -23,6 +23,7 @@ import { LiveHub } from './features/live/hub.js';
 import { liveRoutes } from './features/live/routes.js';
 import { noteRoutes } from './features/notes/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
+import { psaRoutes } from './features/psa/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { createLogger } from './logging.js';
 
@@ -163,6 +164,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   noteRoutes(app, deps);
   analyticsRoutes(app, deps);
   notificationRoutes(app, deps);
+  psaRoutes(app, deps);
 
   const live = opts.live ?? new LiveHub(deps.db, deps.clock);
   live.log = app.log;

@@ -2,6 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('config', () => {
+  it('reads SECRETS_KEY as 32 bytes (hex or base64) and CW_CLIENT_ID', () => {
+    const hex = 'ab'.repeat(32);
+    expect(loadConfig({ SECRETS_KEY: hex }).secretsKey).toEqual(Buffer.from(hex, 'hex'));
+    const b64 = Buffer.alloc(32, 9).toString('base64');
+    expect(loadConfig({ SECRETS_KEY: b64 }).secretsKey).toEqual(Buffer.alloc(32, 9));
+    expect(loadConfig({}).secretsKey).toBeNull();
+    expect(loadConfig({ CW_CLIENT_ID: ' abc-123 ' }).cwClientId).toBe('abc-123');
+  });
+
+  it('a bad SECRETS_KEY stops start-up without its value in the message', () => {
+    const secret = 'not-32-bytes-but-secret';
+    try {
+      loadConfig({ SECRETS_KEY: secret });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toMatch(/^Invalid setting SECRETS_KEY: must be 32 bytes/);
+      expect((err as Error).message).not.toContain(secret);
+    }
+    expect(() => loadConfig({ SECRETS_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/SECRETS_KEY/);
+  });
+
   it('has working defaults', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({

@@ -37,6 +37,14 @@ const ZEnv = z.object({
   AI_MODEL: z.string().optional(),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   TRUST_PROXY: boolish.default(false),
+  // 32 bytes as base64 or hex (64 hex digits): encrypts the PSA API keys at rest (AES-256-GCM).
+  SECRETS_KEY: z
+    .string()
+    .refine((v) => secretsKeyBytes(v) !== null, {
+      message: 'must be 32 bytes, as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)',
+    })
+    .optional(),
+  CW_CLIENT_ID: z.string().trim().min(1).max(200).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -63,9 +71,29 @@ export interface Config {
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits key on it). */
   trustProxy: boolean;
   logLevel: string;
+  /**
+   * The key that encrypts PSA API keys at rest (32 bytes), from SECRETS_KEY; null means the
+   * embedded default: a key generated into DATA_DIR on first use (features/psa/secrets.ts).
+   */
+  secretsKey: Buffer | null;
+  /** The ConnectWise integration's clientId (CW_CLIENT_ID), sent with every ConnectWise request. */
+  cwClientId: string | null;
+}
+
+/** SECRETS_KEY as 32 bytes: 64 hex digits, or base64 / base64url of 32 bytes; null otherwise. */
+export function secretsKeyBytes(v: string): Buffer | null {
+  const s = v.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(s)) return Buffer.from(s, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(s)) {
+    const b = Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (b.length === 32) return b;
+  }
+  return null;
 }
 
 export class ConfigError extends Error {}
+
+const SECRET_SETTINGS = new Set(['SECRETS_KEY', 'AI_API_KEY']);
 
 /** Reads the environment; a bad value throws a ConfigError whose message is one line naming it. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -74,7 +102,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(`Invalid setting ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`);
+    // A secret's value is never echoed (the line goes to the console and the logs).
+    const shown = SECRET_SETTINGS.has(name) ? '' : `=${JSON.stringify(env[name] ?? '')}`;
+    throw new ConfigError(`Invalid setting ${name}${shown}: ${issue.message}`);
   }
   const e = parsed.data;
   if (e.AI_BASE_URL && !e.AI_MODEL)
@@ -94,5 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, '') ?? null,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    secretsKey: e.SECRETS_KEY ? secretsKeyBytes(e.SECRETS_KEY) : null,
+    cwClientId: e.CW_CLIENT_ID ?? null,
   };
 }

@@ -7,6 +7,7 @@ import type { Deps } from './deps.js';
 import { createAssistant } from './features/assistant/assistant.js';
 import { warmShippedEngine } from './features/assistant/engine.js';
 import { LiveHub } from './features/live/hub.js';
+import { secretsKey } from './features/psa/secrets.js';
 import { startHousekeeping } from './jobs/housekeeping/job.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { createLogger } from './logging.js';
@@ -40,6 +41,18 @@ try {
 }
 
 const log = createLogger({ level: config.logLevel });
+
+// The key that encrypts integration secrets (decision 025): SECRETS_KEY, or one generated into
+// DATA_DIR on the first run (with a warning to back it up).
+try {
+  secretsKey(config, log);
+  if (!config.secretsKey && config.databaseUrl)
+    log.warn(
+      'SECRETS_KEY is not set while DATABASE_URL is: every process must read the same DATA_DIR/secrets.key, or the ConnectWise keys saved by one cannot be read by the others. Set SECRETS_KEY.',
+    );
+} catch (err) {
+  cannotStart(`the secrets key in ${config.dataDir} cannot be read or written (${(err as Error).message})`);
+}
 
 let database: Database;
 const openStarted = performance.now();

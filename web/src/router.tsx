@@ -12,6 +12,7 @@ import { QueuePage } from './pages/queue/QueuePage';
 import { SessionPage } from './pages/session/SessionPage';
 import { NewSessionPage } from './pages/sessions/NewSessionPage';
 import { SessionsListPage } from './pages/sessions/SessionsListPage';
+import { IntegrationsPage } from './pages/settings/IntegrationsPage';
 import { MailOutboxPage } from './pages/settings/MailOutboxPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 
@@ -73,6 +74,7 @@ export const router = createBrowserRouter([
       },
       { path: 'settings', element: <SettingsPage /> },
       { path: 'settings/mail-outbox', element: <MailOutboxPage /> },
+      { path: 'settings/integrations', element: <IntegrationsPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

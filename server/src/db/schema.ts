@@ -9,6 +9,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -291,9 +292,14 @@ export const notifications = pgTable(
     id: id(),
     accountId: text('account_id').notNull(),
     handoffId: text('handoff_id').references(() => handoffs.id),
-    channel: text('channel', { enum: ['in_app', 'email', 'webhook'] }).notNull(),
-    /** What the message is about: a new escalation, a reminder round, or an invitation. */
-    intent: text('intent', { enum: ['escalate', 'reminder', 'invitation'] })
+    channel: text('channel', { enum: ['in_app', 'email', 'webhook', 'psa'] }).notNull(),
+    /**
+     * What the message is about: a new escalation, a reminder round, an invitation, or (channel
+     * `psa`) a note, status change or time entry for the session's linked PSA ticket.
+     */
+    intent: text('intent', {
+      enum: ['escalate', 'reminder', 'invitation', 'psa_note', 'psa_status', 'psa_time'],
+    })
       .notNull()
       .default('escalate'),
     /** The reminder round (1..3) for `reminder` rows. */
@@ -311,12 +317,76 @@ export const notifications = pgTable(
     leaseUntil: ts('lease_until'),
     leaseToken: text('lease_token'),
     payload: jsonb('payload').notNull(),
+    /** PSA rows: the session whose note they carry (its page lists them). */
+    sessionId: text('session_id'),
+    /** PSA rows: one per note and operation (`psa:<note>:note|status|time`), so none is queued twice. */
+    dedupeKey: text('dedupe_key'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
     index('notifications_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index('notifications_handoff_idx').on(t.handoffId),
+    uniqueIndex('notifications_dedupe_key').on(t.dedupeKey).where(sql`dedupe_key IS NOT NULL`),
+    index('notifications_session_idx').on(t.sessionId).where(sql`session_id IS NOT NULL`),
   ],
+);
+
+/** The account's PSA connection (one per account). The API keys are encrypted (features/psa/secrets.ts). */
+export const psaConnections = pgTable('psa_connections', {
+  accountId: text('account_id')
+    .primaryKey()
+    .references(() => accounts.id),
+  provider: text('provider', { enum: ['connectwise'] })
+    .notNull()
+    .default('connectwise'),
+  siteUrl: text('site_url').notNull(),
+  companyId: text('company_id').notNull(),
+  /** AES-256-GCM of `{publicKey, privateKey}`; never sent to a browser or logged. */
+  keysEnc: text('keys_enc').notNull(),
+  publicKeyLast4: text('public_key_last4').notNull(),
+  updatedBy: text('updated_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** An admin's choice of PSA member for a user (without one, the member is found by e-mail). */
+export const psaMemberOverrides = pgTable(
+  'psa_member_overrides',
+  {
+    accountId: text('account_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    memberId: integer('member_id').notNull(),
+    memberIdentifier: text('member_identifier').notNull(),
+    memberName: text('member_name').notNull(),
+    setBy: text('set_by'),
+    setAt: ts('set_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'psa_member_overrides_pk', columns: [t.accountId, t.userId] })],
+);
+
+/** The PSA ticket a session is linked to (at most one), with what the ticket said when linked. */
+export const psaTicketLinks = pgTable(
+  'psa_ticket_links',
+  {
+    sessionId: text('session_id')
+      .primaryKey()
+      .references(() => flowSessions.id),
+    accountId: text('account_id').notNull(),
+    provider: text('provider', { enum: ['connectwise'] })
+      .notNull()
+      .default('connectwise'),
+    ticketId: integer('ticket_id').notNull(),
+    summary: text('summary').notNull(),
+    company: text('company'),
+    status: text('status'),
+    boardId: integer('board_id'),
+    boardName: text('board_name'),
+    linkedBy: text('linked_by').notNull(),
+    linkedAt: ts('linked_at').notNull().defaultNow(),
+  },
+  (t) => [index('psa_ticket_links_account_idx').on(t.accountId)],
 );
 
 /** Mail kept in the database when no SMTP_URL is set: admins read it on the Mail outbox page. */

@@ -227,7 +227,10 @@ export async function startOutboxWorker(
           : {
               status: 'pending',
               sentAt: null,
-              nextAttemptAt: new Date(now.getTime() + backoffDelay(row.attempts, o)),
+              // A receiver's Retry-After (a PSA's 429) is honoured: never sooner than it asked.
+              nextAttemptAt: new Date(
+                now.getTime() + Math.max(backoffDelay(row.attempts, o), failure.retryAfterMs ?? 0),
+              ),
               lastError: failure.message,
             };
       }

@@ -22,6 +22,12 @@ import {
   ZNotificationSettings,
   ZNotificationsResponse,
   ZPendingInvitations,
+  ZPsaConnection,
+  ZPsaMembersResponse,
+  ZPsaPostsResponse,
+  ZPsaStatusesResponse,
+  ZPsaTestResult,
+  ZPsaTicketResponse,
   ZSessionResponse,
   ZSessionsResponse,
   ZSuggestionsResponse,
@@ -228,6 +234,40 @@ export const endpoints = {
     'GET',
     (p: { limit: number }) => `/api/mail-outbox${qs({ limit: p.limit })}`,
     ZMailOutboxResponse,
+  ),
+
+  // PSA integration (ConnectWise)
+  psaConnection: endpoint('GET', () => '/api/integrations/connectwise', ZPsaConnection),
+  savePsaConnection: endpoint('PUT', () => '/api/integrations/connectwise', ZPsaConnection),
+  deletePsaConnection: endpoint('DELETE', () => '/api/integrations/connectwise', ZPsaConnection),
+  testPsaConnection: endpoint('POST', () => '/api/integrations/connectwise/test', ZPsaTestResult),
+  psaMembers: endpoint('GET', () => '/api/integrations/connectwise/members', ZPsaMembersResponse),
+  setPsaMember: endpoint('PUT', () => '/api/integrations/connectwise/members', ZPsaMembersResponse),
+  psaTicket: endpoint(
+    'GET',
+    (p: { id: string }) => `/api/sessions/${seg(p.id)}/psa-ticket`,
+    ZPsaTicketResponse,
+  ),
+  linkPsaTicket: endpoint(
+    'PUT',
+    (p: { id: string }) => `/api/sessions/${seg(p.id)}/psa-ticket`,
+    ZPsaTicketResponse,
+  ),
+  unlinkPsaTicket: endpoint(
+    'DELETE',
+    (p: { id: string }) => `/api/sessions/${seg(p.id)}/psa-ticket`,
+    ZPsaTicketResponse,
+  ),
+  psaTicketStatuses: endpoint(
+    'GET',
+    (p: { id: string }) => `/api/sessions/${seg(p.id)}/psa-ticket/statuses`,
+    ZPsaStatusesResponse,
+  ),
+  psaPosts: endpoint('GET', (p: { id: string }) => `/api/sessions/${seg(p.id)}/psa-posts`, ZPsaPostsResponse),
+  retryPsaPost: endpoint(
+    'POST',
+    (p: { id: string }) => `/api/sessions/${seg(p.id)}/psa-posts/retry`,
+    ZPsaPostsResponse,
   ),
 };
 

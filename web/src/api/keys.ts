@@ -31,6 +31,10 @@ export const keys = {
     one: (id: string) => ['session', id] as const,
     detail: (id: string) => ['session', id, 'detail'] as const,
     suggestions: (id: string) => ['session', id, 'suggestions'] as const,
+    /** The session's linked PSA ticket, the ticket's statuses, and what was sent to it. */
+    psaTicket: (id: string) => ['session', id, 'psa-ticket'] as const,
+    psaStatuses: (id: string) => ['session', id, 'psa-ticket', 'statuses'] as const,
+    psaPosts: (id: string) => ['session', id, 'psa-posts'] as const,
     /** The session's saved ticket notes (refreshed with the session after resolve or escalate). */
     notes: (id: string) => ['session', id, 'notes'] as const,
   },
@@ -67,4 +71,8 @@ export const keys = {
   notificationPreferences: ['preferences', 'notifications'] as const,
   notificationSettings: ['account', 'notification-settings'] as const,
   mailOutbox: ['mail-outbox'] as const,
+  psa: {
+    connection: ['psa', 'connection'] as const,
+    members: ['psa', 'members'] as const,
+  },
 };

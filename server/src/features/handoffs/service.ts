@@ -17,6 +17,7 @@ import { newId } from '../auth/tokens.js';
 import { buildEscalationNote } from '../notes/builder.js';
 import * as notesRepo from '../notes/repo.js';
 import { saveTicketNote } from '../notes/save.js';
+import { queuePsaPosts } from '../psa/outbox.js';
 import { assertNoDenial, escalateDenial, writerDenial } from '../sessions/policy.js';
 import { presentTimeline } from '../sessions/present.js';
 import { readEngineSession } from '../sessions/reader.js';
@@ -123,7 +124,7 @@ export async function escalate(
           targetTier,
           targetName: targetUserId ? await notesRepo.findUserName(tx, actor.accountId, targetUserId) : null,
         }).text;
-      await saveTicketNote(work, {
+      const savedNote = await saveTicketNote(work, {
         accountId: actor.accountId,
         sessionId,
         handoffId,
@@ -147,6 +148,18 @@ export async function escalate(
         targetTier,
         targetUserId,
         now,
+      });
+      // The saved note, exactly as reviewed, to the linked PSA ticket (outbox, after the commit).
+      await queuePsaPosts(work, {
+        accountId: actor.accountId,
+        sessionId,
+        noteId: savedNote.id,
+        noteKind: 'escalation',
+        text: noteText,
+        minutesWorked: context.problemSummary.workedMinutes,
+        authorId: actor.id,
+        now,
+        options: body.psa,
       });
       await queueHandoffEvent(work, { accountId: actor.accountId, handoffId, type: 'handoff.created', now });
     });

@@ -8,6 +8,8 @@ export class DeliveryError extends Error {
     readonly permanent = false,
     /** The receiver's HTTP status, when a webhook answered. */
     readonly httpStatus: number | null = null,
+    /** The receiver asked to wait this long before the next try (`Retry-After`); honoured. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
   }

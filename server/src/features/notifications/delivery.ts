@@ -1,6 +1,7 @@
 import type { THandoffContext } from '@rf/contracts';
 import type { Config } from '../../config.js';
 import type { DbOrTx } from '../../db/client.js';
+import { deliverPsa } from '../psa/delivery.js';
 import { handoffLink, preferencesLink } from './links.js';
 import type { Mailer } from './mailer.js';
 import {
@@ -74,6 +75,7 @@ export async function deliver(ctx: DeliveryContext, row: repo.NotificationRow): 
   if (row.channel === 'email' && row.intent === 'invitation') return deliverInvitation(ctx, row);
   if (row.channel === 'email') return deliverHandoffMail(ctx, row);
   if (row.channel === 'webhook') return deliverHandoffWebhook(ctx, row);
+  if (row.channel === 'psa') return deliverPsa(ctx, row);
   // in_app rows are delivered by the committed live event; one left pending has nothing to send.
   return { status: 'skipped', reason: 'Delivered in the app by the live event stream' };
 }
@@ -150,7 +152,7 @@ async function deliverHandoffMail(ctx: DeliveryContext, row: repo.NotificationRo
   await ctx.mailer.send(user.email, mail, {
     notificationId: row.id,
     accountId: row.accountId,
-    intent: row.intent,
+    intent: row.intent === 'reminder' ? 'reminder' : 'escalate',
     handoffId: row.handoffId,
   });
   return { status: 'sent' };

@@ -160,17 +160,26 @@ export async function listMailOutbox(
 export async function listHandoffNotifications(deps: Deps, actor: AuthUser, handoffId: string) {
   if (!(await repo.handoffExists(deps.db.db, actor.accountId, handoffId))) throw notFound('Handoff');
   const rows = await repo.listForHandoff(deps.db.db, actor.accountId, handoffId);
-  return rows.map(({ n, recipientName }) => ({
-    id: n.id,
-    channel: n.channel,
-    intent: n.intent,
-    round: n.round,
-    recipientId: n.recipientId,
-    recipient: n.recipientId && recipientName ? { id: n.recipientId, name: recipientName } : null,
-    status: n.status,
-    attempts: n.attempts,
-    lastError: n.lastError,
-    nextAttemptAt: n.status === 'pending' ? (n.nextAttemptAt?.toISOString() ?? null) : null,
-    sentAt: n.sentAt?.toISOString() ?? null,
-  }));
+  // PSA rows (channel `psa`) belong to a session, not to a handoff: they are listed there.
+  type Channel = 'in_app' | 'email' | 'webhook';
+  type Intent = 'escalate' | 'reminder' | 'invitation';
+  return rows.flatMap(({ n, recipientName }) =>
+    n.channel === 'psa'
+      ? []
+      : [
+          {
+            id: n.id,
+            channel: n.channel as Channel,
+            intent: n.intent as Intent,
+            round: n.round,
+            recipientId: n.recipientId,
+            recipient: n.recipientId && recipientName ? { id: n.recipientId, name: recipientName } : null,
+            status: n.status,
+            attempts: n.attempts,
+            lastError: n.lastError,
+            nextAttemptAt: n.status === 'pending' ? (n.nextAttemptAt?.toISOString() ?? null) : null,
+            sentAt: n.sentAt?.toISOString() ?? null,
+          },
+        ],
+  );
 }

@@ -1,6 +1,7 @@
 import type {
   TAssistantMessageResponse,
   TCreateSessionBody,
+  TPsaPostOptions,
   TSessionDetail,
   TStepBody,
   ZCreateSessionBody,
@@ -18,6 +19,7 @@ import { closeActiveHandoff, stampFirstAction } from '../handoffs/lifecycle.js';
 import { queueEvent } from '../live/events.js';
 import { buildResolutionNote, minutesBetween } from '../notes/builder.js';
 import { saveTicketNote } from '../notes/save.js';
+import { queuePsaPosts } from '../psa/outbox.js';
 import { assertNoDenial, writeDenial, writerDenial } from './policy.js';
 import { presentSummary, presentTimeline } from './present.js';
 import { readEngineSession, readSessionDetail } from './reader.js';
@@ -163,7 +165,9 @@ export function resolveSession(
   deps: Deps,
   actor: AuthUser,
   sessionId: string,
-  body: z.output<typeof ZResolveBody> | { resolution: string; rootCause?: string; note?: undefined },
+  body:
+    | z.output<typeof ZResolveBody>
+    | { resolution: string; rootCause?: string; note?: undefined; psa?: TPsaPostOptions },
 ) {
   const { resolution } = body;
   return writeToSession(
@@ -175,7 +179,7 @@ export function resolveSession(
     async (work, now) => {
       await closeActiveHandoff(work, { accountId: actor.accountId, sessionId, actorId: actor.id, at: now });
       const note = body.note ?? (await generatedResolutionNote(work, actor, sessionId, body, now));
-      await saveTicketNote(work, {
+      const saved = await saveTicketNote(work, {
         accountId: actor.accountId,
         sessionId,
         kind: 'resolution',
@@ -183,6 +187,19 @@ export function resolveSession(
         minutesWorked: note.minutesWorked,
         createdById: actor.id,
         createdAt: now,
+      });
+      // The saved note, exactly as reviewed, to the linked PSA ticket through the outbox (after
+      // the commit, never blocking the resolve).
+      await queuePsaPosts(work, {
+        accountId: actor.accountId,
+        sessionId,
+        noteId: saved.id,
+        noteKind: 'resolution',
+        text: note.text,
+        minutesWorked: note.minutesWorked,
+        authorId: actor.id,
+        now,
+        options: body.psa,
       });
       return { status: 'resolved', resolvedAt: now, resolution };
     },

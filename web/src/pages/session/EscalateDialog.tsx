@@ -12,6 +12,7 @@ import { useCurrentUser } from '../../layout/RequireAuth';
 import { useDraft } from '../../lib/drafts';
 import { limitsOf, useFieldErrors } from '../../lib/forms';
 import { NotePreviewField } from './NotePreviewField';
+import { INITIAL_PSA_CHOICE, PsaPostFields, psaBody, useLinkedTicket } from './PsaPostFields';
 
 const LIMITS = limitsOf(ZCreateHandoffBody, ['reason'] as const);
 
@@ -40,6 +41,8 @@ export function EscalateDialog({
   const [urgency, setUrgency] = useState<TUrgency>('normal');
   const [target, setTarget] = useState('');
   const urgencyName = useId();
+  const linked = useLinkedTicket(session.id);
+  const [psa, setPsa] = useState(INITIAL_PSA_CHOICE);
   /** The ticket note as edited; null while it follows the preview. */
   const [edited, setEdited] = useState<string | null>(null);
   const [targetKind, targetValue] = target.split(':');
@@ -77,6 +80,8 @@ export function EscalateDialog({
       targetUserId: kind === 'user' ? (value ?? null) : null,
       // Without a preview (it failed to load) and no edit, the server writes the note itself.
       note: edited !== null || preview.data ? { text: noteText.trim() } : undefined,
+      // The note as saved goes to the linked ConnectWise ticket (issue 15, decision 025).
+      psa: psaBody(!!linked, psa),
     };
     if (!check.validate(body, document.querySelector('dialog[open]'))) return;
     escalate.mutate(body, {
@@ -85,6 +90,7 @@ export function EscalateDialog({
         setTarget('');
         setUrgency('normal');
         setEdited(null);
+        setPsa(INITIAL_PSA_CHOICE);
         onDone();
         onClose();
       },
@@ -182,6 +188,17 @@ export function EscalateDialog({
               </select>
             )}
           </Field>
+          <PsaPostFields
+            sessionId={session.id}
+            open={open}
+            value={psa}
+            onChange={setPsa}
+            timeLabel={
+              preview.data?.minutesWorked
+                ? `Add a time entry for the ${preview.data.minutesWorked} min worked so far`
+                : null
+            }
+          />
         </div>
         <NotePreviewField
           label="Escalation note for the ticket"

@@ -7,6 +7,7 @@ import { Field } from '../../components/Field';
 import { FormError } from '../../components/States';
 import { limitsOf, useFieldErrors } from '../../lib/forms';
 import { NotePreviewField } from './NotePreviewField';
+import { INITIAL_PSA_CHOICE, PsaPostFields, psaBody, useLinkedTicket } from './PsaPostFields';
 
 const LIMITS = limitsOf(ZResolveBody, ['resolution', 'rootCause'] as const);
 
@@ -28,6 +29,8 @@ export function ResolveDialog({
   const [minutes, setMinutes] = useState('');
   /** The note as edited; null while it follows the preview. */
   const [edited, setEdited] = useState<string | null>(null);
+  const linked = useLinkedTicket(sessionId);
+  const [psa, setPsa] = useState(INITIAL_PSA_CHOICE);
   const minutesValue = minutes.trim() === '' ? undefined : Number(minutes);
   const minutesValid =
     minutesValue === undefined ||
@@ -60,6 +63,8 @@ export function ResolveDialog({
       (edited !== null || preview.data) && minutesWorked !== undefined
         ? { text: noteText.trim(), minutesWorked }
         : undefined,
+    // The note as saved goes to the linked ConnectWise ticket (issue 15, decision 025).
+    psa: psaBody(!!linked, psa),
   });
   return (
     <Dialog
@@ -77,6 +82,7 @@ export function ResolveDialog({
             setRootCause('');
             setMinutes('');
             setEdited(null);
+            setPsa(INITIAL_PSA_CHOICE);
             onDone();
             onClose();
           },
@@ -172,6 +178,13 @@ export function ResolveDialog({
               />
             )}
           </Field>
+          <PsaPostFields
+            sessionId={sessionId}
+            open={open}
+            value={psa}
+            onChange={setPsa}
+            timeLabel={minutesWorked ? `Add a time entry for the ${minutesWorked} min worked` : null}
+          />
         </div>
         <NotePreviewField
           label="Ticket note"

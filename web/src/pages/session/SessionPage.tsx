@@ -21,6 +21,7 @@ import { EscalateDialog } from './EscalateDialog';
 import { ResolveDialog } from './ResolveDialog';
 import { StepForm } from './StepForm';
 import { TicketNotes } from './TicketNotes';
+import { TicketPanel } from './TicketPanel';
 import { Timeline } from './Timeline';
 import './session.css';
 
@@ -193,6 +194,7 @@ function SessionView({ session, notice }: { session: TSessionDetail; notice: Rea
         </p>
       ) : null}
 
+      <TicketPanel sessionId={session.id} />
       <TicketNotes sessionId={session.id} />
 
       <div className="session-grid">

@@ -1,6 +1,8 @@
 import { type TRole, type TUser, ZInvitationBody, ZRole } from '@rf/contracts';
 import { type FormEvent, useRef, useState } from 'react';
+import { Link } from 'react-router';
 import { errorMessage } from '../../api/client';
+import { usePsaConnection } from '../../api/psa';
 import { useInvite, usePatchUser, usePendingInvitations, useUsers } from '../../api/team';
 import { Field } from '../../components/Field';
 import { Icon } from '../../components/Icon';
@@ -13,6 +15,7 @@ import { useTitle } from '../../lib/useTitle';
 import { AlertSettingsSection } from './AlertSettingsSection';
 import { NotificationPreferencesSection } from './NotificationPreferencesSection';
 import './settings.css';
+import './integrations.css';
 
 const ROLES = ZRole.options;
 const TIERS = [1, 2, 3] as const;
@@ -36,11 +39,39 @@ export function SettingsPage() {
       {admin ? (
         <>
           <AlertSettingsSection />
+          <IntegrationsCard />
           <Team />
           <Invitations />
         </>
       ) : null}
     </div>
+  );
+}
+
+/** Admins: where the PSA connection is (its own page, Settings → Integrations). */
+function IntegrationsCard() {
+  const conn = usePsaConnection();
+  return (
+    <section className="panel settings-section" aria-labelledby="integrations-title">
+      <div className="panel-header">
+        <h2 id="integrations-title">Integrations</h2>
+      </div>
+      <div className="panel-body integration-card">
+        <div>
+          <strong>ConnectWise PSA</strong>{' '}
+          {conn.data ? (
+            <span className={`badge ${conn.data.connected ? 'outcome-worked' : ''}`}>
+              {conn.data.connected ? 'Connected' : 'Not connected'}
+            </span>
+          ) : null}
+          <p className="muted">Post resolution and escalation notes, status and time to the linked ticket.</p>
+        </div>
+        <Link to="/settings/integrations" className="btn">
+          <Icon name="layers" size={14} />
+          {conn.data?.connected ? 'Manage' : 'Connect'}
+        </Link>
+      </div>
+    </section>
   );
 }
 

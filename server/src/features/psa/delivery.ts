@@ -1,0 +1,66 @@
+/**
+ * Sends one PSA outbox row (channel `psa`): an internal note, a status change or a time entry for
+ * the ticket the session was linked to when the note was saved. Called by the outbox worker
+ * (notifications/delivery.ts) with the row leased; throws a DeliveryError to retry or fail.
+ *
+ * Never twice: every row is unique per note and operation (`dedupe_key`), and a note or time entry
+ * carries a marker line `[ResolutionFlow ref rf-…]`. When an earlier attempt of the row may have
+ * reached the PSA (it timed out, the process died, or the answer was lost: `attempts > 1` or a
+ * `last_error`), the provider first looks for the marker on the ticket and does not post again.
+ */
+import type { Config } from '../../config.js';
+import type { DbOrTx } from '../../db/client.js';
+import type { DeliveryOutcome } from '../notifications/delivery.js';
+import { DeliveryError } from '../notifications/delivery-error.js';
+import type { NotificationRow } from '../notifications/repo.js';
+import type { PsaPostPayload } from './outbox.js';
+import { PsaError } from './provider.js';
+import { SecretUnreadable } from './secrets.js';
+import { memberFor, providerFor } from './service.js';
+
+export async function deliverPsa(
+  ctx: { db: DbOrTx; config: Config; webhookTimeoutMs?: number },
+  row: NotificationRow,
+): Promise<DeliveryOutcome> {
+  const p = row.payload as PsaPostPayload;
+  let provider: Awaited<ReturnType<typeof providerFor>>;
+  try {
+    // One request is bounded like a webhook's (10 s by default); the worker bounds the whole send.
+    provider = await providerFor({ config: ctx.config, db: ctx.db }, row.accountId, ctx.webhookTimeoutMs);
+  } catch (err) {
+    if (err instanceof SecretUnreadable) throw new DeliveryError(err.message, true);
+    throw err;
+  }
+  if (!provider)
+    return { status: 'skipped', reason: 'ConnectWise PSA was disconnected before this went out' };
+  const mayExist = row.attempts > 1 || row.lastError !== null;
+  const marker = { ref: `rf-${row.intent === 'psa_time' ? 'time' : 'note'}-${p.noteId}` };
+  try {
+    if (row.intent === 'psa_note') {
+      const memberId = await memberFor(ctx.db, provider, row.accountId, p.authorId);
+      await provider.postNote(p.ticketId, { text: p.text ?? '', internal: true, memberId }, marker, {
+        mayExist,
+      });
+    } else if (row.intent === 'psa_status') {
+      await provider.updateStatus(p.ticketId, p.statusId!);
+    } else if (row.intent === 'psa_time') {
+      const memberId = await memberFor(ctx.db, provider, row.accountId, p.authorId);
+      const end = new Date(p.endAt!);
+      const start = new Date(end.getTime() - (p.minutes ?? 0) * 60_000);
+      const what = p.noteKind === 'resolution' ? 'Resolution' : 'Escalation';
+      await provider.addTimeEntry(
+        p.ticketId,
+        { memberId, start, end, notes: `${what} work logged in ResolutionFlow` },
+        marker,
+        { mayExist },
+      );
+    } else {
+      return { status: 'skipped', reason: `Unknown PSA operation ${row.intent}` };
+    }
+  } catch (err) {
+    if (err instanceof PsaError)
+      throw new DeliveryError(err.message, !err.retryable, err.status, err.retryAfterMs);
+    throw err;
+  }
+  return { status: 'sent' };
+}
