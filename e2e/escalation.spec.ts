@@ -190,6 +190,9 @@ test('a queue card reads its handoff while on screen: Pick Up paints it at once 
   await page.goto('/queue');
   const card = page.getByTestId('queue-card').filter({ hasText: s.title });
   await expect(card).toBeVisible();
+  // Oldest first: after the rest of the suite the new card may sit below the fold. A card reads its
+  // handoff when it comes on screen, as the senior scrolls to it.
+  await card.scrollIntoViewIfNeeded();
   expect((await read).status()).toBe(200); // the card read it before anyone clicked
 
   // From now on the network is slow for this handoff: reads never answer, the claim takes 1.5 s.

@@ -528,6 +528,9 @@ test('the demo story: junior escalates, senior picks up, viewer watches, owner m
       // Pick Up click → the four sections painted. The senior reads the card first: the card's
       // prefetch of the handoff has answered by then (a person reads for longer than that).
       const c = senior.getByTestId('queue-card').filter({ hasText: t });
+      // Oldest first: with other specs' escalations open, the new card may sit below the fold; the
+      // senior scrolls to it, and it reads its handoff when it comes on screen.
+      await c.scrollIntoViewIfNeeded();
       await expect.poll(() => readByCard.has(handoffId), { message: 'the card read its handoff' }).toBe(true);
       const pickUp = c.getByRole('button', { name: 'Pick Up' });
       await markWhen(senior, 'sections', { kind: 'sections' });
