@@ -2,7 +2,7 @@ import type { TCan, THandoff, THandoffBase, TSessionSummary } from '@rf/contract
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { keys } from './keys';
-import { applyLiveEvent, type LiveMessage } from './live';
+import { applyLiveEvent, type LiveMessage, type QueueItem } from './live';
 
 const person = (name: string) => ({ id: name.toLowerCase(), name });
 
@@ -78,12 +78,24 @@ describe('applyLiveEvent', () => {
     expect(qc.getQueryData<THandoff[]>(keys.handoffs.queue)).toEqual([]);
   });
 
-  it('does not invent a card from an event: the refetch brings it with its permissions', () => {
+  it('shows a new escalation at once, offering nothing until the refetch brings what the caller may do', () => {
     const qc = client();
     qc.setQueryData(keys.handoffs.queue, [card('a')]);
     applyLiveEvent(qc, msg('handoff.created', { handoff: handoff('new') }));
-    expect(qc.getQueryData<THandoff[]>(keys.handoffs.queue)!.map((h) => h.id)).toEqual(['a']);
+    const queue = qc.getQueryData<QueueItem[]>(keys.handoffs.queue)!;
+    expect(queue.map((h) => h.id)).toEqual(['a', 'new']);
+    expect(queue[1]!.permissionsPending).toBe(true);
+    expect(queue[1]!.can).toEqual(NOTHING);
+    expect(queue[0]!.permissionsPending).toBeUndefined();
     expect(qc.getQueryState(keys.handoffs.queue)!.isInvalidated).toBe(true);
+  });
+
+  it('invents no card from any other event, and none for a handoff no longer in the queue', () => {
+    const qc = client();
+    qc.setQueryData(keys.handoffs.queue, [card('a')]);
+    applyLiveEvent(qc, msg('handoff.claimed', { handoff: handoff('x', { status: 'claimed' }) }));
+    applyLiveEvent(qc, msg('handoff.created', { handoff: handoff('y', { status: 'cancelled' }) }, 2));
+    expect(qc.getQueryData<THandoff[]>(keys.handoffs.queue)!.map((h) => h.id)).toEqual(['a']);
   });
 
   it('merges into an open handoff screen without losing its context and audit', () => {

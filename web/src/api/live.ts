@@ -1,4 +1,5 @@
 import type {
+  TCan,
   TEventType,
   THandoff,
   THandoffBase,
@@ -198,6 +199,13 @@ function safeJson(s: unknown): unknown {
 // ---------- What an event changes in the cache ----------
 
 const byAge = (x: THandoffBase, y: THandoffBase) => x.createdAt.localeCompare(y.createdAt);
+
+/**
+ * A queue card made from a live event before the caller's refetch answered: it shows what every
+ * member may see and offers no action until the server says what this caller may do (decision 005).
+ */
+export type QueueItem = THandoff & { permissionsPending?: true };
+const NO_ACTIONS: TCan = { claim: false, release: false, cancel: false, write: false, escalate: false };
 const inQueue = (h: THandoffBase) => h.status === 'open' || h.status === 'claimed';
 
 /**
@@ -206,8 +214,9 @@ const inQueue = (h: THandoffBase) => h.status === 'open' || h.status === 'claime
  * carry: an event's handoff has no `can` (it goes to the whole account, decision 005), so the
  * caller's own `can` stays until the refetch brings the new one; a handoff's context, audit and
  * LLM assessment, a session's timeline and `can` stay too. Every query the event touches is then
- * marked stale and refetched. A handoff the cache has never seen is not invented from the event
- * (it would lack the caller's permissions): the refetch brings it.
+ * marked stale and refetched. A new escalation joins the queue at once, from the event, as a card
+ * that offers nothing yet (`permissionsPending`, every `can` false): the card is on the senior's
+ * screen a refetch sooner, and Pick Up appears when the refetch brings what this caller may do.
  */
 export function applyLiveEvent(qc: QueryClient, { type, event }: LiveMessage) {
   const h = event.handoff;
@@ -216,10 +225,13 @@ export function applyLiveEvent(qc: QueryClient, { type, event }: LiveMessage) {
     // handoff so an open handoff screen shows it. Queue cards and sessions do not change.
     void qc.invalidateQueries({ queryKey: keys.handoffs.one(h.id) });
   } else if (h) {
-    qc.setQueryData<THandoff[]>(keys.handoffs.queue, (old) => {
+    qc.setQueryData<QueueItem[]>(keys.handoffs.queue, (old) => {
       if (!old) return old;
       const i = old.findIndex((x) => x.id === h.id);
-      if (i < 0) return old;
+      if (i < 0) {
+        if (type !== 'handoff.created' || !inQueue(h)) return old;
+        return [...old, { ...h, can: NO_ACTIONS, permissionsPending: true as const }].sort(byAge);
+      }
       if (!inQueue(h)) return old.filter((x) => x.id !== h.id);
       const next = [...old];
       next[i] = { ...old[i]!, ...h };

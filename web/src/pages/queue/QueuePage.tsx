@@ -118,6 +118,7 @@ export function QueuePage() {
                     fetchedAt={queue.dataUpdatedAt}
                     isNew={fresh.has(h.id)}
                     canClaim={h.can.claim}
+                    permissionsPending={'permissionsPending' in h}
                     isMine={h.createdBy.id === me.user.id}
                     onPrefetch={prefetch}
                     onPickUp={() => pickUp(h)}
@@ -149,6 +150,7 @@ function QueueCard({
   fetchedAt,
   isNew,
   canClaim,
+  permissionsPending,
   isMine,
   onPrefetch,
   onPickUp,
@@ -157,6 +159,8 @@ function QueueCard({
   fetchedAt: number;
   isNew: boolean;
   canClaim: boolean;
+  /** A card the live stream brought before this caller's permissions: it offers no action yet. */
+  permissionsPending: boolean;
   isMine: boolean;
   onPrefetch: (id: string) => void;
   onPickUp: () => void;
@@ -215,6 +219,9 @@ function QueueCard({
         </span>
         {isMine ? (
           <span className="queue-card-mine">You escalated this</span>
+        ) : permissionsPending ? (
+          // Arrived by the live stream a moment before this caller's permissions: no action yet.
+          <span className="queue-card-action-pending" aria-hidden="true" />
         ) : canClaim ? (
           <button type="button" className="btn btn-primary" onClick={onPickUp}>
             <Icon name="hand" size={16} />
