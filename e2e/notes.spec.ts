@@ -186,6 +186,14 @@ test('escalate: the note is previewed and saved; the handoff screen copies it fo
   await expect(
     page.getByRole('region', { name: 'Ticket notes' }).getByRole('article', { name: 'Escalation note' }),
   ).toContainText(`Port looks right but jobs still fail ${tag}`);
+  // A long note shows its first lines; the reader opens the rest (and closes it again).
+  const saved = page.getByRole('article', { name: 'Escalation note' });
+  const toggle = saved.getByRole('button', { name: /^Show the whole note \(\d+ lines\)$/ });
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  const clipped = (await saved.locator('pre').boundingBox())!.height;
+  await toggle.click();
+  await expect(saved.getByRole('button', { name: 'Show less' })).toHaveAttribute('aria-expanded', 'true');
+  expect((await saved.locator('pre').boundingBox())!.height).toBeGreaterThan(clipped);
 
   // The senior on the handoff screen copies the escalation note into the ticket.
   const senior = await personPage('senior', { width: 1440, height: 900 });

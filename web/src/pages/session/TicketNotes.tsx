@@ -1,4 +1,5 @@
 import type { TNoteExportFormat, TTicketNote } from '@rf/contracts';
+import { useId, useState } from 'react';
 import { errorMessage } from '../../api/client';
 import { noteExportUrl, useSessionNotes } from '../../api/notes';
 import { CopyButton } from '../../components/CopyButton';
@@ -55,10 +56,42 @@ export function TicketNoteCard({ note }: { note: TTicketNote }) {
           </span>
         </div>
       </header>
-      <pre className="ticket-note-body" dir="auto">
-        {note.body}
-      </pre>
+      <NoteBody body={note.body} />
     </article>
+  );
+}
+
+/** Lines a saved note shows before "Show the whole note": the session's work stays in view. */
+const COLLAPSED_LINES = 14;
+
+/** A saved note's text; a long one is clipped to its first lines until the reader opens it. */
+function NoteBody({ body }: { body: string }) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  const lines = body.split('\n').length;
+  const long = lines > COLLAPSED_LINES;
+  return (
+    <>
+      <pre
+        id={id}
+        className={`ticket-note-body${long && !open ? ' is-collapsed' : ''}`}
+        style={{ '--note-lines': COLLAPSED_LINES } as React.CSSProperties}
+        dir="auto"
+      >
+        {body}
+      </pre>
+      {long ? (
+        <button
+          type="button"
+          className="link-button ticket-note-toggle"
+          aria-expanded={open}
+          aria-controls={id}
+          onClick={() => setOpen((o) => !o)}
+        >
+          {open ? 'Show less' : `Show the whole note (${lines} lines)`}
+        </button>
+      ) : null}
+    </>
   );
 }
 
