@@ -199,7 +199,7 @@ export async function listAudit(db: DbOrTx, accountId: string, handoffId: string
  * an `in_app` row that is already `sent` (the stored live event is its delivery) and an `email` row,
  * `pending` or `skipped` by the recipient's switch; and one `webhook` row when the account has a
  * webhook. The rows are built by the database from `users`, so a 100-person account costs one round
- * trip, not 200 rows of parameters built, sent and parsed. Returns how many rows it wrote.
+ * trip, not 200 rows of parameters built, sent and parsed.
  */
 export async function insertEscalationNotifications(
   db: DbOrTx,
@@ -211,7 +211,7 @@ export async function insertEscalationNotifications(
     targetUserId: string | null;
     now: Date;
   },
-): Promise<number> {
+): Promise<void> {
   const payload = JSON.stringify({ intent: 'escalate', handoffId: o.handoffId });
   const now = o.now.toISOString();
   const target = o.targetUserId
@@ -219,7 +219,7 @@ export async function insertEscalationNotifications(
     : o.targetTier
       ? sql`and u.tier >= ${o.targetTier}`
       : sql``;
-  const result = await db.execute(sql`
+  await db.execute(sql`
     insert into notifications
       (id, account_id, handoff_id, channel, intent, recipient_id, status, last_error,
        next_attempt_at, sent_at, payload, created_at)
@@ -241,13 +241,6 @@ export async function insertEscalationNotifications(
       from accounts a
      where a.id = ${o.accountId} and a.webhook_url is not null
   `);
-  return rowCount(result);
-}
-
-/** Rows written by a statement, on node-postgres and on PGlite alike. */
-function rowCount(r: unknown): number {
-  const x = r as { rowCount?: number | null; affectedRows?: number | null };
-  return x.rowCount ?? x.affectedRows ?? 0;
 }
 
 export async function findTeammate(db: DbOrTx, accountId: string, userId: string) {

@@ -141,7 +141,8 @@ export async function escalate(
         actorId: actor.id,
         at: now,
       });
-      await queueEscalationNotifications(tx, {
+      // The outbox rows; a worker delivers them after commit.
+      await repo.insertEscalationNotifications(tx, {
         accountId: actor.accountId,
         handoffId,
         actorId: actor.id,
@@ -199,21 +200,6 @@ export async function addLlmAssessment(
     await queueHandoffEvent(work, { accountId, handoffId, type: 'handoff.assessment_added', now });
     return true;
   });
-}
-
-/** Writes the outbox rows in the escalating transaction; a worker delivers them after commit. */
-async function queueEscalationNotifications(
-  tx: Tx,
-  o: {
-    accountId: string;
-    handoffId: string;
-    actorId: string;
-    targetTier: number | null;
-    targetUserId: string | null;
-    now: Date;
-  },
-) {
-  await repo.insertEscalationNotifications(tx, o);
 }
 
 export async function listQueue(
