@@ -199,20 +199,22 @@ describe('resolve saves the note', () => {
     expect(await countNotes(id)).toBe(1);
   });
 
-  it('two resolves racing: one wins, exactly one note', async () => {
-    const id = await sessionWithChecks();
-    const send = (r: string) =>
-      t.junior.client.post(`/api/sessions/${id}/resolve`, {
-        resolution: r,
-        note: { text: `Note ${r}`, minutesWorked: 1 },
-      });
-    const results = await Promise.all([send('a'), send('b'), send('c')]);
-    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
-    const notes = await notesOf(id);
-    expect(notes).toHaveLength(1);
-    const winner = results.find((r) => r.status === 200)!;
-    expect(notes[0]!.body).toBe(`Note ${winner.body.session.resolution}`);
-  });
+  it('three resolves racing, 15 rounds: one wins each time, exactly one note, never a 5xx', async () => {
+    for (let round = 0; round < 15; round++) {
+      const id = await sessionWithChecks();
+      const send = (r: string) =>
+        t.junior.client.post(`/api/sessions/${id}/resolve`, {
+          resolution: r,
+          note: { text: `Note ${r}`, minutesWorked: 1 },
+        });
+      const results = await Promise.all([send('a'), send('b'), send('c')]);
+      expect(results.map((r) => r.status).sort(), `round ${round}`).toEqual([200, 409, 409]);
+      const notes = await notesOf(id);
+      expect(notes, `round ${round}`).toHaveLength(1);
+      const winner = results.find((r) => r.status === 200)!;
+      expect(notes[0]!.body).toBe(`Note ${winner.body.session.resolution}`);
+    }
+  }, 120_000);
 });
 
 describe('escalate saves the note', () => {
