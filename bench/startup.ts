@@ -169,7 +169,11 @@ async function startOnce(dataDir: string): Promise<Run> {
     process.kill(pid, 'SIGTERM');
     while (fs.existsSync(`/proc/${pid}`) && performance.now() - stopAt < 15_000) await sleep(5);
     const shutdownMs = performance.now() - stopAt;
-    process.kill(-child.pid!, 'SIGTERM');
+    try {
+      process.kill(-child.pid!, 'SIGTERM'); // npm and the shell, when they are there
+    } catch {
+      // the shell exec'd the server (a BENCH_START_CMD without npm): the group is already gone
+    }
     await Promise.race([exited, sleep(5_000)]);
     const log = phasesFrom(out);
     return {

@@ -314,3 +314,58 @@ describe.runIf(backend === 'postgres')('a database server that answers but refus
     2 * START_TIMEOUT,
   );
 });
+
+// `npm start` runs the bundle's entry point, which re-executes itself once with the memory settings
+// of decision 008. Built by `npm install` (postinstall); without a build there is nothing to test.
+const START_JS = path.join(SERVER_DIR, 'dist', 'start.js');
+describe.runIf(backend === 'pglite' && process.platform === 'linux')('the built entry point', () => {
+  if (!fs.existsSync(START_JS)) console.warn(`SKIPPED: ${START_JS} is not built (run npm run build)`);
+  async function startBuilt(env: Record<string, string>) {
+    const port = await freePort();
+    const childEnv: Record<string, string> = { ...(process.env as Record<string, string>) };
+    delete childEnv.DATABASE_URL;
+    delete childEnv.MALLOC_MMAP_THRESHOLD_;
+    delete childEnv.NODE_OPTIONS;
+    const child = spawn(process.execPath, [START_JS], {
+      env: {
+        ...childEnv,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        SEED_DEMO: 'false',
+        DATA_DIR: tempDir(),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr!.on('data', (d) => {
+      err += d;
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const p: Proc = { child, port, url: `http://127.0.0.1:${port}`, out: () => '', err: () => err, exited };
+    running.push(p);
+    await healthy(p);
+    const cmdline = fs.readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+    const environ = fs.readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+    child.kill('SIGTERM');
+    expect(await exitCode(p, 15_000)).toBe(0);
+    return { cmdline, environ };
+  }
+
+  it.runIf(fs.existsSync(START_JS))(
+    'runs with a small young generation and a fixed mmap threshold, in the same process; a setting given by the user wins',
+    async () => {
+      const plain = await startBuilt({});
+      expect(plain.cmdline).toContain('--max-semi-space-size=8');
+      expect(plain.environ).toContain('MALLOC_MMAP_THRESHOLD_=131072');
+
+      const own = await startBuilt({
+        NODE_OPTIONS: '--max-semi-space-size=16',
+        MALLOC_MMAP_THRESHOLD_: '65536',
+      });
+      expect(own.cmdline.some((a) => a.startsWith('--max-semi-space-size'))).toBe(false);
+      expect(own.environ).toContain('MALLOC_MMAP_THRESHOLD_=65536');
+    },
+    START_TIMEOUT,
+  );
+});
