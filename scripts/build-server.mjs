@@ -7,7 +7,9 @@
 //    dist/start.js, the entry point, prepares the process and then loads dist/main.js;
 // 3. copy the files the code reads at run time (SQL migrations, the assistant's playbooks) to the
 //    same place under dist/ as under src/;
-// 4. make the embedded-database template (dist/db/pglite-template.tar.gz).
+// 4. make the embedded-database template (dist/db/pglite-template.tar.gz);
+// 5. assess the demo seed's sessions (dist/seed-assessments.json), so that a first start does not
+//    build the assistant's knowledge index before it can answer (src/seed-assessments.ts).
 //
 // Why a bundle: loading ~500 module files cost ~750 ms of CPU and ~130 MB of RSS on every
 // start, most of it Node re-reading drizzle-orm's 180 kB package.json once per drizzle module.
@@ -91,6 +93,7 @@ const main = await bundle(path.join(src, 'main.ts'));
 // The entry point stays tiny: it may replace the process before the server is loaded.
 await bundle(path.join(src, 'start.ts'), ['./main.js']);
 const template = await bundle(path.join(src, 'db/build-template.ts'));
+const seedAssessments = await bundle(path.join(src, 'build-seed-assessments.ts'));
 
 // 3. Data files.
 let copied = 0;
@@ -110,3 +113,10 @@ console.log(
 // 4. The embedded-database template, made by the same code and PGlite that will read it.
 const made = spawnSync(process.execPath, ['--enable-source-maps', template], { cwd: root, stdio: 'inherit' });
 if (made.status !== 0) process.exit(made.status ?? 1);
+
+// 5. The demo seed's assessments, by the engine and knowledge base just bundled.
+const assessed = spawnSync(process.execPath, ['--enable-source-maps', seedAssessments], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (assessed.status !== 0) process.exit(assessed.status ?? 1);

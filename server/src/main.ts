@@ -81,7 +81,9 @@ const deps: Deps = {
 };
 
 const seedStarted = performance.now();
-if (config.seedDemo && (await isEmpty(deps))) await seedDemo(deps);
+const seeded = config.seedDemo && (await isEmpty(deps)) ? await seedDemo(deps) : null;
+// A bundle built by `npm run build` carries the seed's assessments; from the sources they are live.
+if (seeded) log.info({ ...seeded, accountId: undefined }, 'demo account seeded');
 const demo = config.seedDemo ? await demoInfo(deps) : { demo: false, signIns: [] };
 const seedMs = performance.now() - seedStarted;
 memory.seed = rssMb();

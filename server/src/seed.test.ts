@@ -190,3 +190,66 @@ describe('demo seed', () => {
     expect(session.status).toBe('resolved');
   });
 });
+
+// A built server carries the seed's engine answers (seed-assessments.ts, made by the build): a first
+// start then never builds the knowledge index before it answers. They must cover everything the
+// seed asks, and give exactly what the engine gives.
+describe('the demo seed with the build precomputed engine answers', () => {
+  it('asks the engine nothing, and seeds the same handoff snapshots as the engine live', async () => {
+    const { createAssistant } = await import('./features/assistant/assistant.js');
+    const { suggestNextSteps } = await import('./features/assistant/engine.js');
+    const { demoEngineInputs } = await import('./seed.js');
+    const { writeSeedAssessments } = await import('./seed-assessments.js');
+    const { handoffs } = await import('./db/schema.js');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    // As scripts/build-server.mjs does (build-seed-assessments.ts), on another day than the seed's.
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rf-seed-')), 'seed-assessments.json');
+    const builtin = createAssistant({ llm: null });
+    const inputs = demoEngineInputs(new Date(now.getTime() - 3 * 86_400_000));
+    const assessed = [];
+    for (const session of inputs.assess)
+      assessed.push({ session, assessment: await builtin.assess(session) });
+    const suggested = inputs.suggest.map((session) => ({
+      session,
+      actions: suggestNextSteps(session, 50).suggestions.map((x) => x.action),
+    }));
+    writeSeedAssessments(file, assessed, suggested);
+
+    const other = await startApp();
+    try {
+      const result = await seedDemo({ ...other.deps, clock: () => now }, file);
+      expect(result.engineLive).toBe(0);
+      expect(seeded.engineLive).toBeGreaterThan(0); // the first seed had no file: all live
+      const contexts = async (x: Harness) =>
+        (await x.deps.db.db.select({ c: handoffs.context }).from(handoffs).orderBy(handoffs.createdAt)).map(
+          (r) => r.c,
+        );
+      const live = await contexts(h);
+      expect(live.length).toBe(seeded.escalations);
+      expect(await contexts(other)).toEqual(live);
+    } finally {
+      await other.close();
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('falls back to the engine when the file is missing, damaged or from another version', async () => {
+    const { loadSeedAssessments } = await import('./seed-assessments.js');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-seed-'));
+    try {
+      expect(loadSeedAssessments(path.join(dir, 'none.json')).assessments.size).toBe(0);
+      for (const body of ['{not json', '{"version":1,"entries":{}}', '[]']) {
+        fs.writeFileSync(path.join(dir, 'bad.json'), body);
+        const got = loadSeedAssessments(path.join(dir, 'bad.json'));
+        expect(got.assessments.size + got.suggested.size).toBe(0);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

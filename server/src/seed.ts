@@ -1,10 +1,11 @@
 import type { TAssessmentWithStart, TDemoInfo, TUrgency } from '@rf/contracts';
 import type { Deps } from './deps.js';
 import { createAssistant } from './features/assistant/assistant.js';
-import type { EngineSession } from './features/assistant/engine.js';
+import { type EngineSession, suggestNextSteps } from './features/assistant/engine.js';
 import { newId } from './features/auth/tokens.js';
-import { buildHandoffContext } from './features/handoffs/service.js';
+import { buildHandoffContext } from './features/handoffs/context.js';
 import { buildEscalationNote, buildResolutionNote, minutesBetween } from './features/notes/builder.js';
+import { assessmentKey, loadSeedAssessments, SEED_ASSESSMENTS_FILE } from './seed-assessments.js';
 import {
   type PersonKey,
   type PlannedSession,
@@ -308,7 +309,10 @@ function planToday(now: Date): PlannedSession[] {
  * crash leaves no half-seeded account); assessments come from the built-in engine only, so a
  * slow or absent LLM never delays the first start.
  */
-export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>) {
+export async function seedDemo(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  prebuiltFile: URL | string = SEED_ASSESSMENTS_FILE,
+) {
   const now = deps.clock();
   const accountId = newId();
   const since = new Date(now.getTime() - 92 * DAY);
@@ -317,20 +321,10 @@ export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>) {
   ) as Record<DemoKey, { id: string; name: string; hash: string }>;
   const names = { owner: people.owner.name, senior: people.senior.name, junior: people.junior.name };
 
-  const builtin = createAssistant({ llm: null });
-  // Every instance of a template logs the same steps, so one assessment per template serves all.
+  const engine = demoEngine(prebuiltFile);
+  const assess = engine.assess;
   const byTemplate = new Map<Template, TAssessmentWithStart>();
-  for (const t of TEMPLATES) {
-    const steps = t.steps.map(([text, outcome, detail]) => ({
-      at: now,
-      by: 'junior' as const,
-      kind: 'step' as const,
-      text,
-      outcome,
-      detail: detail ?? null,
-    }));
-    byTemplate.set(t, await builtin.assess(engineSession(t, t.assets[0]!, steps)));
-  }
+  for (const t of TEMPLATES) byTemplate.set(t, await assess(templateSession(t, now)));
   const history = planHistory(now, names, (t) => byTemplate.get(t)!.startHere.action);
   const today = planToday(now);
   const planned = [...history.sessions, ...today];
@@ -405,8 +399,7 @@ export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>) {
     const handoffId = newId();
     handoffIds.push(handoffId);
     const tried = s.entries.slice(0, h.triedCount);
-    const assessed =
-      byTemplate.get(s.template) ?? (await builtin.assess(engineSession(s.template, s.asset, tried)));
+    const assessed = byTemplate.get(s.template) ?? (await assess(engineSession(s.template, s.asset, tried)));
     const escalator = person(h.escalatedBy);
     const context = buildHandoffContext({
       session: { ...engineSession(s.template, s.asset, tried), createdAt: s.createdAt },
@@ -423,6 +416,7 @@ export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>) {
       reason: h.reason,
       urgency: h.urgency,
       now: h.createdAt,
+      suggestedActions: engine.suggested,
     });
     handoffRows.push({
       id: handoffId,
@@ -536,9 +530,66 @@ export async function seedDemo(deps: Pick<Deps, 'db' | 'clock'>) {
     sessions: sessionRows.length,
     escalations: handoffRows.length,
     baselines: history.baselines.length,
+    /** What the engine had to compute here (0 when the build's file covers the seed). */
+    engineLive: engine.live,
   };
 }
 
+/** Every instance of a template logs the same steps, so one assessment per template serves all. */
+function templateSession(t: Template, now: Date): EngineSession {
+  const steps = t.steps.map(([text, outcome, detail]) => ({
+    at: now,
+    by: 'junior' as const,
+    kind: 'step' as const,
+    text,
+    outcome,
+    detail: detail ?? null,
+  }));
+  return engineSession(t, t.assets[0]!, steps);
+}
+
+/**
+ * Every session the seed shows the engine: to assess (one per template, and each of today's
+ * escalations with what was tried before it) and to list the suggestions of (each escalated
+ * session's template and asset, before its first step and with what was tried). The build runs the
+ * engine over these (seed-assessments.ts); none of them depends on the clock.
+ */
+export function demoEngineInputs(now: Date): { assess: EngineSession[]; suggest: EngineSession[] } {
+  const assess = TEMPLATES.map((t) => templateSession(t, now));
+  const suggest: EngineSession[] = [];
+  const both = (s: EngineSession) => suggest.push({ ...s, timeline: [] }, s);
+  for (const t of TEMPLATES) for (const asset of t.assets) both({ ...templateSession(t, now), asset });
+  for (const s of planToday(now)) {
+    if (!s.handoff) continue;
+    const tried = engineSession(s.template, s.asset, s.entries.slice(0, s.handoff.triedCount));
+    if (!TEMPLATES.includes(s.template)) assess.push(tried);
+    both(tried);
+  }
+  return { assess, suggest };
+}
+
+/** The built-in engine's answers, from the build's file when it has them; `live` counts the rest. */
+function demoEngine(prebuiltFile: URL | string) {
+  const prebuilt = loadSeedAssessments(prebuiltFile);
+  let builtin: ReturnType<typeof createAssistant> | undefined;
+  const engine = {
+    live: 0,
+    async assess(s: EngineSession): Promise<TAssessmentWithStart> {
+      const hit = prebuilt.assessments.get(assessmentKey(s));
+      if (hit) return hit;
+      engine.live++;
+      builtin ??= createAssistant({ llm: null });
+      return builtin.assess(s);
+    },
+    suggested(s: EngineSession): readonly string[] {
+      const hit = prebuilt.suggested.get(assessmentKey(s));
+      if (hit) return hit;
+      engine.live++;
+      return suggestNextSteps(s, 50).suggestions.map((x) => x.action);
+    },
+  };
+  return engine;
+}
 export function printDemoSignIns(info: TDemoInfo, url: string, log: (line: string) => void) {
   if (!info.demo) return;
   log(`Demo account "${DEMO_ACCOUNT}" — sign in at ${url}`);

@@ -7,6 +7,10 @@
 import type { TAssessmentWithStart, THandoffContext, TTimelineEntry } from '@rf/contracts';
 import { type EngineSession, suggestNextSteps } from '../assistant/engine.js';
 
+/** The actions the built-in suggestions panel lists for a session (up to 50). */
+export type SuggestedActions = (s: EngineSession) => readonly string[];
+const suggestedByEngine: SuggestedActions = (s) => suggestNextSteps(s, 50).suggestions.map((x) => x.action);
+
 /** Builds the immutable handoff snapshot from the session, its timeline and the assessment. */
 export function buildHandoffContext(opts: {
   session: EngineSession & { createdAt: Date };
@@ -15,16 +19,18 @@ export function buildHandoffContext(opts: {
   reason: string;
   urgency: THandoffContext['problemSummary']['urgency'];
   now: Date;
+  /** The engine by default; the demo seed passes what the build computed (seed-assessments.ts). */
+  suggestedActions?: SuggestedActions;
 }): THandoffContext {
   const { session, timeline, assessed } = opts;
+  const suggest = opts.suggestedActions ?? suggestedByEngine;
   // "I did this" logs a suggested action as a step. The suggestions panel always comes from the
   // deterministic built-in engine, so what it could have offered in this session is the union of
   // its suggestions before the first step and now (two rankings, not one per step: this runs
   // under the session lock). Chat replies are conversation, not suggestions: they are not listed.
-  const suggested = [
-    ...suggestNextSteps({ ...session, timeline: [] }, 50).suggestions,
-    ...suggestNextSteps({ ...session, timeline }, 50).suggestions,
-  ].map((x) => normalise(x.action));
+  const suggested = [...suggest({ ...session, timeline: [] }), ...suggest({ ...session, timeline })].map(
+    normalise,
+  );
   const fromSuggestion = (step: string) => {
     const s = normalise(step);
     return suggested.some((a) => a.length > 8 && (s === a || s.includes(a)));
