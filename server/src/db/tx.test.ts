@@ -53,7 +53,16 @@ describe('inTransaction hands the live hub what the committed work asked for', (
       expect(calls).toEqual([]);
     });
     expect(calls).toEqual([
-      { accountIds: [a, b], closeStreams: [{ sessionId: 'sign-in-1' }, { userId: 'user-1' }] },
+      {
+        accountIds: [a, b],
+        closeStreams: [{ sessionId: 'sign-in-1' }, { userId: 'user-1' }],
+        // The rows as written, for this process's hub to send without reading them back.
+        events: [
+          { accountId: a, seq: 1, type: 'session.updated', data: expect.stringContaining('"title":"one"') },
+          { accountId: a, seq: 2, type: 'session.updated', data: expect.stringContaining('"title":"two"') },
+          { accountId: b, seq: 1, type: 'session.created', data: expect.stringContaining('"title":"three"') },
+        ],
+      },
     ]);
     // And the events it announced are committed, readable by a hub woken by it.
     expect((await liveRepo.eventsAfter(db.db, a, 0)).map((e) => e.seq)).toEqual([1, 2]);
@@ -74,7 +83,15 @@ describe('inTransaction hands the live hub what the committed work asked for', (
       queueEvent(work, b, 'session.updated', summary('committed'));
     });
     expect(attempt).toBe(2);
-    expect(calls).toEqual([{ accountIds: [b], closeStreams: [] }]);
+    expect(calls).toEqual([
+      {
+        accountIds: [b],
+        closeStreams: [],
+        events: [
+          { accountId: b, seq: 1, type: 'session.updated', data: expect.stringContaining('committed') },
+        ],
+      },
+    ]);
     expect(await liveRepo.eventsAfter(db.db, a, 0)).toEqual([]);
     const [acc] = await db.db.select().from(accounts).where(eq(accounts.id, a));
     expect(acc!.eventSeq).toBe(0);

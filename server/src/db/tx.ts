@@ -9,8 +9,8 @@ export interface Work {
   tx: Tx;
   /** Runs `fn` after the transaction's body, in the order registered, before the commit. */
   atEnd(fn: (tx: Tx) => Promise<void>): void;
-  /** Once committed, wake the live hubs for this account's new events (`queueEvent` calls it). */
-  announceEvents(accountId: string): void;
+  /** Once committed, hand this recorded event to the live hubs (`queueEvent` calls it). */
+  eventRecorded(event: RecordedEvent): void;
   /** Once committed, end these live streams: a sign-out (`sessionId`) or a changed access (`userId`). */
   closeStreams(target: StreamTarget): void;
   /** Once committed, wake the outbox workers: outbox rows were written without a live event. */
@@ -19,6 +19,14 @@ export interface Work {
 
 export type StreamTarget = { sessionId: string } | { userId: string };
 
+/** A live event as written in this unit of work: its row exactly (`data` is the payload's JSON text). */
+export interface RecordedEvent {
+  accountId: string;
+  seq: number;
+  type: string;
+  data: string;
+}
+
 /**
  * What a committed unit of work asks of the live hubs (`deps.afterCommit`). Only the outcome of the
  * attempt that committed counts: a retried attempt's requests are dropped with its rollback.
@@ -26,6 +34,11 @@ export type StreamTarget = { sessionId: string } | { userId: string };
 export interface AfterCommit {
   /** Accounts whose live events were written: only their subscribers are read for. */
   accountIds: string[];
+  /**
+   * The events themselves, in the order written: this process's hub sends them without reading
+   * them back (other processes read them after the NOTIFY).
+   */
+  events?: RecordedEvent[];
   /** Streams to end, in this process at once and in the others through NOTIFY. */
   closeStreams: StreamTarget[];
   /** Outbox rows were written (with or without events): the workers should look now. */
@@ -72,6 +85,7 @@ export async function inTransaction<T>(
   for (let attempt = 1; ; attempt++) {
     // Fresh per attempt: what a rolled-back attempt asked for never happened.
     const accountIds = new Set<string>();
+    const events: RecordedEvent[] = [];
     const closeStreams: StreamTarget[] = [];
     let outbox = false;
     let result: T;
@@ -83,8 +97,9 @@ export async function inTransaction<T>(
           atEnd: (f) => {
             atEnd.push(f);
           },
-          announceEvents: (accountId) => {
-            accountIds.add(accountId);
+          eventRecorded: (event) => {
+            accountIds.add(event.accountId);
+            events.push(event);
           },
           closeStreams: (target) => {
             closeStreams.push(target);
@@ -105,7 +120,12 @@ export async function inTransaction<T>(
     }
     // Committed: from here nothing may run the work again.
     if (accountIds.size > 0 || closeStreams.length > 0 || outbox) {
-      deps.afterCommit({ accountIds: [...accountIds], closeStreams, ...(outbox ? { outbox } : {}) });
+      deps.afterCommit({
+        accountIds: [...accountIds],
+        closeStreams,
+        ...(events.length > 0 ? { events } : {}),
+        ...(outbox ? { outbox } : {}),
+      });
     }
     return result;
   }

@@ -1,6 +1,6 @@
 import type { TEventType, TLiveEvent } from '@rf/contracts';
 import type { DbOrTx } from '../../db/client.js';
-import type { Work } from '../../db/tx.js';
+import type { RecordedEvent, Work } from '../../db/tx.js';
 import * as repo from './repo.js';
 
 /**
@@ -26,14 +26,23 @@ export async function recordEvent(
   type: TEventType,
   data: Omit<TLiveEvent, 'type'>,
 ): Promise<number> {
-  const seq = await repo.nextEventSeq(tx, accountId);
-  await repo.insertEvent(tx, { accountId, seq, type, payload: { type, ...data } });
-  return seq;
+  return (await writeEvent(tx, accountId, type, data)).seq;
+}
+
+async function writeEvent(
+  tx: DbOrTx,
+  accountId: string,
+  type: TEventType,
+  data: Omit<TLiveEvent, 'type'>,
+): Promise<RecordedEvent> {
+  const json = JSON.stringify({ type, ...data });
+  const seq = await repo.insertNextEvent(tx, accountId, type, json);
+  return { accountId, seq, type, data: json };
 }
 
 /**
  * Records a live event at the end of the unit of work (after every other lock it takes, see above)
- * and wakes the live hubs after the commit.
+ * and hands it to the live hubs after the commit.
  */
 export function queueEvent(
   work: Work,
@@ -42,7 +51,6 @@ export function queueEvent(
   data: Omit<TLiveEvent, 'type'>,
 ): void {
   work.atEnd(async (tx) => {
-    await recordEvent(tx, accountId, type, data);
+    work.eventRecorded(await writeEvent(tx, accountId, type, data));
   });
-  work.announceEvents(accountId);
 }

@@ -93,7 +93,7 @@ export class LiveHub {
   /** Tells this process's own NOTIFYs apart from other processes' ones. */
   readonly origin = crypto.randomUUID().slice(0, 8);
   /** Counters for tests and the benchmark. */
-  readonly stats = { reads: 0, dropped: 0, opened: 0 };
+  readonly stats = { reads: 0, dropped: 0, opened: 0, handedOver: 0 };
   private readonly accounts = new Map<string, AccountState>();
   private readonly byUser = new Map<string, Set<Stream>>();
   private dirty = new Set<string>();
@@ -115,14 +115,16 @@ export class LiveHub {
   }
 
   /**
-   * The live half of `deps.afterCommit`. This process's hub is fed at once (no round trip through
-   * the database); the NOTIFY wakes the hubs of the other processes. Payloads are ids only, far
-   * below NOTIFY's 8,000 bytes: the rows are read from the table.
+   * The live half of `deps.afterCommit`. This process's hub is fed at once, with the committed rows
+   * themselves when they follow on from what its streams have (no round trip through the database);
+   * the NOTIFY wakes the hubs of the other processes, which read the rows from the table (NOTIFY
+   * payloads are ids only, far below its 8,000 bytes).
    */
   publish(what: AfterCommit) {
     const failed = (err: unknown) => this.log.error({ err }, 'NOTIFY after commit failed');
     for (const accountId of what.accountIds) {
-      this.wake(accountId);
+      const mine = what.events?.filter((e) => e.accountId === accountId) ?? [];
+      if (!this.deliverCommitted(accountId, mine)) this.wake(accountId);
       this.db.notify(EVENTS_CHANNEL, `${accountId} ${this.origin}`).catch(failed);
     }
     // Outbox rows without a live event: one NOTIFY on the events channel wakes every process's
@@ -269,6 +271,24 @@ export class LiveHub {
     const held = (s.pending ?? []).filter((e) => e.seq > s.sent);
     s.pending = null;
     if (held.length > 0) this.write(s, frames(held), held[held.length - 1]!.seq);
+  }
+
+  /**
+   * Sends events this process just committed, when they are exactly the account's next ones (seq
+   * gap-free from the hub's cursor). Otherwise (another process's commit not read yet, a cursor not
+   * known yet, nothing handed over) it returns false and the caller wakes a read, which sends them
+   * in order; events sent here and read again later are skipped by the cursor.
+   */
+  private deliverCommitted(accountId: string, events: repo.StoredEvent[]): boolean {
+    if (this.stopped) return true;
+    const account = this.accounts.get(accountId);
+    if (!account) return true; // no subscriber here: nothing to send
+    if (account.cursor === null || events.length === 0) return false;
+    const sorted = [...events].sort((a, b) => a.seq - b.seq);
+    for (let i = 0; i < sorted.length; i++) if (sorted[i]!.seq !== account.cursor + 1 + i) return false;
+    this.stats.handedOver += sorted.length;
+    this.fanOut(sorted);
+    return true;
   }
 
   /** A commit was announced: `accountId` has new events (null: any account may have). */

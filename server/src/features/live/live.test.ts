@@ -292,17 +292,49 @@ describe('GET /api/events', () => {
     r.close();
   });
 
-  it('reads new events once per wake-up for all streams of an account, not once per stream', async () => {
+  it("hands a commit made here to all streams of an account without reading it; reads another process's once per wake-up", async () => {
     const people = [a.senior2, a.admin, a.owner];
     const streams = await Promise.all(Array.from({ length: 30 }, (_, i) => open(people[i % 3]!)));
     await Promise.all(streams.map((s) => s.ready()));
     const sessionId = await newSession(a.junior, 'fan-out');
     await Promise.all(streams.map((s) => s.next('session.created', (j) => j.session.id === sessionId)));
-    const reads = h.app.live.stats.reads;
+    const { reads, handedOver } = h.app.live.stats;
     const { handoffId } = await escalateSession(a.junior, sessionId);
     await Promise.all(streams.map((s) => s.next('handoff.created', (j) => j.handoff.id === handoffId)));
+    // This process committed it: the rows went straight from the unit of work to the streams.
+    expect(h.app.live.stats.reads - reads).toBe(0);
+    expect(h.app.live.stats.handedOver - handedOver).toBe(1);
+
+    // Another process's commit arrives as a wake-up alone (its NOTIFY): one read for all 30 streams.
+    const seq = await h.db.db.transaction((tx) =>
+      recordEvent(tx, a.accountId, 'session.updated', {
+        session: { id: sessionId, status: 'escalated' } as never,
+      }),
+    );
+    h.deps.afterCommit({ accountIds: [a.accountId], closeStreams: [] });
+    await Promise.all(streams.map((s) => s.until((x) => x.changes.some((e) => Number(e.id) === seq))));
     expect(h.app.live.stats.reads - reads).toBe(1);
     for (const s of streams) s.close();
+  });
+
+  it("never hands over past a gap: a commit made here after another process's unread one is read, in order", async () => {
+    const team = await makeTeam(h, 'Gap Co');
+    const live = await open(team.senior);
+    await live.ready();
+    // Another process commits (its NOTIFY has not arrived yet) ...
+    const other = await h.db.db.transaction((tx) =>
+      recordEvent(tx, team.accountId, 'session.updated', {
+        session: { id: 'other', status: 'active' } as never,
+      }),
+    );
+    // ... then this process commits the next one and hands it over: it is not the hub's next.
+    const { handedOver } = h.app.live.stats;
+    const sessionId = await newSession(team.junior, 'after the gap');
+    await live.until((x) => x.changes.length === 2);
+    expect(live.changes.map((e) => Number(e.id))).toEqual([other, other + 1]);
+    expect(live.changes[1]!.json.session.id).toBe(sessionId);
+    expect(h.app.live.stats.handedOver - handedOver).toBe(0);
+    live.close();
   });
 
   it('answers 429 past 20 streams for one user', async () => {

@@ -6,25 +6,27 @@ type Row = Record<string, unknown>;
 const rowsOf = (r: unknown): Row[] => (r as { rows: Row[] }).rows;
 
 /**
- * Takes the account's next event number. The UPDATE locks the account row until the transaction
- * ends, so a second writer of the same account waits here and gets the next number only after the
- * first has committed (or rolled back): per account, seq order is commit order.
+ * Takes the account's next event number and writes the event with it, in one statement. The UPDATE
+ * locks the account row until the transaction ends, so a second writer of the same account waits
+ * here and gets the next number only after the first has committed (or rolled back): per account,
+ * seq order is commit order. `data` is the payload's JSON text.
  */
-export async function nextEventSeq(tx: DbOrTx, accountId: string): Promise<number> {
-  const [row] = await tx
-    .update(accounts)
-    .set({ eventSeq: sql`${accounts.eventSeq} + 1` })
-    .where(eq(accounts.id, accountId))
-    .returning({ seq: accounts.eventSeq });
-  if (!row) throw new Error(`nextEventSeq: no account ${accountId}`);
-  return row.seq;
-}
-
-export async function insertEvent(
+export async function insertNextEvent(
   tx: DbOrTx,
-  row: { accountId: string; seq: number; type: string; payload: unknown; createdAt?: Date },
-) {
-  await tx.insert(events).values(row);
+  accountId: string,
+  type: string,
+  data: string,
+): Promise<number> {
+  const res = await tx.execute(sql`
+    with next as (
+      update accounts set event_seq = event_seq + 1 where id = ${accountId} returning event_seq
+    )
+    insert into events (account_id, seq, type, payload)
+    select ${accountId}, next.event_seq, ${type}, ${data}::jsonb from next
+    returning seq`);
+  const [row] = rowsOf(res);
+  if (!row) throw new Error(`insertNextEvent: no account ${accountId}`);
+  return Number(row.seq);
 }
 
 /** The account's events after `afterSeq`, oldest first. */
