@@ -13,14 +13,16 @@ import { inTransaction, type Work } from '../../db/tx.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, notFound } from '../../errors.js';
 import { type AuthUser, hasRole } from '../../http/auth-context.js';
+import type { EngineSession } from '../assistant/engine.js';
+import { loadAccountHistory } from '../assistant/history.js';
 import { newId } from '../auth/tokens.js';
+import { queueEvent } from '../live/events.js';
 import { buildEscalationNote } from '../notes/builder.js';
 import * as notesRepo from '../notes/repo.js';
 import { saveTicketNote } from '../notes/save.js';
 import { queuePsaPosts } from '../psa/outbox.js';
 import { assertNoDenial, escalateDenial, writerDenial } from '../sessions/policy.js';
 import { presentTimeline } from '../sessions/present.js';
-import { readEngineSession } from '../sessions/reader.js';
 import * as sessionsRepo from '../sessions/repo.js';
 import { buildHandoffContext } from './context.js';
 import { audit, queueHandoffEvent } from './lifecycle.js';
@@ -42,44 +44,60 @@ export async function escalate(
   sessionId: string,
   body: z.output<typeof ZCreateHandoffBody>,
 ): Promise<THandoffWithContext> {
-  const loaded = await readEngineSession(deps.db.db, actor.accountId, sessionId);
-  if (!loaded) throw notFound('Session');
-  assertNoDenial(writerDenial(actor, loaded.session));
   const targetTier = body.targetTier ?? null;
   const targetUserId = body.targetUserId ?? null;
-  if (targetUserId) {
-    if (targetUserId === actor.id) {
-      throw new AppError('invalid_input', 400, 'targetUserId: you cannot escalate to yourself', {
-        field: 'targetUserId',
-      });
-    }
-    const target = await repo.findTeammate(deps.db.db, actor.accountId, targetUserId);
-    if (!target || !hasRole(target, 'engineer')) {
-      throw new AppError('invalid_input', 400, 'targetUserId: no engineer with this id in your team', {
-        field: 'targetUserId',
-      });
-    }
-  }
-  // The escalation answers at once with the built-in assessment; an LLM's (when one is set up)
-  // is added to the handoff when it arrives, after the commit (assessLater below).
-  const assessed = await deps.assistant.assess(loaded.engine);
-
+  // The account's resolved cases (the assistant's "seen before"; cached per account): on PostgreSQL
+  // read on another pooled connection while this one takes the session's lock. PGlite has a single
+  // connection, which the transaction holds, so there they are read inside it.
+  const historyElsewhere =
+    deps.db.kind === 'postgres' ? loadAccountHistory(deps.db.db, actor.accountId, sessionId) : null;
+  historyElsewhere?.catch(() => {}); // awaited below; a failure there fails the escalation
+  // Every read the escalation needs is made under the session's lock, once: the snapshot's
+  // tried-list and the assessment are of the same timeline, and the live card's wait (escalate →
+  // commit) is as few round trips as the writes themselves (docs/BENCHMARKS.md, live fan-out).
   const handoffId = newId();
+  // What the committed attempt assessed (an attempt retried after a deadlock assesses again).
+  let engineSession: EngineSession | undefined;
+  let assessed: TAssessmentWithStart | undefined;
   try {
     await inTransaction(deps, async (work) => {
       const { tx } = work;
       const s = await sessionsRepo.lockSession(tx, actor.accountId, sessionId);
       if (!s) throw notFound('Session');
-      // Again, under the lock: the owner, the status or the active handoff may have changed.
+      assertNoDenial(writerDenial(actor, s));
+      if (targetUserId) {
+        if (targetUserId === actor.id) {
+          throw new AppError('invalid_input', 400, 'targetUserId: you cannot escalate to yourself', {
+            field: 'targetUserId',
+          });
+        }
+        const target = await repo.findTeammate(tx, actor.accountId, targetUserId);
+        if (!target || !hasRole(target, 'engineer')) {
+          throw new AppError('invalid_input', 400, 'targetUserId: no engineer with this id in your team', {
+            field: 'targetUserId',
+          });
+        }
+      }
       const existing = await repo.findActiveForSession(tx, actor.accountId, sessionId);
       assertNoDenial(escalateDenial(actor, s, existing?.id ?? null));
       const now = deps.clock();
-      // Read again under the lock: the snapshot's tried-list must hold every step committed
-      // before the handoff, including one logged while the assessment was being computed.
-      const timeline = await sessionsRepo.listTimeline(tx, actor.accountId, sessionId);
+      const timeline = presentTimeline(await sessionsRepo.listTimeline(tx, actor.accountId, sessionId));
+      const engine: EngineSession = {
+        title: s.title,
+        problem: s.problem,
+        customer: s.customer,
+        asset: s.asset,
+        category: s.category,
+        timeline,
+        history: await (historyElsewhere ?? loadAccountHistory(tx, actor.accountId, sessionId)),
+      };
+      engineSession = engine;
+      // The escalation answers at once with the built-in assessment (about a millisecond); an LLM's
+      // (when one is set up) is added to the handoff when it arrives, after the commit (below).
+      assessed = await deps.assistant.assess(engine);
       const context = buildHandoffContext({
-        session: { ...loaded.engine, createdAt: s.createdAt },
-        timeline: presentTimeline(timeline),
+        session: { ...engine, createdAt: s.createdAt },
+        timeline,
         assessed,
         reason: body.reason,
         urgency: body.urgency,
@@ -119,7 +137,7 @@ export async function escalate(
       const noteText =
         body.note?.text ??
         buildEscalationNote({
-          session: loaded.engine,
+          session: engine,
           context,
           targetTier,
           targetName: targetUserId ? await notesRepo.findUserName(tx, actor.accountId, targetUserId) : null,
@@ -162,7 +180,26 @@ export async function escalate(
         now,
         options: body.psa,
       });
-      await queueHandoffEvent(work, { accountId: actor.accountId, handoffId, type: 'handoff.created', now });
+      // The card as every teammate's queue shows it, from what this unit of work wrote (no read back).
+      queueEvent(work, actor.accountId, 'handoff.created', {
+        handoff: {
+          id: handoffId,
+          sessionId,
+          intent: 'escalate',
+          status: 'open',
+          reason: body.reason,
+          urgency: body.urgency,
+          targetTier,
+          targetUserId,
+          createdBy: { id: actor.id, name: actor.name },
+          createdAt: now.toISOString(),
+          claimedBy: null,
+          claimedAt: null,
+          firstActionAt: null,
+          waitingSeconds: 0,
+          session: { title: s.title, customer: s.customer, asset: s.asset },
+        },
+      });
     });
   } catch (err) {
     // Two escalations racing past the check: the partial unique index decides.
@@ -170,7 +207,7 @@ export async function escalate(
       throw conflict('already_escalated', 'This session already has an open escalation');
     throw err;
   }
-  deps.assistant.assessLater(loaded.engine, assessed, (answer) =>
+  deps.assistant.assessLater(engineSession!, assessed!, (answer) =>
     addLlmAssessment(deps, actor.accountId, handoffId, answer),
   );
   return getHandoff(deps, actor, handoffId);

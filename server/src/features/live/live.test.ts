@@ -166,6 +166,30 @@ describe('GET /api/events', () => {
     r.close();
   });
 
+  it('builds the new card from what the escalation wrote: exactly the handoff as it reads once committed', async () => {
+    const r = await open(a.senior);
+    await r.ready();
+    const sessionId = await newSession(a.junior, 'Card from the write');
+    const res = await a.junior.client.post(`/api/sessions/${sessionId}/handoffs`, {
+      intent: 'escalate',
+      reason: 'Targeted at a tier',
+      urgency: 'critical',
+      targetTier: 2,
+    });
+    expect(res.status).toBe(201);
+    const ev = await r.next('handoff.created', (j) => j.handoff.id === res.body.handoff.id);
+    const shown = (await a.senior.client.get(`/api/handoffs/${res.body.handoff.id}`)).body.handoff;
+    const { context: _c, can: _can, audit: _a, llmAssessment: _l, waitingSeconds: _w, ...base } = shown;
+    expect(ev.json.handoff).toEqual({ ...base, waitingSeconds: 0 });
+    expect(ev.json.handoff).toMatchObject({
+      createdBy: { id: a.junior.id, name: a.junior.name },
+      session: { title: 'Card from the write' },
+      targetTier: 2,
+      urgency: 'critical',
+    });
+    r.close();
+  });
+
   it('replays what a client missed: by Last-Event-ID header, by query, the header winning', async () => {
     const first = await open(a.senior);
     await first.ready();

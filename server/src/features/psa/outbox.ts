@@ -40,14 +40,11 @@ export async function queuePsaPosts(
   const options = o.options ?? { post: true };
   if (!options.post) return 0;
   const { tx } = work;
-  const [conn, link] = await Promise.all([
-    repo.findConnection(tx, o.accountId),
-    repo.findLink(tx, o.accountId, o.sessionId),
-  ]);
-  if (!conn || !link) return 0;
+  const ticketId = await repo.findPostableTicket(tx, o.accountId, o.sessionId);
+  if (ticketId === null) return 0;
   const base: PsaPostPayload = {
     provider: 'connectwise',
-    ticketId: link.link.ticketId,
+    ticketId,
     noteId: o.noteId,
     noteKind: o.noteKind,
     authorId: o.authorId,

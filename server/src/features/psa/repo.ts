@@ -97,6 +97,19 @@ export async function findLink(db: DbOrTx, accountId: string, sessionId: string)
   return row ?? null;
 }
 
+/**
+ * The PSA ticket this session is linked to, when the account also has a connection (else null):
+ * one statement, as every escalation and resolve asks it before posting its note.
+ */
+export async function findPostableTicket(db: DbOrTx, accountId: string, sessionId: string) {
+  const [row] = await db
+    .select({ ticketId: psaTicketLinks.ticketId })
+    .from(psaTicketLinks)
+    .innerJoin(psaConnections, eq(psaConnections.accountId, psaTicketLinks.accountId))
+    .where(and(eq(psaTicketLinks.accountId, accountId), eq(psaTicketLinks.sessionId, sessionId)));
+  return row?.ticketId ?? null;
+}
+
 export async function upsertLink(db: DbOrTx, row: typeof psaTicketLinks.$inferInsert) {
   const { sessionId: _s, accountId: _a, ...set } = row;
   await db.insert(psaTicketLinks).values(row).onConflictDoUpdate({ target: psaTicketLinks.sessionId, set });
