@@ -113,9 +113,19 @@ function stopper(child: ChildProcess) {
     });
 }
 
+/**
+ * The server as `npm start` runs it (the built bundle, with its process settings), or from the
+ * sources when nothing is built. BENCH_FROM_SOURCES=1 forces the sources.
+ */
+const builtEntry = path.join(serverDir, 'dist', 'start.js');
+const serverArgs =
+  fs.existsSync(builtEntry) && !process.env.BENCH_FROM_SOURCES
+    ? ['--enable-source-maps', builtEntry]
+    : ['--import', 'tsx', 'src/main.ts'];
+
 async function startServer(databaseUrl: string): Promise<Proc> {
   const port = await freePort();
-  const child = spawnNode(['--import', 'tsx', 'src/main.ts'], {
+  const child = spawnNode(serverArgs, {
     cwd: serverDir,
     env: {
       ...process.env,
@@ -759,7 +769,9 @@ async function main() {
   const lim = fileLimit();
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const pgVersion = execFileSync('psql', [PG, '-Atc', 'show server_version']).toString().trim();
-  console.log('Live fan-out benchmark (server/src/main.ts processes on PostgreSQL; clients in this process)');
+  console.log(
+    `Live fan-out benchmark (server processes: node ${serverArgs.join(' ')}, on PostgreSQL; clients in this process)`,
+  );
   console.log(
     `machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${pgVersion}, ${new Date().toISOString().slice(0, 10)}`,
   );
