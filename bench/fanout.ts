@@ -31,6 +31,8 @@ import { EVENTS_CHANNEL, recordEvent } from '../server/src/features/live/events.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const serverDir = path.resolve(here, '../server');
+/** Pause between two escalations (BENCH_GAP_MS): 20 ms is a burst far above any team's rate. */
+const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 20);
 const PG = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'latency,cluster,memory,hold')
   .split(',')
@@ -574,7 +576,7 @@ async function runOurs(opts: {
         },
         i >= warm,
       );
-      await sleep(20);
+      await sleep(GAP_MS);
     }
     const escalated = {
       all: meter.all,
@@ -614,7 +616,7 @@ async function runOurs(opts: {
           },
           i >= 5,
         );
-        await sleep(20);
+        await sleep(GAP_MS);
       }
       await db.close();
       direct = {
@@ -721,7 +723,7 @@ async function runBare(label: string, ours: Awaited<ReturnType<typeof runOurs>>)
         },
         i >= warm,
       );
-      await sleep(20);
+      await sleep(GAP_MS);
     }
     for (const s of subs) s.close();
     return {

@@ -278,6 +278,43 @@ describe('chat webhook', () => {
     expect(r.filter((n) => n.channel === 'webhook')).toHaveLength(1);
   });
 
+  it('a rate-limited receiver (429 with Retry-After) is tried again no sooner than it asked', async () => {
+    const t = await makeTeam(h);
+    await t.admin.client.put('/api/account/notification-settings', {
+      webhookUrl: hooks.url('/limited'),
+      webhookFormat: 'slack',
+      reminderDelayMinutes: 5,
+    });
+    hooks.answer = { status: 429, body: 'rate_limited', headers: { 'retry-after': '120' } };
+    try {
+      const before = Date.now();
+      const a = await escalate(t.junior);
+      const r = await waitRows(t, a.id, (x) =>
+        x.some((n) => n.channel === 'webhook' && n.lastError !== null),
+      );
+      const hook = r.find((n) => n.channel === 'webhook')!;
+      expect(hook).toMatchObject({ status: 'pending', attempts: 1 });
+      expect(hook.lastError).toContain('HTTP 429');
+      expect(hook.lastError).toContain('retry after 120 s');
+      const { notifications } = await import('../db/schema.js');
+      const { and, eq } = await import('drizzle-orm');
+      const [row] = await h.deps.db.db
+        .select({ next: notifications.nextAttemptAt })
+        .from(notifications)
+        .where(and(eq(notifications.handoffId, a.id), eq(notifications.channel, 'webhook')));
+      // The worker's own backoff after a first failure is seconds; the receiver asked for two minutes.
+      expect(row!.next!.getTime()).toBeGreaterThanOrEqual(before + 119_000);
+      expect(hooks.hooks.filter((k) => k.path === '/limited')).toHaveLength(1);
+    } finally {
+      hooks.answer = { status: 200, body: 'ok' };
+      await t.admin.client.put('/api/account/notification-settings', {
+        webhookUrl: null,
+        reminderDelayMinutes: 5,
+        webhookFormat: 'auto',
+      });
+    }
+  });
+
   it('Send test reaches the receiver now; a refusing receiver is reported, not an error', async () => {
     const t = await makeTeam(h);
     const ok = await t.admin.client.post('/api/account/webhook/test', { webhookUrl: hooks.url('/test-ok') });

@@ -59,7 +59,7 @@ export function testCertificate() {
 export class WebhookReceiver {
   readonly hooks: ReceivedHook[] = [];
   /** The answer for the next requests (status and body), e.g. 404 `no_service` like Slack. */
-  answer: { status: number; body: string } = { status: 200, body: 'ok' };
+  answer: { status: number; body: string; headers?: Record<string, string> } = { status: 200, body: 'ok' };
 
   private constructor(
     private readonly server: https.Server,
@@ -81,7 +81,7 @@ export class WebhookReceiver {
           /* keep the text */
         }
         receiver!.hooks.push({ path: req.url ?? '', contentType: req.headers['content-type'] ?? '', body });
-        res.writeHead(receiver!.answer.status, { 'content-type': 'text/plain' });
+        res.writeHead(receiver!.answer.status, { 'content-type': 'text/plain', ...receiver!.answer.headers });
         res.end(receiver!.answer.body);
       });
     });

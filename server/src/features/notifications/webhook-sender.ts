@@ -1,10 +1,13 @@
 import https from 'node:https';
+import { parseRetryAfter } from '../../http/retry-after.js';
 import { checkLiteralHost, guardedLookup, WebhookAddressError } from './address-policy.js';
 import { DeliveryError } from './delivery-error.js';
 
 export interface WebhookAnswer {
   status: number;
   body: string;
+  /** The receiver's Retry-After header, if any. */
+  retryAfter?: string | string[];
 }
 
 /** 4xx answers that a retry cannot fix (a removed or disabled webhook, a payload it refuses). */
@@ -55,6 +58,7 @@ export async function postWebhook(
           resolve({
             status: res.statusCode ?? 0,
             body: Buffer.concat(chunks).toString('utf8').slice(0, 4096),
+            retryAfter: res.headers['retry-after'],
           });
         });
         res.on('error', (err) => {
@@ -78,9 +82,13 @@ export async function postWebhook(
   });
   if (answer.status >= 200 && answer.status < 300) return answer;
   const detail = answer.body.replace(/\s+/g, ' ').trim().slice(0, 300);
+  // Slack and Teams rate-limit with 429 and say when to come back; a 503 may say it too.
+  const retryAfterMs =
+    answer.status === 429 || answer.status === 503 ? parseRetryAfter(answer.retryAfter) : null;
   throw new DeliveryError(
-    `Webhook answered HTTP ${answer.status}${detail ? `: ${detail}` : ''}`,
+    `Webhook answered HTTP ${answer.status}${detail ? `: ${detail}` : ''}${retryAfterMs !== null ? `; retry after ${Math.ceil(retryAfterMs / 1000)} s` : ''}`,
     PERMANENT.has(answer.status),
     answer.status,
+    retryAfterMs,
   );
 }

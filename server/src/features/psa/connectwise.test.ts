@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRetryAfter } from '../../http/retry-after.js';
 import { type ConnectWiseStandin, startConnectWiseStandin } from '../../test/connectwise-standin.js';
-import { ConnectWiseProvider, CW_ACCEPT, markerLine, parseRetryAfter } from './connectwise.js';
+import { ConnectWiseProvider, CW_ACCEPT, markerLine } from './connectwise.js';
 import { PsaError } from './provider.js';
 
 let cw: ConnectWiseStandin;

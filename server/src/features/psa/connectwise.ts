@@ -17,6 +17,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { parseRetryAfter } from '../../http/retry-after.js';
 import { checkLiteralHost, guardedLookup, WebhookAddressError } from '../notifications/address-policy.js';
 import {
   PsaError,
@@ -59,16 +60,6 @@ interface Answer {
 }
 
 const MAX_BODY = 4 * 1024 * 1024;
-
-/** `Retry-After` in seconds or as an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | null {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return null;
-  if (/^\d+$/.test(v.trim())) return Math.min(Number(v.trim()) * 1000, 3_600_000);
-  const at = Date.parse(v);
-  if (!Number.isFinite(at)) return null;
-  return Math.max(0, Math.min(at - now, 3_600_000));
-}
 
 export class ConnectWiseProvider implements PsaProvider {
   readonly kind = 'connectwise' as const;
