@@ -229,6 +229,7 @@ test('an invitation is e-mailed; the Mail outbox reads well on a phone', async (
   await item.click();
   await owner.getByRole('button', { name: 'Plain text' }).click();
   expect(await widerThanScreen(owner)).toEqual([]);
+  await shot(owner, 'mail-outbox-phone');
   // Keyboard: the list items are reachable and selectable.
   await item.focus();
   await owner.keyboard.press('Enter');
