@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { type Database, DatabaseStartError, openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
 import { createAssistant } from './features/assistant/assistant.js';
-import { warmShippedEngine } from './features/assistant/engine.js';
+import { warmShippedEngineInSlices } from './features/assistant/engine.js';
 import { LiveHub } from './features/live/hub.js';
 import { secretsKey } from './features/psa/secrets.js';
 import { startHousekeeping } from './jobs/housekeeping/job.js';
@@ -127,8 +127,15 @@ log.info(
 );
 printDemoSignIns(demo, shown, (line) => console.log(line));
 // The assistant's knowledge index is built on first use (engine.ts): build it now that the health
-// check answers, so that the first escalation or chat message does not wait for it.
+// check answers, so that the first escalation or chat message does not wait for it; in slices, so
+// that requests arriving meanwhile are answered between them.
 setImmediate(() => {
-  const took = warmShippedEngine();
-  if (took > 0) log.info({ ms: Math.round(took) }, 'assistant knowledge index built');
+  warmShippedEngineInSlices().then(
+    ({ totalMs, longestMs }) =>
+      log.info(
+        { ms: Math.round(totalMs), longestBlockMs: Math.round(longestMs) },
+        'assistant knowledge index built',
+      ),
+    (err: unknown) => log.error({ err }, 'building the assistant knowledge index failed'),
+  );
 });

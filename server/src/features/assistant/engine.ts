@@ -12,11 +12,11 @@ import type { TAssessmentWithStart, TAssistantReply, TSuggestionsResponse } from
 import { addTerms, analyzeSession as analyze, rankWithQuery, type SessionAnalysis } from './analysis.js';
 import { chatReply } from './chat.js';
 import { loadPlaybooks, type Playbook } from './knowledge.js';
-import { buildKnowledgeIndex, type KnowledgeIndex, normalise } from './knowledge-index.js';
+import { buildKnowledgeIndex, indexTexts, type KnowledgeIndex, normalise } from './knowledge-index.js';
 import { isCheckTried, isTextTried } from './planning.js';
 import { assessmentFromAnalysis, suggestionsFromAnalysis } from './presentation.js';
 import type { EngineSession } from './session.js';
-import { tokenize } from './text.js';
+import { sharedTokens, tokenize } from './text.js';
 
 export type { SessionAnalysis } from './analysis.js';
 export { ENGINE_PARAMS } from './params.js';
@@ -109,6 +109,34 @@ export function warmShippedEngine(): number {
   const t0 = performance.now();
   shippedEngine();
   return performance.now() - t0;
+}
+
+/**
+ * The same, for a server that is already answering: the texts the index reads are tokenized first,
+ * a slice of about `sliceMs` at a time with the event loop free in between (tokenizing is about
+ * half of the build and its results are memoised), then the index is built from them in one go.
+ * A request that needs the engine meanwhile builds it at once, as `shippedEngine` always does.
+ * Returns the total and the longest time the event loop was held.
+ */
+export async function warmShippedEngineInSlices(
+  sliceMs = 8,
+): Promise<{ totalMs: number; longestMs: number }> {
+  const t0 = performance.now();
+  let longest = 0;
+  let sliceStart = t0;
+  for (const text of indexTexts(PLAYBOOKS)) {
+    if (shipped) break;
+    sharedTokens(text);
+    const now = performance.now();
+    if (now - sliceStart >= sliceMs) {
+      longest = Math.max(longest, now - sliceStart);
+      await new Promise<void>((r) => setImmediate(r));
+      sliceStart = performance.now();
+    }
+  }
+  const built = warmShippedEngine();
+  longest = Math.max(longest, performance.now() - sliceStart, built);
+  return { totalMs: performance.now() - t0, longestMs: longest };
 }
 
 export const analyzeSession: Engine['analyzeSession'] = (s) => shippedEngine().analyzeSession(s);

@@ -86,6 +86,26 @@ export function normalise(text: string): string {
   return tokenize(text).join(' ');
 }
 
+/** Every text `buildKnowledgeIndex` tokenizes (for warming the tokenizer's memo ahead of it). */
+export function* indexTexts(playbooks: readonly Playbook[]): Generator<string> {
+  for (const p of playbooks) {
+    yield p.title;
+    yield p.category;
+    yield* p.symptoms;
+    yield* p.keywords;
+    for (const c of p.causes) {
+      yield c.name;
+      yield* c.signs;
+      yield* c.fixes;
+      for (const k of c.checks) {
+        yield k.action;
+        yield k.confirmsIf;
+        yield* k.terms;
+      }
+    }
+  }
+}
+
 export function buildKnowledgeIndex(playbooks: readonly Playbook[]): KnowledgeIndex {
   const pre: PrePlaybook[] = [];
   const causes: PreCause[] = [];
