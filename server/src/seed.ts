@@ -590,6 +590,7 @@ function demoEngine(prebuiltFile: URL | string) {
   };
   return engine;
 }
+
 export function printDemoSignIns(info: TDemoInfo, url: string, log: (line: string) => void) {
   if (!info.demo) return;
   log(`Demo account "${DEMO_ACCOUNT}" — sign in at ${url}`);
