@@ -6,8 +6,32 @@ import type * as repo from './repo.js';
 
 const seconds = (ms: number) => Math.max(0, Math.round(ms / 1000));
 
+/** What the broadcast shape reads of a handoff: a row as read, or one just written. */
+export type HandoffBaseFacts = Pick<
+  repo.HandoffListRow,
+  | 'id'
+  | 'sessionId'
+  | 'intent'
+  | 'status'
+  | 'reason'
+  | 'urgency'
+  | 'targetTier'
+  | 'targetUserId'
+  | 'createdById'
+  | 'createdByName'
+  | 'createdAt'
+  | 'claimedById'
+  | 'claimedByName'
+  | 'claimedAt'
+  | 'firstActionAt'
+  | 'closedAt'
+  | 'sessionTitle'
+  | 'sessionCustomer'
+  | 'sessionAsset'
+>;
+
 /** The broadcast shape (live events): what every member of the account may see. */
-export function presentHandoffBase(r: repo.HandoffListRow, now: Date): THandoffBase {
+export function presentHandoffBase(r: HandoffBaseFacts, now: Date): THandoffBase {
   // Waiting time runs until someone picks it up (or it closes).
   const end = r.claimedAt ?? r.closedAt ?? now;
   return {

@@ -27,7 +27,7 @@ import * as sessionsRepo from '../sessions/repo.js';
 import { buildHandoffContext } from './context.js';
 import { audit, queueHandoffEvent } from './lifecycle.js';
 import { cancelDenial, claimDenial, releaseDenial } from './policy.js';
-import { presentAudit, presentHandoff } from './present.js';
+import { presentAudit, presentHandoff, presentHandoffBase } from './present.js';
 import * as repo from './repo.js';
 
 export { buildHandoffContext };
@@ -103,12 +103,12 @@ export async function escalate(
         urgency: body.urgency,
         now,
       });
-      await repo.insertHandoff(tx, {
+      const written = {
         id: handoffId,
         accountId: actor.accountId,
         sessionId,
-        intent: 'escalate',
-        status: 'open',
+        intent: 'escalate' as const,
+        status: 'open' as const,
         reason: body.reason,
         urgency: body.urgency,
         targetTier,
@@ -116,7 +116,8 @@ export async function escalate(
         createdById: actor.id,
         createdAt: now,
         context,
-      });
+      };
+      await repo.insertHandoff(tx, written);
       await sessionsRepo.updateSession(tx, actor.accountId, sessionId, {
         status: 'escalated',
         updatedAt: now,
@@ -182,23 +183,21 @@ export async function escalate(
       });
       // The card as every teammate's queue shows it, from what this unit of work wrote (no read back).
       queueEvent(work, actor.accountId, 'handoff.created', {
-        handoff: {
-          id: handoffId,
-          sessionId,
-          intent: 'escalate',
-          status: 'open',
-          reason: body.reason,
-          urgency: body.urgency,
-          targetTier,
-          targetUserId,
-          createdBy: { id: actor.id, name: actor.name },
-          createdAt: now.toISOString(),
-          claimedBy: null,
-          claimedAt: null,
-          firstActionAt: null,
-          waitingSeconds: 0,
-          session: { title: s.title, customer: s.customer, asset: s.asset },
-        },
+        handoff: presentHandoffBase(
+          {
+            ...written,
+            createdByName: actor.name,
+            claimedById: null,
+            claimedByName: null,
+            claimedAt: null,
+            firstActionAt: null,
+            closedAt: null,
+            sessionTitle: s.title,
+            sessionCustomer: s.customer,
+            sessionAsset: s.asset,
+          },
+          now,
+        ),
       });
     });
   } catch (err) {
