@@ -196,26 +196,14 @@ describe('demo seed', () => {
 // seed asks, and give exactly what the engine gives.
 describe('the demo seed with the build precomputed engine answers', () => {
   it('asks the engine nothing, and seeds the same handoff snapshots as the engine live', async () => {
-    const { createAssistant } = await import('./features/assistant/assistant.js');
-    const { suggestNextSteps } = await import('./features/assistant/engine.js');
-    const { demoEngineInputs } = await import('./seed.js');
-    const { writeSeedAssessments } = await import('./seed-assessments.js');
+    const { writeDemoEngineAnswers } = await import('./seed.js');
     const { handoffs } = await import('./db/schema.js');
     const fs = await import('node:fs');
     const os = await import('node:os');
     const path = await import('node:path');
     // As scripts/build-server.mjs does (build-seed-assessments.ts), on another day than the seed's.
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rf-seed-')), 'seed-assessments.json');
-    const builtin = createAssistant({ llm: null });
-    const inputs = demoEngineInputs(new Date(now.getTime() - 3 * 86_400_000));
-    const assessed = [];
-    for (const session of inputs.assess)
-      assessed.push({ session, assessment: await builtin.assess(session) });
-    const suggested = inputs.suggest.map((session) => ({
-      session,
-      actions: suggestNextSteps(session, 50).suggestions.map((x) => x.action),
-    }));
-    writeSeedAssessments(file, assessed, suggested);
+    await writeDemoEngineAnswers(file, new Date(now.getTime() - 3 * 86_400_000));
 
     const other = await startApp();
     try {

@@ -1,11 +1,16 @@
 import type { TAssessmentWithStart, TDemoInfo, TUrgency } from '@rf/contracts';
 import type { Deps } from './deps.js';
 import { createAssistant } from './features/assistant/assistant.js';
-import { type EngineSession, suggestNextSteps } from './features/assistant/engine.js';
+import type { EngineSession } from './features/assistant/engine.js';
 import { newId } from './features/auth/tokens.js';
-import { buildHandoffContext } from './features/handoffs/context.js';
+import { buildHandoffContext, suggestedByEngine } from './features/handoffs/context.js';
 import { buildEscalationNote, buildResolutionNote, minutesBetween } from './features/notes/builder.js';
-import { assessmentKey, loadSeedAssessments, SEED_ASSESSMENTS_FILE } from './seed-assessments.js';
+import {
+  assessmentKey,
+  loadSeedAssessments,
+  SEED_ASSESSMENTS_FILE,
+  writeSeedAssessments,
+} from './seed-assessments.js';
 import {
   type PersonKey,
   type PlannedSession,
@@ -568,6 +573,19 @@ export function demoEngineInputs(now: Date): { assess: EngineSession[]; suggest:
   return { assess, suggest };
 }
 
+/**
+ * Runs the built-in engine over everything the seed will ask it (`demoEngineInputs`) and writes the
+ * answers to `file`: the build does this (build-seed-assessments.ts), and so does the seed's test.
+ */
+export async function writeDemoEngineAnswers(file: URL | string, now: Date) {
+  const builtin = createAssistant({ llm: null });
+  const inputs = demoEngineInputs(now);
+  const assessed = [];
+  for (const session of inputs.assess) assessed.push({ session, assessment: await builtin.assess(session) });
+  const suggested = inputs.suggest.map((session) => ({ session, actions: [...suggestedByEngine(session)] }));
+  return writeSeedAssessments(file, assessed, suggested);
+}
+
 /** The built-in engine's answers, from the build's file when it has them; `live` counts the rest. */
 function demoEngine(prebuiltFile: URL | string) {
   const prebuilt = loadSeedAssessments(prebuiltFile);
@@ -585,7 +603,7 @@ function demoEngine(prebuiltFile: URL | string) {
       const hit = prebuilt.suggested.get(assessmentKey(s));
       if (hit) return hit;
       engine.live++;
-      return suggestNextSteps(s, 50).suggestions.map((x) => x.action);
+      return suggestedByEngine(s);
     },
   };
   return engine;

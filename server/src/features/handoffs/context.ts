@@ -9,7 +9,8 @@ import { type EngineSession, suggestNextSteps } from '../assistant/engine.js';
 
 /** The actions the built-in suggestions panel lists for a session (up to 50). */
 export type SuggestedActions = (s: EngineSession) => readonly string[];
-const suggestedByEngine: SuggestedActions = (s) => suggestNextSteps(s, 50).suggestions.map((x) => x.action);
+export const suggestedByEngine: SuggestedActions = (s) =>
+  suggestNextSteps(s, 50).suggestions.map((x) => x.action);
 
 /** Builds the immutable handoff snapshot from the session, its timeline and the assessment. */
 export function buildHandoffContext(opts: {
