@@ -2,6 +2,7 @@
  * Assistant benchmark: quality (top-1 / top-3 cause accuracy over the labelled scenarios) and speed
  * (assessment time for a 50-step session). Run with `npm run bench:assistant` from the repo root.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -171,8 +172,33 @@ for (const m of acc.misses)
 // The shipped base, as the server loads it.
 const real = startup();
 console.log(
-  `start-up (read + validate + index the ${PLAYBOOKS.length} shipped files), 5 cold runs: median ${real.wall[2]!.toFixed(1)} ms wall, ${real.cpu[2]!.toFixed(1)} ms CPU; max ${real.wall[4]!.toFixed(1)} ms wall`,
+  `start-up in this process (read + validate + index the ${PLAYBOOKS.length} shipped files, memos emptied each run), 5 runs: median ${real.wall[2]!.toFixed(1)} ms wall, ${real.cpu[2]!.toFixed(1)} ms CPU; max ${real.wall[4]!.toFixed(1)} ms wall`,
 );
+// Cold, as a start pays it: a fresh process per run (bench/knowledge-load.ts) with the server's own
+// V8 setting, reading the build's prepared index (what `npm start` does) or the playbook files.
+function coldStartups(mode: 'prepared' | 'files') {
+  const runs: Array<{ wallMs: number; cpuMs: number; loadMs: number; indexMs: number }> = [];
+  for (let i = 0; i < 5; i++) {
+    const r = spawnSync(
+      process.execPath,
+      ['--max-semi-space-size=8', '--import', 'tsx', join(import.meta.dirname, 'knowledge-load.ts'), mode],
+      { cwd: import.meta.dirname, encoding: 'utf8' },
+    );
+    if (r.status !== 0) return { error: (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] };
+    runs.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
+  }
+  const med = (k: 'wallMs' | 'cpuMs' | 'loadMs' | 'indexMs') =>
+    runs.map((r) => r[k]).sort((a, b) => a - b)[2]!;
+  return { wall: med('wallMs'), cpu: med('cpuMs'), load: med('loadMs'), index: med('indexMs') };
+}
+for (const mode of ['prepared', 'files'] as const) {
+  const c = coldStartups(mode);
+  console.log(
+    'error' in c
+      ? `cold start-up (${mode}): not measured: ${c.error} (run \`npm run build\` first)`
+      : `cold start-up, ${mode === 'prepared' ? "the build's prepared index (as `npm start`)" : 'read + validate + index the files'}, 5 fresh processes: median ${c.cpu.toFixed(1)} ms CPU (load ${c.load.toFixed(1)}, index ${c.index.toFixed(1)}), ${c.wall.toFixed(1)} ms wall`,
+  );
+}
 const times = timeRuns(() => assessSession(session), RUNS);
 const suggestTimes = timeRuns(() => suggestNextSteps(session), RUNS);
 const histTimes = timeRuns(() => assessSession(withHistory), RUNS);

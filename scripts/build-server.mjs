@@ -8,7 +8,9 @@
 // 3. copy the files the code reads at run time (SQL migrations, the assistant's playbooks) to the
 //    same place under dist/ as under src/;
 // 4. make the embedded-database template (dist/db/pglite-template.tar.gz);
-// 5. assess the demo seed's sessions (dist/seed-assessments.json), so that a first start does not
+// 5. prepare the assistant's knowledge index (dist/knowledge/prepared.json), so that a start reads
+//    one file instead of validating and tokenizing every playbook (knowledge-prepared.ts);
+// 6. assess the demo seed's sessions (dist/seed-assessments.json), so that a first start does not
 //    build the assistant's knowledge index before it can answer (src/seed-assessments.ts).
 //
 // Why a bundle: loading ~500 module files cost ~750 ms of CPU and ~130 MB of RSS on every
@@ -94,6 +96,7 @@ const main = await bundle(path.join(src, 'main.ts'));
 await bundle(path.join(src, 'start.ts'), ['./main.js']);
 const template = await bundle(path.join(src, 'db/build-template.ts'));
 const seedAssessments = await bundle(path.join(src, 'build-seed-assessments.ts'));
+const knowledge = await bundle(path.join(src, 'build-knowledge.ts'));
 
 // 3. Data files.
 let copied = 0;
@@ -114,7 +117,14 @@ console.log(
 const made = spawnSync(process.execPath, ['--enable-source-maps', template], { cwd: root, stdio: 'inherit' });
 if (made.status !== 0) process.exit(made.status ?? 1);
 
-// 5. The demo seed's assessments, by the engine and knowledge base just bundled.
+// 5. The knowledge index, by the code just bundled from the files just copied.
+const prepared = spawnSync(process.execPath, ['--enable-source-maps', knowledge], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (prepared.status !== 0) process.exit(prepared.status ?? 1);
+
+// 6. The demo seed's assessments, by the engine and knowledge base just bundled (read prepared).
 const assessed = spawnSync(process.execPath, ['--enable-source-maps', seedAssessments], {
   cwd: root,
   stdio: 'inherit',

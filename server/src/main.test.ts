@@ -7,6 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lockPathFor } from './db/lock.js';
@@ -320,7 +321,7 @@ describe.runIf(backend === 'postgres')('a database server that answers but refus
 const START_JS = path.join(SERVER_DIR, 'dist', 'start.js');
 describe.runIf(backend === 'pglite' && process.platform === 'linux')('the built entry point', () => {
   if (!fs.existsSync(START_JS)) console.warn(`SKIPPED: ${START_JS} is not built (run npm run build)`);
-  async function startBuilt(env: Record<string, string>) {
+  async function startBuilt(env: Record<string, string>, waitForLine?: RegExp) {
     const port = await freePort();
     const childEnv: Record<string, string> = { ...(process.env as Record<string, string>) };
     delete childEnv.DATABASE_URL;
@@ -338,18 +339,23 @@ describe.runIf(backend === 'pglite' && process.platform === 'linux')('the built 
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';
+    let out = '';
     child.stderr!.on('data', (d) => {
       err += d;
     });
+    child.stdout!.on('data', (d) => {
+      out += d;
+    });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    const p: Proc = { child, port, url: `http://127.0.0.1:${port}`, out: () => '', err: () => err, exited };
+    const p: Proc = { child, port, url: `http://127.0.0.1:${port}`, out: () => out, err: () => err, exited };
     running.push(p);
     await healthy(p);
+    for (let i = 0; waitForLine && i < 200 && !waitForLine.test(out); i++) await sleep(50);
     const cmdline = fs.readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
     const environ = fs.readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
     child.kill('SIGTERM');
     expect(await exitCode(p, 15_000)).toBe(0);
-    return { cmdline, environ };
+    return { cmdline, environ, out };
   }
 
   it.runIf(fs.existsSync(START_JS))(
@@ -365,6 +371,20 @@ describe.runIf(backend === 'pglite' && process.platform === 'linux')('the built 
       });
       expect(own.cmdline.some((a) => a.startsWith('--max-semi-space-size'))).toBe(false);
       expect(own.environ).toContain('MALLOC_MMAP_THRESHOLD_=65536');
+    },
+    START_TIMEOUT,
+  );
+
+  it.runIf(fs.existsSync(START_JS))(
+    "reads the assistant's knowledge index that the build prepared instead of indexing the playbooks",
+    async () => {
+      const { out } = await startBuilt({ LOG_LEVEL: 'info' }, /assistant knowledge index/);
+      const line = out.split('\n').find((l) => l.includes('assistant knowledge index'));
+      expect(line, out.slice(-2000)).toBeDefined();
+      expect(JSON.parse(line!)).toMatchObject({
+        msg: 'assistant knowledge index read from the build',
+        prepared: true,
+      });
     },
     START_TIMEOUT,
   );

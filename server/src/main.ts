@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { type Database, DatabaseStartError, openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
 import { createAssistant } from './features/assistant/assistant.js';
-import { warmShippedEngineInSlices } from './features/assistant/engine.js';
+import { SHIPPED_NOT_PREPARED, warmShippedEngineInSlices } from './features/assistant/engine.js';
 import { LiveHub } from './features/live/hub.js';
 import { secretsKey } from './features/psa/secrets.js';
 import { startHousekeeping } from './jobs/housekeeping/job.js';
@@ -133,8 +133,15 @@ setImmediate(() => {
   warmShippedEngineInSlices().then(
     ({ totalMs, longestMs }) =>
       log.info(
-        { ms: Math.round(totalMs), longestBlockMs: Math.round(longestMs) },
-        'assistant knowledge index built',
+        {
+          ms: Math.round(totalMs),
+          longestBlockMs: Math.round(longestMs),
+          prepared: SHIPPED_NOT_PREPARED === null,
+          ...(SHIPPED_NOT_PREPARED ? { why: SHIPPED_NOT_PREPARED } : {}),
+        },
+        SHIPPED_NOT_PREPARED === null
+          ? 'assistant knowledge index read from the build'
+          : 'assistant knowledge index built',
       ),
     (err: unknown) => log.error({ err }, 'building the assistant knowledge index failed'),
   );

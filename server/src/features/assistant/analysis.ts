@@ -445,21 +445,20 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
   // ticket: a bigger base knows more of them, and counting them made every match look weaker as the
   // base grew. Rarity is by share of playbooks for the same reason.
   const problemTerms = [...new Set([...problemTokens, ...phrases.flatMap((p) => p.means)])];
-  const candidateDocs = candidates.map((r) => ix.playbookIndex.docs[r.index]!);
   const meaningful = problemTerms
     .filter(
       (t) =>
         ix.playbookIndex.idfOf(t) > 0 &&
-        (ix.playbookIndex.shareOf(t) >= ENGINE_PARAMS.commonShare || candidateDocs.some((d) => d.tf.has(t))),
+        (ix.playbookIndex.shareOf(t) >= ENGINE_PARAMS.commonShare ||
+          candidates.some((r) => ix.playbookIndex.has(r.index, t))),
     )
     .map((t) => ({ t, w: rarity(ix, t) }));
   const coverageOf = (index: number): number => {
-    const doc = ix.playbookIndex.docs[index]!;
     let known = 0;
     let matched = 0;
     for (const { t, w } of meaningful) {
       known += w;
-      if (doc.tf.has(t)) matched += w;
+      if (ix.playbookIndex.has(index, t)) matched += w;
     }
     return known > 0 ? matched / known : 0;
   };

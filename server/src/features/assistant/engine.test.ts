@@ -59,6 +59,24 @@ describe('BM25', () => {
     expect(b).toBe(0);
     expect(a!).toBeGreaterThan(c!); // higher tf, shorter doc
     expect(idx.scoreAll(new Map([['nslookup', 1]]))[1]).toBeGreaterThan(0);
+    // Which document uses which term, from the postings alone.
+    expect([0, 1, 2].map((d) => idx.has(d, 'printer'))).toEqual([true, false, true]);
+    expect([0, 1, 2].map((d) => idx.has(d, 'nslookup'))).toEqual([false, true, false]);
+    expect(idx.has(2, 'toner') && !idx.has(0, 'toner') && !idx.has(0, 'unknown-term')).toBe(true);
+    expect(
+      idx.matchedTerms(
+        0,
+        new Map([
+          ['queue', 1],
+          ['dns', 1],
+          ['printer', 1],
+        ]),
+      ),
+    ).toEqual(['printer', 'queue']);
+    // Its data makes the same index again (a prepared index is stored this way).
+    const again = new Bm25Index(idx.data());
+    expect(again.scoreAll(q)).toEqual(idx.scoreAll(q));
+    expect(again.shareOf('printer')).toBeCloseTo(2 / 3);
   });
 });
 

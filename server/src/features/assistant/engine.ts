@@ -11,8 +11,9 @@
 import type { TAssessmentWithStart, TAssistantReply, TSuggestionsResponse } from '@rf/contracts';
 import { addTerms, analyzeSession as analyze, rankWithQuery, type SessionAnalysis } from './analysis.js';
 import { chatReply } from './chat.js';
-import { loadPlaybooks, type Playbook } from './knowledge.js';
+import type { Playbook } from './knowledge.js';
 import { buildKnowledgeIndex, indexTexts, type KnowledgeIndex, normalise } from './knowledge-index.js';
+import { indexFromPrepared, loadShippedKnowledge, type ShippedKnowledge } from './knowledge-prepared.js';
 import { isCheckTried, isTextTried } from './planning.js';
 import { assessmentFromAnalysis, suggestionsFromAnalysis } from './presentation.js';
 import type { EngineSession } from './session.js';
@@ -38,7 +39,11 @@ export interface Engine {
 
 /** An engine over a given base (the shipped one below; benchmarks build larger ones). */
 export function createEngine(playbooks: readonly Playbook[]): Engine {
-  const ix = buildKnowledgeIndex(playbooks);
+  return engineOver(buildKnowledgeIndex(playbooks));
+}
+
+/** An engine over an index already built (or read back from the build's prepared file). */
+export function engineOver(ix: KnowledgeIndex): Engine {
   const analyzeSession = (s: EngineSession) => analyze(ix, s);
 
   function rankPlaybooks(text: string, limit = 5) {
@@ -90,17 +95,30 @@ export function createEngine(playbooks: readonly Playbook[]): Engine {
   };
 }
 
-export const PLAYBOOKS: readonly Playbook[] = loadPlaybooks();
+/**
+ * The shipped base, read when the module loads: from the build's prepared index when it was made
+ * from these exact files (one file, no validation or tokenizing again: knowledge-prepared.ts),
+ * otherwise the playbook files, each validated.
+ */
+const SHIPPED: ShippedKnowledge = loadShippedKnowledge();
+export const PLAYBOOKS: readonly Playbook[] = SHIPPED.playbooks;
+/** Why the shipped engine is indexed at start rather than read prepared (null: it is read). */
+export const SHIPPED_NOT_PREPARED = SHIPPED.notUsed;
 
 let shipped: Engine | undefined;
 /**
- * The engine over the shipped base. Indexing it (tokenizing and stemming every playbook, two BM25
- * indexes) costs about 0.35 s of CPU at 277 playbooks, so it is built on first use rather than when
- * the module loads: the server answers its health check without waiting for it, and `main` builds it
- * right after listening (`warmShippedEngine`), so a first request rarely pays for it.
+ * The engine over the shipped base. From the prepared index it takes a few tens of milliseconds;
+ * without one (sources run with tsx, or playbooks changed after the build) indexing costs about
+ * 0.4 s of CPU at 525 playbooks, so it is built on first use rather than when the module loads: the
+ * server answers its health check without waiting for it, and `main` builds it right after
+ * listening (`warmShippedEngineInSlices`), so a first request rarely pays for it.
  */
 export function shippedEngine(): Engine {
-  shipped ??= createEngine(PLAYBOOKS);
+  if (!shipped) {
+    const prepared = SHIPPED.prepared;
+    SHIPPED.prepared = null; // its arrays are garbage once the index is built
+    shipped = engineOver(prepared ? indexFromPrepared(prepared) : buildKnowledgeIndex(PLAYBOOKS));
+  }
   return shipped;
 }
 /** Build the shipped engine now if nothing has yet; returns the milliseconds it took (0 if built). */
@@ -112,11 +130,11 @@ export function warmShippedEngine(): number {
 }
 
 /**
- * The same, for a server that is already answering: the texts the index reads are tokenized first,
- * a slice of about `sliceMs` at a time with the event loop free in between (tokenizing is about
- * half of the build and its results are memoised), then the index is built from them in one go.
- * A request that needs the engine meanwhile builds it at once, as `shippedEngine` always does.
- * Returns the total and the longest time the event loop was held.
+ * The same, for a server that is already answering. Without a prepared index the texts the index
+ * reads are tokenized first, a slice of about `sliceMs` at a time with the event loop free in
+ * between (tokenizing is about half of the build and its results are memoised), then the index is
+ * built from them in one go. A request that needs the engine meanwhile builds it at once, as
+ * `shippedEngine` always does. Returns the total and the longest time the event loop was held.
  */
 export async function warmShippedEngineInSlices(
   sliceMs = 8,
@@ -124,14 +142,16 @@ export async function warmShippedEngineInSlices(
   const t0 = performance.now();
   let longest = 0;
   let sliceStart = t0;
-  for (const text of indexTexts(PLAYBOOKS)) {
-    if (shipped) break;
-    sharedTokens(text);
-    const now = performance.now();
-    if (now - sliceStart >= sliceMs) {
-      longest = Math.max(longest, now - sliceStart);
-      await new Promise<void>((r) => setImmediate(r));
-      sliceStart = performance.now();
+  if (!SHIPPED.prepared) {
+    for (const text of indexTexts(PLAYBOOKS)) {
+      if (shipped) break;
+      sharedTokens(text);
+      const now = performance.now();
+      if (now - sliceStart >= sliceMs) {
+        longest = Math.max(longest, now - sliceStart);
+        await new Promise<void>((r) => setImmediate(r));
+        sliceStart = performance.now();
+      }
     }
   }
   const built = warmShippedEngine();
