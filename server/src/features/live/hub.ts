@@ -204,6 +204,7 @@ export class LiveHub {
       connection: 'keep-alive',
       // Reverse proxies (nginx) would otherwise buffer the stream.
       'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
     });
     res.socket?.setNoDelay(true);
     res.write(`retry: ${this.opts.retryMs}\n\n`);

@@ -80,6 +80,10 @@ describe('GET /api/events', () => {
     expect(r.headers['content-encoding']).toBeUndefined();
     expect(r.headers['cache-control']).toContain('no-cache');
     expect(r.headers['x-accel-buffering']).toBe('no');
+    // A stream is not a document: no page policy headers on each of thousands of open responses
+    // (they are held per connection), but never sniffed as something else either.
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.headers['content-security-policy']).toBeUndefined();
     await r.ready();
     const { handoffId } = await escalate(a.junior);
     // It arrives as it happens, not when some buffer fills.

@@ -10,7 +10,7 @@ const ZLastEventIdHeader = z.object({ 'last-event-id': ZEventsQuery.shape.lastEv
 
 export function liveRoutes(app: FastifyInstance, hub: LiveHub) {
   // The stream writes its own answer after `reply.hijack()` (decision 006): no response schema.
-  app.get('/api/events', { config: { rawResponse: true } }, async (req, reply) => {
+  app.get('/api/events', { config: { rawResponse: true }, helmet: false }, async (req, reply) => {
     const auth = requireAuth(req);
     const q = parse(ZEventsQuery, req.query, 'query');
     // The browser's own reconnect sends the header, while the URL still carries the query of the
