@@ -66,6 +66,19 @@ describe('knowledge lint (whole base)', () => {
     expect(bad, 'causes without a usable source').toEqual([]);
   });
 
+  it("cites SupportArticles-docs articles at that repository's own paths", () => {
+    // The Exchange, Outlook, Office, Teams and SharePoint articles sit at the repository's root; the
+    // Windows, Azure, SQL, Intune and Entra ones under support/. A guessed prefix is a dead link.
+    const repo = 'https://github.com/MicrosoftDocs/SupportArticles-docs/blob/HEAD/';
+    const bad = causes
+      .filter(({ c }) => c.source.url.startsWith(repo))
+      .filter(({ c }) =>
+        /^support\/(Exchange|Outlook|Office|Teams|SharePoint)\//i.test(c.source.url.slice(repo.length)),
+      )
+      .map(({ key, c }) => `${key}: ${c.source.url}`);
+    expect(bad, 'SupportArticles-docs paths that do not exist').toEqual([]);
+  });
+
   it("every check's action says how to run it (a command in backticks or an admin-centre path with '>')", () => {
     const bad = checks.filter(({ k }) => !saysHowToRun(k.action)).map(({ key, k }) => `${key}: ${k.action}`);
     expect(bad, 'checks that do not say how to run them').toEqual([]);
