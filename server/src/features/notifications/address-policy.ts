@@ -2,10 +2,15 @@ import dns from 'node:dns';
 import net from 'node:net';
 
 /**
- * Where the server may send a webhook. An admin types the URL, so without this check an admin
- * (or a stolen admin session) could make the server probe the internal network: loopback,
- * private, link-local (cloud metadata at 169.254.169.254), carrier-grade NAT, and the reserved
- * and multicast ranges are refused unless ALLOW_PRIVATE_WEBHOOKS=true.
+ * Where the server may send a webhook (or a PSA request). An admin types the URL, so without this
+ * check an admin (or a stolen admin session) could make the server probe the internal network.
+ *
+ * IPv4: everything is allowed except the special-purpose blocks below (loopback, private,
+ * link-local with the cloud metadata at 169.254.169.254, carrier-grade NAT, reserved, multicast...).
+ * IPv6 is judged the other way round, so that a range we forgot fails closed: only global unicast
+ * (2000::/3) may be reached, minus the special-purpose blocks inside it, and an address that carries
+ * an IPv4 address (mapped, translated, NAT64, 6to4) is judged by that IPv4 address. Lifted as a whole
+ * by ALLOW_PRIVATE_WEBHOOKS=true. Source: the IANA IPv4 and IPv6 special-purpose address registries.
  */
 const blocked = new net.BlockList();
 for (const [net4, prefix] of [
@@ -17,6 +22,7 @@ for (const [net4, prefix] of [
   ['172.16.0.0', 12],
   ['192.0.0.0', 24], // IETF protocol assignments
   ['192.0.2.0', 24], // documentation
+  ['192.88.99.0', 24], // former 6to4 relay anycast
   ['192.168.0.0', 16],
   ['198.18.0.0', 15], // benchmarking
   ['198.51.100.0', 24], // documentation
@@ -25,14 +31,13 @@ for (const [net4, prefix] of [
   ['240.0.0.0', 4], // reserved, broadcast
 ] as const)
   blocked.addSubnet(net4, prefix, 'ipv4');
+// Special-purpose blocks inside global unicast (2000::/3). Everything outside it (::/96, ::1,
+// 64:ff9b:1::/48 local-use NAT64, 100::/64, 5f00::/16, fc00::/7, fe80::/10, fec0::/10, ff00::/8,
+// and whatever IANA has not allocated yet) is refused without a list.
 for (const [net6, prefix] of [
-  ['::', 96], // unspecified, loopback, IPv4-compatible
-  ['100::', 64], // discard
+  ['2001::', 23], // IETF protocol assignments: Teredo 2001::/32, benchmarking, ORCHID, AMT...
   ['2001:db8::', 32], // documentation
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // old site-local
-  ['ff00::', 8], // multicast
+  ['3fff::', 20], // documentation (RFC 9637)
 ] as const)
   blocked.addSubnet(net6, prefix, 'ipv6');
 
@@ -56,10 +61,15 @@ function ipv6Groups(ip: string): number[] | null {
 
 const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
 
-/** The IPv4 address an IPv6 address carries (mapped, NAT64, 6to4), if any. */
+/**
+ * The IPv4 address an IPv6 address stands for, when it stands for one and the packet goes on to
+ * that IPv4 address: IPv4-mapped ::ffff:0:0/96, IPv4-translated ::ffff:0:0:0/96 (SIIT), the
+ * well-known NAT64 prefix 64:ff9b::/96 and 6to4 2002::/16.
+ */
 function embeddedIpv4(groups: number[]): string | null {
   const zero = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
   if (zero(0, 5) && groups[5] === 0xffff) return v4(groups[6]!, groups[7]!); // ::ffff:a.b.c.d
+  if (zero(0, 4) && groups[4] === 0xffff && groups[5] === 0) return v4(groups[6]!, groups[7]!); // ::ffff:0:a.b.c.d
   if (groups[0] === 0x64 && groups[1] === 0xff9b && zero(2, 6)) return v4(groups[6]!, groups[7]!); // NAT64
   if (groups[0] === 0x2002) return v4(groups[1]!, groups[2]!); // 6to4
   return null;
@@ -72,6 +82,7 @@ export function isPrivateAddress(ip: string): boolean {
   if (!groups) return true;
   const inner = embeddedIpv4(groups);
   if (inner) return blocked.check(inner, 'ipv4');
+  if ((groups[0]! & 0xe000) !== 0x2000) return true; // not global unicast
   return blocked.check(groups.map((g) => g.toString(16)).join(':'), 'ipv6');
 }
 

@@ -87,6 +87,9 @@ describe('account notification settings', () => {
       ['https://169.254.169.254/latest/meta-data', /private/],
       ['https://[::1]/hook', /private/],
       ['https://[::ffff:192.168.1.10]/hook', /private/],
+      ['https://[::ffff:0:7f00:1]/hook', /private/], // IPv4-translated 127.0.0.1
+      ['https://[64:ff9b:1::a00:1]/hook', /private/], // local-use NAT64
+      ['https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook', /private/], // Teredo
       ['https://2130706433/hook', /private/], // 127.0.0.1 written as a number
       ['https://0x7f.1/hook', /private/],
       ['https://no-such-host.invalid/hook', /could not be resolved/],
@@ -169,8 +172,33 @@ describe('the address policy', () => {
     ['::ffff:7f00:1', true],
     ['::ffff:8.8.8.8', false],
     ['64:ff9b::10.0.0.1', true],
+    ['64:ff9b::8.8.8.8', false], // the well-known NAT64 prefix to a public address
     ['2002:c0a8:0101::1', true], // 6to4 of 192.168.1.1
+    ['2002:808:808::1', false], // 6to4 of 8.8.8.8
+    // IPv4-translated (SIIT, ::ffff:0:0:0/96): judged by the IPv4 address it carries
+    ['::ffff:0:7f00:1', true],
+    ['::ffff:0:127.0.0.1', true],
+    ['::ffff:0:a9fe:a9fe', true], // 169.254.169.254
+    ['::ffff:0:808:808', false],
+    ['::ffff:0.0.0.0', true],
+    ['::127.0.0.1', true], // IPv4-compatible (deprecated)
+    ['::8.8.8.8', true],
+    // Outside global unicast (2000::/3) nothing is reachable: special ranges fail closed.
+    ['64:ff9b:1::a00:1', true], // local-use NAT64 (RFC 8215)
+    ['64:ff9b:1::808:808', true],
+    ['100::1', true], // discard-only
+    ['5f00::1', true], // SRv6 SIDs
+    ['fec0::1', true], // old site-local
+    ['ff02::1', true], // multicast
+    ['4000::1', true], // unallocated
+    // Special blocks inside 2000::/3.
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', true], // Teredo
+    ['2001:2::1', true], // benchmarking
+    ['2001:db8::1', true], // documentation
+    ['3fff::1', true], // documentation (RFC 9637)
     ['2606:4700:4700::1111', false],
+    ['2a00:1450:4001:82a::200e', false],
+    ['fe80::1%eth0', true],
     ['not-an-ip', true],
   ])('%s private: %s', (ip, expected) => {
     expect(isPrivateAddress(ip)).toBe(expected);
