@@ -120,14 +120,29 @@ export function clip(text: string, max = 90): string {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
+/**
+ * What the engine reads of a session's log: its latest steps and notes, and the start of each one's
+ * text. Its cost grows with what it reads (every step against every candidate check), and a session
+ * may hold any number of steps with 5,000-character details: bounded here, an assessment costs the
+ * same few milliseconds for a 1,000-step session as for a 100-step one, and one tenant cannot hold
+ * the server's event loop for seconds per request.
+ */
+export const ENGINE_READS = { steps: 100, stepChars: 800, problemChars: 5_000 } as const;
+
 function stepText(e: EngineTimelineEntry): string {
-  return e.detail ? `${e.text} ${e.detail}` : e.text;
+  const text = e.detail ? `${e.text} ${e.detail}` : e.text;
+  return text.length > ENGINE_READS.stepChars ? text.slice(0, ENGINE_READS.stepChars) : text;
 }
 
 function loggedSteps(s: EngineSession): LoggedStep[] {
   const out: LoggedStep[] = [];
+  let from = s.timeline.length;
+  for (let seen = 0; from > 0 && seen < ENGINE_READS.steps; ) {
+    const kind = s.timeline[--from]!.kind;
+    if (kind === 'step' || kind === 'note') seen++;
+  }
   s.timeline.forEach((entry, index) => {
-    if (entry.kind !== 'step' && entry.kind !== 'note') return;
+    if (index < from || (entry.kind !== 'step' && entry.kind !== 'note')) return;
     const text = stepText(entry);
     const toks = tokenize(text);
     const tokens = new Set(toks);
@@ -337,7 +352,7 @@ export function contextTokens(text: string): Set<string> {
 /** Core analysis shared by assessment, suggestions and chat. */
 export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAnalysis {
   const steps = loggedSteps(s);
-  const problemText = `${s.title} ${s.problem}`;
+  const problemText = `${s.title} ${s.problem.slice(0, ENGINE_READS.problemChars)}`;
   const problemTokens = tokenize(problemText);
   const phrases = findPhrases(`${problemText} ${steps.map((st) => st.entry.text).join(' . ')}`);
 

@@ -4,6 +4,7 @@ import { Bm25Index } from './bm25.js';
 import {
   analyzeSession,
   assessSession,
+  ENGINE_READS,
   type EngineSession,
   type EngineTimelineEntry,
   expectedInformation,
@@ -357,5 +358,36 @@ describe('quality on the labelled scenarios', () => {
         sc.id,
       ).toBe(true);
     }
+  });
+});
+
+describe('bounded work on any session', () => {
+  it('reads the latest steps and notes only: older ones change nothing', () => {
+    const older = Array.from({ length: 60 }, (_, i) =>
+      step(`Ran nslookup intranet.contoso.local on PC${i}, it returned NXDOMAIN`, 'failed'),
+    );
+    const latest = Array.from({ length: ENGINE_READS.steps }, (_, i) =>
+      step(`Restarted the print spooler on PRN${i} and cleared the queue`, i % 2 ? 'failed' : 'info'),
+    );
+    const problem = 'Jobs stay in the queue and nothing prints; the intranet also seems odd';
+    const full = session('Printing stuck', problem, [...older, ...latest]);
+    const window = session('Printing stuck', problem, latest);
+    expect(rankCauses(full)).toEqual(rankCauses(window));
+    expect(assessSession(full)).toEqual(assessSession(window));
+  });
+
+  it("reads the start of each step's text: a code past it is not seen", () => {
+    const pad = 'the update failed again after a reboot and another retry. '.repeat(20);
+    expect(pad.length).toBeGreaterThan(ENGINE_READS.stepChars);
+    const withCode = (detail: string) =>
+      session('Monthly update will not install', 'The cumulative update fails on one server', [
+        { ...step('Ran Windows Update again', 'failed'), detail },
+      ]);
+    const seesCode = (detail: string) =>
+      [...analyzeSession(withCode(detail)).causes, ...analyzeSession(withCode(detail)).ruledOut].some(
+        (c) => c.codeHits.length > 0,
+      );
+    expect(seesCode(`Error 0x800f081f. ${pad}`)).toBe(true);
+    expect(seesCode(`${pad} Error 0x800f081f.`)).toBe(false);
   });
 });

@@ -19,7 +19,7 @@ import { assessmentFromAnalysis, suggestionsFromAnalysis } from './presentation.
 import type { EngineSession } from './session.js';
 import { sharedTokens, tokenize } from './text.js';
 
-export type { SessionAnalysis } from './analysis.js';
+export { ENGINE_READS, type SessionAnalysis } from './analysis.js';
 export { ENGINE_PARAMS } from './params.js';
 export { expectedInformation } from './planning.js';
 export type { EngineSession, EngineTimelineEntry, HistoryCase } from './session.js';

@@ -272,4 +272,31 @@ describe('sign-up and the assistant are rate-limited', () => {
       await app.close();
     }
   });
+
+  it("the assistant's reads per user (suggestions, note previews): over the limit is a 429; a teammate is not affected", async () => {
+    const app = await startApp({
+      rateLimits: { assistantRead: { ...DEFAULT_POLICIES.assistantRead, free: 3 } },
+    });
+    try {
+      const t = await makeTeam(app, 'Busy Co');
+      const s = await t.junior.client.post('/api/sessions', { title: 'VPN drops', problem: 'Every hour' });
+      const id = s.body.session.id as string;
+      const results = await Promise.all(
+        [0, 1, 2, 3, 4].map(() => t.viewer.client.get(`/api/sessions/${id}/suggestions`)),
+      );
+      expect(results.filter((r) => r.status === 200)).toHaveLength(3);
+      for (const r of results.filter((x) => x.status !== 200)) expectLimited(r);
+      // Previews count in the same bucket, per user: the junior has their own.
+      const previews = await Promise.all(
+        [0, 1, 2, 3].map(() =>
+          t.junior.client.post(`/api/sessions/${id}/notes/preview`, { kind: 'resolution' }),
+        ),
+      );
+      expect(previews.filter((r) => r.status === 200)).toHaveLength(3);
+      for (const r of previews.filter((x) => x.status !== 200)) expectLimited(r);
+      expect((await t.admin.client.get(`/api/sessions/${id}/suggestions`)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
 });

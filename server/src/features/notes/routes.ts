@@ -12,6 +12,7 @@ import type { Deps } from '../../deps.js';
 import { requireAuth, requireRole } from '../../http/auth-context.js';
 import { answers, api } from '../../http/respond.js';
 import { parse } from '../../http/validate.js';
+import { takeAssistantRead } from '../rate-limit/limiter.js';
 import * as service from './service.js';
 
 export function noteRoutes(fastify: FastifyInstance, deps: Deps) {
@@ -21,6 +22,7 @@ export function noteRoutes(fastify: FastifyInstance, deps: Deps) {
     const auth = requireRole(req, 'engineer');
     const { id } = parse(ZIdParam, req.params, 'params');
     const body = parse(ZNotePreviewBody, req.body);
+    await takeAssistantRead(deps, auth.user.id);
     return service.previewNote(deps, auth.user, id, body);
   });
 

@@ -82,3 +82,12 @@ export function takeAssistantMessage(deps: Deps, userId: string): Promise<void> 
     (wait) => `You are sending messages faster than the assistant can answer. Try again in ${wait}.`,
   );
 }
+
+/** Suggestions and note previews run the engine in the request: counted per user (any role). */
+export function takeAssistantRead(deps: Deps, userId: string): Promise<void> {
+  return take(
+    deps,
+    [{ policy: 'assistantRead', key: userId }],
+    (wait) => `Too many assistant requests in a row. Try again in ${wait}.`,
+  );
+}

@@ -30,6 +30,11 @@ export const DEFAULT_POLICIES = {
   signup: { free: 20, leakMs: 3 * MINUTE, baseDelayMs: SECOND, maxDelayMs: 10 * MINUTE },
   /** Assistant messages per user: each may cost an LLM call. */
   assistant: { free: 20, leakMs: 6 * SECOND, baseDelayMs: SECOND, maxDelayMs: MINUTE },
+  /**
+   * The engine's reads per user (suggestions, ticket-note previews): each is CPU in the server's one
+   * thread. Far above what a person's screens ask for (a refetch per change), far below a loop.
+   */
+  assistantRead: { free: 30, leakMs: 2 * SECOND, baseDelayMs: SECOND, maxDelayMs: 30 * SECOND },
 } satisfies Record<string, Policy>;
 
 export type PolicyName = keyof typeof DEFAULT_POLICIES;

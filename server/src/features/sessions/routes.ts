@@ -17,7 +17,7 @@ import { requireAuth, requireRole } from '../../http/auth-context.js';
 import { answers, api } from '../../http/respond.js';
 import { parse } from '../../http/validate.js';
 import { idempotent } from '../idempotency/idempotency.js';
-import { takeAssistantMessage } from '../rate-limit/limiter.js';
+import { takeAssistantMessage, takeAssistantRead } from '../rate-limit/limiter.js';
 import * as service from './service.js';
 
 export function sessionRoutes(fastify: FastifyInstance, deps: Deps) {
@@ -77,6 +77,7 @@ export function sessionRoutes(fastify: FastifyInstance, deps: Deps) {
   app.get('/api/sessions/:id/suggestions', answers({ 200: ZSuggestionsResponse }), async (req) => {
     const auth = requireAuth(req);
     const { id } = parse(ZIdParam, req.params, 'params');
+    await takeAssistantRead(deps, auth.user.id);
     return service.suggestions(deps, auth.user, id);
   });
 
