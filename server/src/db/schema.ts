@@ -341,7 +341,7 @@ export const psaConnections = pgTable('psa_connections', {
     .default('connectwise'),
   siteUrl: text('site_url').notNull(),
   companyId: text('company_id').notNull(),
-  /** AES-256-GCM of `{publicKey, privateKey}`; never sent to a browser or logged. */
+  /** AES-256-GCM of `{publicKey, privateKey, siteUrl, companyId}` (the keys are only used there); never sent to a browser or logged. */
   keysEnc: text('keys_enc').notNull(),
   publicKeyLast4: text('public_key_last4').notNull(),
   updatedBy: text('updated_by'),

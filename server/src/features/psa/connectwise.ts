@@ -17,6 +17,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { z } from 'zod';
 import { parseRetryAfter } from '../../http/retry-after.js';
 import { checkLiteralHost, guardedLookup, WebhookAddressError } from '../notifications/address-policy.js';
 import {
@@ -162,13 +163,25 @@ export class ConnectWiseProvider implements PsaProvider {
     );
   }
 
-  /** The answer as JSON from ConnectWise, or a PsaError that says what went wrong. */
-  private async json<T>(method: string, path: string, body?: unknown, allow404 = false): Promise<T | null> {
+  /**
+   * The answer as JSON from ConnectWise, checked against `schema` (what this client reads of the
+   * documented shape), or a PsaError that says what went wrong. An answer of another shape (a
+   * proxy, a version change, a host that is not ConnectWise) is a PsaError too, never a crash or
+   * a value stored unchecked (decision 025).
+   */
+  private async json<S extends z.ZodType>(
+    schema: S,
+    method: string,
+    path: string,
+    body?: unknown,
+    allow404 = false,
+  ): Promise<z.output<S> | null> {
     const a = await this.request(method, path, body);
     if (a.status >= 200 && a.status < 300) {
       if (a.status === 204 || a.body === '') return null;
+      let parsed: unknown;
       try {
-        return JSON.parse(a.body) as T;
+        parsed = JSON.parse(a.body);
       } catch {
         throw new PsaError(
           'wrong_site',
@@ -176,6 +189,17 @@ export class ConnectWiseProvider implements PsaProvider {
           { status: a.status },
         );
       }
+      const checked = schema.safeParse(parsed);
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        const where = issue?.path.length ? issue.path.join('.') : 'the answer';
+        throw new PsaError(
+          'server_error',
+          `ConnectWise at ${this.base.host} answered ${method} ${path.split('?')[0]} with data ResolutionFlow does not expect (${where}: ${issue?.message ?? 'unexpected'}).`,
+          { status: a.status, retryable: true },
+        );
+      }
+      return checked.data;
     }
     if (a.status === 404 && allow404 && looksLikeConnectWise(a)) return null;
     throw this.httpError(a, path);
@@ -240,17 +264,27 @@ export class ConnectWiseProvider implements PsaProvider {
   }
 
   async testConnection() {
-    const info = await this.json<{ version?: string }>('GET', '/system/info');
-    if (!info || typeof info !== 'object')
-      throw new PsaError('wrong_site', `${this.base.host} answered, but not like ConnectWise.`);
-    return { version: typeof info.version === 'string' ? info.version : null };
+    const info = await this.json(ZInfo, 'GET', '/system/info').catch((err: unknown) => {
+      // Signed in, but the answer is not ConnectWise's Info: the site is something else.
+      if (err instanceof PsaError && err.problem === 'server_error' && err.status === 200)
+        throw new PsaError('wrong_site', `${this.base.host} answered, but not like ConnectWise.`);
+      throw err;
+    });
+    if (!info) throw new PsaError('wrong_site', `${this.base.host} answered, but not like ConnectWise.`);
+    return { version: typeof info.version === 'string' ? info.version.slice(0, 100) : null };
   }
 
   async findTicket(id: number): Promise<PsaTicket | null> {
-    const t = await this.json<CwTicket>('GET', `/service/tickets/${id}`, undefined, true);
+    const t = await this.json(ZTicket, 'GET', `/service/tickets/${id}`, undefined, true);
     if (!t) return null;
+    if (t.id !== id)
+      throw new PsaError(
+        'server_error',
+        `ConnectWise at ${this.base.host} answered ticket #${t.id} when asked for #${id}.`,
+        { retryable: true },
+      );
     return {
-      id: t.id ?? id,
+      id,
       summary: t.summary ?? '',
       company: t.company?.name ?? t.company?.identifier ?? null,
       status: t.status?.name ?? null,
@@ -260,23 +294,25 @@ export class ConnectWiseProvider implements PsaProvider {
 
   async listStatuses(ticket: PsaTicket): Promise<PsaStatus[]> {
     if (!ticket.board) return [];
-    const list = await this.json<CwBoardStatus[]>(
+    const list = await this.json(
+      ZStatuses,
       'GET',
       `/service/boards/${ticket.board.id}/statuses?${new URLSearchParams({ conditions: 'inactive=false', orderBy: 'sortOrder asc', pageSize: '1000' })}`,
     );
     return (list ?? [])
-      .filter((s) => typeof s.id === 'number' && !s.inactive)
-      .map((s) => ({ id: s.id!, name: s.name ?? `#${s.id}`, closed: s.closedStatus === true }));
+      .filter((s) => !s.inactive)
+      .map((s) => ({ id: s.id, name: s.name || `#${s.id}`, closed: s.closedStatus === true }));
   }
 
   async postNote(ticketId: number, note: PsaNote, marker: PsaMarker, opts: { mayExist: boolean }) {
     const line = markerLine(marker);
     if (opts.mayExist) {
-      const notes = await this.json<CwServiceNote[]>(
+      const notes = await this.json(
+        ZNotes,
         'GET',
         `/service/tickets/${ticketId}/notes?${new URLSearchParams({ orderBy: 'id desc', pageSize: '1000' })}`,
       );
-      const found = (notes ?? []).find((n) => typeof n.text === 'string' && n.text.includes(line));
+      const found = (notes ?? []).find((n) => n.text?.includes(line));
       if (found) return { id: found.id ?? 0, alreadyThere: true };
     }
     const body: CwServiceNote = {
@@ -287,12 +323,12 @@ export class ConnectWiseProvider implements PsaProvider {
       processNotifications: false,
     };
     if (note.memberId) body.member = { id: note.memberId };
-    const created = await this.json<CwServiceNote>('POST', `/service/tickets/${ticketId}/notes`, body);
+    const created = await this.json(ZCreated, 'POST', `/service/tickets/${ticketId}/notes`, body);
     return { id: created?.id ?? 0, alreadyThere: false };
   }
 
   async updateStatus(ticketId: number, statusId: number) {
-    await this.json('PATCH', `/service/tickets/${ticketId}`, [
+    await this.json(z.unknown(), 'PATCH', `/service/tickets/${ticketId}`, [
       { op: 'replace', path: 'status', value: { id: statusId } },
     ]);
   }
@@ -300,11 +336,12 @@ export class ConnectWiseProvider implements PsaProvider {
   async addTimeEntry(ticketId: number, entry: PsaTimeEntry, marker: PsaMarker, opts: { mayExist: boolean }) {
     const line = markerLine(marker);
     if (opts.mayExist) {
-      const list = await this.json<CwTimeEntry[]>(
+      const list = await this.json(
+        ZTimeEntries,
         'GET',
         `/time/entries?${new URLSearchParams({ conditions: `chargeToId=${ticketId} and chargeToType="ServiceTicket"`, pageSize: '1000' })}`,
       );
-      const found = (list ?? []).find((e) => typeof e.notes === 'string' && e.notes.includes(line));
+      const found = (list ?? []).find((e) => e.notes?.includes(line));
       if (found) return { id: found.id ?? 0, alreadyThere: true };
     }
     const body: CwTimeEntry = {
@@ -318,19 +355,19 @@ export class ConnectWiseProvider implements PsaProvider {
       addToResolutionFlag: false,
     };
     if (entry.memberId) body.member = { id: entry.memberId };
-    const created = await this.json<CwTimeEntry>('POST', '/time/entries', body);
+    const created = await this.json(ZCreated, 'POST', '/time/entries', body);
     return { id: created?.id ?? 0, alreadyThere: false };
   }
 
   async listMembers(): Promise<PsaMember[]> {
     const out: PsaMember[] = [];
     for (let page = 1; page <= 10; page++) {
-      const list = await this.json<CwMember[]>(
+      const list = await this.json(
+        ZMembers,
         'GET',
         `/system/members?${new URLSearchParams({ conditions: 'inactiveFlag=false', orderBy: 'identifier asc', page: String(page), pageSize: '1000' })}`,
       );
       for (const m of list ?? []) {
-        if (typeof m.id !== 'number') continue;
         const name = [m.firstName, m.lastName].filter(Boolean).join(' ').trim();
         out.push({
           id: m.id,
@@ -371,50 +408,69 @@ function looksLikeConnectWise(a: Answer): boolean {
   }
 }
 
+/**
+ * What this client reads of ConnectWise's answers (the documented shapes, trimmed to the fields
+ * used). Ids are ConnectWise's int32 record ids (our columns are integers); text is clipped to
+ * what we store and show. Unknown properties are ignored; a wrong type is an unexpected answer.
+ */
+const ZRecordId = z.number().int().min(1).max(2_147_483_647);
+const ZClipped = (max: number) =>
+  z
+    .string()
+    .nullish()
+    .transform((v) => (v == null ? null : v.slice(0, max)));
+const ZRef = z.object({ id: ZRecordId.nullish(), name: ZClipped(200), identifier: ZClipped(200) }).nullish();
+const ZInfo = z.object({ version: z.unknown() });
+const ZTicket = z.object({
+  id: ZRecordId,
+  summary: ZClipped(1000),
+  company: ZRef,
+  status: ZRef,
+  board: ZRef,
+});
+const ZStatuses = z.array(
+  z.object({
+    id: ZRecordId,
+    name: ZClipped(200),
+    inactive: z.boolean().nullish(),
+    closedStatus: z.boolean().nullish(),
+  }),
+);
+const ZMembers = z.array(
+  z.object({
+    id: ZRecordId,
+    identifier: ZClipped(200),
+    firstName: ZClipped(100),
+    lastName: ZClipped(100),
+    primaryEmail: ZClipped(320),
+    officeEmail: ZClipped(320),
+  }),
+);
+/** The ticket's notes and time entries, read only to find our marker line. */
+const ZNotes = z.array(z.object({ id: z.number().int().nullish(), text: z.string().nullish() }));
+const ZTimeEntries = z.array(z.object({ id: z.number().int().nullish(), notes: z.string().nullish() }));
+/** What a POST answered: its id is kept only as information. */
+const ZCreated = z.object({ id: z.number().int().nullish() }).nullish();
+
 interface Ref {
   id?: number | null;
-  name?: string;
-  identifier?: string;
-}
-interface CwTicket {
-  id?: number;
-  summary?: string;
-  company?: Ref;
-  status?: Ref;
-  board?: Ref;
-}
-interface CwBoardStatus {
-  id?: number;
-  name?: string;
-  inactive?: boolean | null;
-  closedStatus?: boolean | null;
 }
 interface CwServiceNote {
-  id?: number;
-  text?: string;
-  detailDescriptionFlag?: boolean;
-  internalAnalysisFlag?: boolean;
-  resolutionFlag?: boolean;
-  processNotifications?: boolean;
+  text: string;
+  detailDescriptionFlag: boolean;
+  internalAnalysisFlag: boolean;
+  resolutionFlag: boolean;
+  processNotifications: boolean;
   member?: Ref;
 }
 interface CwTimeEntry {
-  id?: number;
-  chargeToId?: number;
-  chargeToType?: string;
+  chargeToId: number;
+  chargeToType: string;
   member?: Ref;
-  timeStart?: string;
-  timeEnd?: string;
-  notes?: string;
-  addToDetailDescriptionFlag?: boolean;
-  addToInternalAnalysisFlag?: boolean;
-  addToResolutionFlag?: boolean;
-}
-interface CwMember {
-  id?: number;
-  identifier?: string;
-  firstName?: string;
-  lastName?: string;
-  primaryEmail?: string;
-  officeEmail?: string;
+  timeStart: string;
+  timeEnd: string;
+  notes: string;
+  addToDetailDescriptionFlag: boolean;
+  addToInternalAnalysisFlag: boolean;
+  addToResolutionFlag: boolean;
 }

@@ -7,6 +7,12 @@
  * carries a marker line `[ResolutionFlow ref rf-…]`. When an earlier attempt of the row may have
  * reached the PSA (it timed out, the process died, or the answer was lost: `attempts > 1` or a
  * `last_error`), the provider first looks for the marker on the ticket and does not post again.
+ *
+ * In order: the operations of one note go out note, time entry, status (decision 025). A row that
+ * waits (`payload.after`) is not due until the delivery of the row before it releases it: the note
+ * once it is on the ticket, the time entry once it is posted or refused for good. A note that
+ * failed keeps the rest waiting (a ticket is not closed without its note); Retry of the note sends
+ * them after it. A skipped row skips the ones waiting behind it.
  */
 import type { Config } from '../../config.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -15,11 +21,12 @@ import { DeliveryError } from '../notifications/delivery-error.js';
 import type { NotificationRow } from '../notifications/repo.js';
 import type { PsaPostPayload } from './outbox.js';
 import { PsaError } from './provider.js';
+import * as repo from './repo.js';
 import { SecretUnreadable } from './secrets.js';
 import { memberFor, providerFor } from './service.js';
 
 export async function deliverPsa(
-  ctx: { db: DbOrTx; config: Config; webhookTimeoutMs?: number },
+  ctx: { db: DbOrTx; config: Config; clock?: () => Date; webhookTimeoutMs?: number },
   row: NotificationRow,
 ): Promise<DeliveryOutcome> {
   const p = row.payload as PsaPostPayload;
@@ -31,8 +38,12 @@ export async function deliverPsa(
     if (err instanceof SecretUnreadable) throw new DeliveryError(err.message, true);
     throw err;
   }
-  if (!provider)
-    return { status: 'skipped', reason: 'ConnectWise PSA was disconnected before this went out' };
+  const now = () => ctx.clock?.() ?? new Date();
+  if (!provider) {
+    const reason = 'ConnectWise PSA was disconnected before this went out';
+    await repo.skipWaiting(ctx.db, row.accountId, p.noteId, reason);
+    return { status: 'skipped', reason };
+  }
   const mayExist = row.attempts > 1 || row.lastError !== null;
   const marker = { ref: `rf-${row.intent === 'psa_time' ? 'time' : 'note'}-${p.noteId}` };
   try {
@@ -58,9 +69,15 @@ export async function deliverPsa(
       return { status: 'skipped', reason: `Unknown PSA operation ${row.intent}` };
     }
   } catch (err) {
-    if (err instanceof PsaError)
+    if (err instanceof PsaError) {
+      // A time entry the PSA refuses for good does not hold the status change back.
+      if (row.intent === 'psa_time' && !err.retryable)
+        await repo.releaseWaiting(ctx.db, row.accountId, p.noteId, 'time', now());
       throw new DeliveryError(err.message, !err.retryable, err.status, err.retryAfterMs);
+    }
     throw err;
   }
+  if (row.intent === 'psa_note') await repo.releaseWaiting(ctx.db, row.accountId, p.noteId, 'note', now());
+  if (row.intent === 'psa_time') await repo.releaseWaiting(ctx.db, row.accountId, p.noteId, 'time', now());
   return { status: 'sent' };
 }

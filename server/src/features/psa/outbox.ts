@@ -15,6 +15,13 @@ export interface PsaPostPayload {
   statusName?: string;
   minutes?: number;
   endAt?: string;
+  /**
+   * The operation of the same note this row waits for (decision 025): the time entry waits for the
+   * note, the status change for the time entry (or the note, without one). A waiting row is
+   * pending with no `next_attempt_at`, so no worker claims it; the delivery of the row it waits for
+   * releases it. Rows queued before this existed have none and go out on their own.
+   */
+  after?: 'note' | 'time';
 }
 
 /**
@@ -63,23 +70,42 @@ export async function queuePsaPosts(
     intent,
     recipientId: null,
     status: 'pending' as const,
-    nextAttemptAt: o.now,
+    // Only the note is due now; the others wait for the operation before them (payload.after).
+    nextAttemptAt: payload.after ? null : o.now,
     payload,
     dedupeKey: `psa:${o.noteId}:${op}`,
-    // Listed in the order they are meant: note, status, time.
+    // Listed as the session shows them: note, status, time. They are SENT note, time, status:
+    // the status last, because boards often refuse time on a closed ticket, and never before the
+    // note is on the ticket (a ticket must not be closed without its note).
     createdAt: new Date(o.now.getTime() + i),
   });
+  const withTime = !!(options.timeEntry && o.minutesWorked && o.minutesWorked >= 1);
   const rows = [row('psa_note', 'note', { ...base, text: o.text }, 0)];
   if (options.statusId)
     rows.push(
-      row('psa_status', 'status', { ...base, statusId: options.statusId, statusName: options.statusName }, 1),
+      row(
+        'psa_status',
+        'status',
+        {
+          ...base,
+          statusId: options.statusId,
+          statusName: options.statusName,
+          after: withTime ? 'time' : 'note',
+        },
+        1,
+      ),
     );
-  if (options.timeEntry && o.minutesWorked && o.minutesWorked >= 1)
+  if (withTime)
     rows.push(
       row(
         'psa_time',
         'time',
-        { ...base, minutes: Math.round(o.minutesWorked), endAt: o.now.toISOString() },
+        {
+          ...base,
+          minutes: Math.round(o.minutesWorked!),
+          endAt: o.now.toISOString(),
+          after: 'note',
+        },
         2,
       ),
     );

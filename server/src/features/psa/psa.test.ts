@@ -122,6 +122,79 @@ describe('connection', () => {
     expect(again.status).toBe(200);
     expect(remember(await t.admin.client.post('/api/integrations/connectwise/test', {})).body.ok).toBe(true);
   });
+
+  it('never sends the saved keys to another site or company: both keys are required again', async () => {
+    // Another host (a second stand-in with keys of its own) that records every request it gets.
+    const other = await startConnectWiseStandin({ publicKey: 'OTHERpub1234', privateKey: 'OTHERpriv5678' });
+    const carriedSavedKey = () =>
+      other.requests.some((r) =>
+        Buffer.from(String(r.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
+          .toString('utf8')
+          .includes(cw.privateKey),
+      );
+    try {
+      const api = t.admin.client;
+      // Test connection and Save with a new site or company and no keys: 400 naming the key.
+      for (const [path, method, body, field] of [
+        ['/test', 'post', { siteUrl: other.url }, 'publicKey'],
+        ['/test', 'post', { siteUrl: other.url, companyId: cw.companyId }, 'publicKey'],
+        ['/test', 'post', { siteUrl: other.url, publicKey: 'OTHERpub1234' }, 'privateKey'],
+        ['/test', 'post', { companyId: 'otherco' }, 'publicKey'],
+        ['', 'put', { siteUrl: other.url, companyId: cw.companyId }, 'publicKey'],
+        ['', 'put', { siteUrl: other.url, companyId: cw.companyId, privateKey: 'x' }, 'publicKey'],
+        ['', 'put', { siteUrl: cw.url, companyId: 'otherco' }, 'publicKey'],
+      ] as const) {
+        const r = remember(await api[method](`/api/integrations/connectwise${path}`, body));
+        expect(r.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(400);
+        expect(r.body.error.field).toBe(field);
+        expect(r.body.error.message).toMatch(/saved keys are only used with the site and company/);
+      }
+      expect(other.requests).toEqual([]);
+      // The saved connection is untouched, and still works where it was saved.
+      expect((await api.get('/api/integrations/connectwise')).body).toMatchObject({
+        siteUrl: cw.url,
+        companyId: cw.companyId,
+      });
+      expect((await api.post('/api/integrations/connectwise/test', {})).body.ok).toBe(true);
+      expect((await api.post('/api/integrations/connectwise/test', { siteUrl: cw.url })).body.ok).toBe(true);
+
+      // A site changed behind the server's back (in the database) does not get them either: the keys
+      // are sealed with the site and company they were saved for.
+      await h.db.db.execute(
+        sql`update psa_connections set site_url = ${other.url} where account_id = ${t.accountId}`,
+      );
+      try {
+        const tested = await api.post('/api/integrations/connectwise/test', {});
+        expect(tested.body).toMatchObject({ ok: false, problem: 'not_configured' });
+        const c = h.client();
+        c.allow5xx = true;
+        c.cookie = api.cookie;
+        const members = await c.get('/api/integrations/connectwise/members');
+        expect(members.status).toBe(502);
+        expect(members.body.error.message).toMatch(/belong to another site or company/);
+      } finally {
+        await h.db.db.execute(
+          sql`update psa_connections set site_url = ${cw.url} where account_id = ${t.accountId}`,
+        );
+      }
+      expect(other.requests).toEqual([]);
+
+      // With both keys typed again, another site is fine (and gets those keys, not the saved ones).
+      const moved = await api.put('/api/integrations/connectwise', {
+        siteUrl: other.url,
+        companyId: cw.companyId,
+        publicKey: 'OTHERpub1234',
+        privateKey: 'OTHERpriv5678',
+      });
+      expect(moved.status).toBe(200);
+      expect((await api.post('/api/integrations/connectwise/test', {})).body.ok).toBe(true);
+      expect(other.requests.length).toBeGreaterThan(0);
+      expect(carriedSavedKey()).toBe(false);
+    } finally {
+      expect((await t.admin.client.put('/api/integrations/connectwise', connection())).status).toBe(200);
+      await other.close();
+    }
+  });
 });
 
 describe('member mapping', () => {
@@ -439,6 +512,193 @@ describe('posting to the linked ticket', () => {
     expect(notesWith(4711, text)).toHaveLength(1);
     const again = await t.junior.client.post(`/api/sessions/${id}/psa-posts/retry`, { postId: failed[0].id });
     expect(again.status).toBe(409);
+  });
+});
+
+describe('the operations of one note go out in order: note, time entry, status last', () => {
+  const sendOps = ['postServiceTicketsByParentIdNotes', 'postTimeEntries', 'patchServiceTicketsById'];
+  /** The note, time and status requests that reached the stand-in since `from`, in arrival order. */
+  const sentSince = (from: number) =>
+    cw.requests
+      .slice(from)
+      .filter((r) => sendOps.includes(r.operationId))
+      .map((r) => `${r.operationId}:${r.status}`);
+
+  it('sends the status change only after the note and the time entry are on the ticket', async () => {
+    for (let run = 0; run < 3; run++) {
+      const id = await linkedSession(`In order ${run}`);
+      cw.tickets.get(4711)!.status = { id: 11, name: 'New' };
+      const from = cw.requests.length;
+      const r = await t.junior.client.post(`/api/sessions/${id}/resolve`, {
+        resolution: 'fixed',
+        note: { text: `In order ${run} ${Date.now()}`, minutesWorked: 30 },
+        psa: { post: true, statusId: 14, statusName: 'Resolved', timeEntry: true },
+      });
+      expect(r.status).toBe(200);
+      await postsUntil(id, allSent);
+      expect(sentSince(from)).toEqual([
+        'postServiceTicketsByParentIdNotes:201',
+        'postTimeEntries:201',
+        'patchServiceTicketsById:200',
+      ]);
+      expect(cw.tickets.get(4711)!.status.name).toBe('Resolved');
+    }
+  });
+
+  it('a note that failed keeps the status change (and time entry) back; Retry of the note sends them after it', async () => {
+    const id = await linkedSession('Note refused');
+    cw.tickets.get(4711)!.status = { id: 11, name: 'New' };
+    const from = cw.requests.length;
+    cw.fail('postServiceTicketsByParentIdNotes', 400, 1);
+    const text = `Refused first ${Date.now()}`;
+    await t.junior.client.post(`/api/sessions/${id}/resolve`, {
+      resolution: 'fixed',
+      note: { text, minutesWorked: 20 },
+      psa: { post: true, statusId: 14, statusName: 'Resolved', timeEntry: true },
+    });
+    const failed = await postsUntil(id, (p) => p[0]?.status === 'failed');
+    // Long enough for the worker (polling every 100 ms here) to have sent anything that was due.
+    await new Promise((r) => setTimeout(r, 800));
+    const held = (await t.junior.client.get(`/api/sessions/${id}/psa-posts`)).body.posts;
+    expect(held.map((p: any) => [p.kind, p.status, p.attempts])).toEqual([
+      ['note', 'failed', 1],
+      ['status', 'pending', 0],
+      ['time_entry', 'pending', 0],
+    ]);
+    expect(held[1].label).toBe('Status → Resolved (waits for the time entry)');
+    expect(held[2].label).toBe('Time entry 0.33 h (20 min) (waits for the note)');
+    expect(sentSince(from)).toEqual(['postServiceTicketsByParentIdNotes:400']);
+    expect(cw.tickets.get(4711)!.status.name).toBe('New');
+
+    const retried = await t.junior.client.post(`/api/sessions/${id}/psa-posts/retry`, {
+      postId: failed[0].id,
+    });
+    expect(retried.status).toBe(200);
+    await postsUntil(id, allSent);
+    expect(sentSince(from)).toEqual([
+      'postServiceTicketsByParentIdNotes:400',
+      'postServiceTicketsByParentIdNotes:201',
+      'postTimeEntries:201',
+      'patchServiceTicketsById:200',
+    ]);
+    expect(notesWith(4711, text)).toHaveLength(1);
+    expect(cw.tickets.get(4711)!.status.name).toBe('Resolved');
+  });
+
+  it('a time entry ConnectWise refuses does not hold the status back, which still goes after it', async () => {
+    const id = await linkedSession('Time refused');
+    const from = cw.requests.length;
+    cw.fail('postTimeEntries', 400, 1);
+    await t.junior.client.post(`/api/sessions/${id}/resolve`, {
+      resolution: 'fixed',
+      note: { text: `Time refused ${Date.now()}`, minutesWorked: 10 },
+      psa: { post: true, statusId: 14, statusName: 'Resolved', timeEntry: true },
+    });
+    const posts = await postsUntil(id, (p) => p.length === 3 && p.every((x) => x.status !== 'pending'));
+    expect(posts.map((p) => [p.kind, p.status])).toEqual([
+      ['note', 'sent'],
+      ['status', 'sent'],
+      ['time_entry', 'failed'],
+    ]);
+    expect(sentSince(from)).toEqual([
+      'postServiceTicketsByParentIdNotes:201',
+      'postTimeEntries:400',
+      'patchServiceTicketsById:200',
+    ]);
+  });
+
+  it('without a time entry the status waits for the note alone', async () => {
+    const id = await linkedSession('Status only');
+    const from = cw.requests.length;
+    cw.fail('postServiceTicketsByParentIdNotes', 503, 2);
+    await t.junior.client.post(`/api/sessions/${id}/resolve`, {
+      resolution: 'fixed',
+      note: { text: `Status only ${Date.now()}`, minutesWorked: 10 },
+      psa: { post: true, statusId: 14, statusName: 'Resolved' },
+    });
+    await postsUntil(id, allSent);
+    expect(sentSince(from)).toEqual([
+      'postServiceTicketsByParentIdNotes:503',
+      'postServiceTicketsByParentIdNotes:503',
+      'postServiceTicketsByParentIdNotes:201',
+      'patchServiceTicketsById:200',
+    ]);
+  });
+});
+
+describe('unexpected answers from ConnectWise are a 502 in plain words, never a 500', () => {
+  const tolerant = (member: { client: { cookie: string | null } }) => {
+    const c = h.client();
+    c.allow5xx = true;
+    c.cookie = member.client.cookie;
+    return c;
+  };
+  const base = {
+    summary: 'Printer offline',
+    company: { id: 19, identifier: 'Contoso', name: 'Contoso Dental' },
+    board: { id: 1, name: 'Service Desk' },
+    status: { id: 11, name: 'New' },
+  };
+
+  it('a ticket of the wrong shape cannot be linked', async () => {
+    const s = await t.junior.client.post('/api/sessions', { title: 'Odd ticket', problem: 'p' });
+    const id = s.body.session.id;
+    const odd: [number, Record<string, unknown>][] = [
+      [90001, { ...base, id: 99_999_999_999 }],
+      [90002, { ...base, id: 'abc' }],
+      [90003, { ...base, id: 90003, summary: 12345 }],
+      [90004, { ...base, id: 90005 }],
+      [90006, { ...base, id: 90006, company: 'Contoso' }],
+    ];
+    for (const [n, ticket] of odd) {
+      cw.tickets.set(n, ticket as never);
+      const r = await tolerant(t.junior).put(`/api/sessions/${id}/psa-ticket`, { ticketId: n });
+      expect(r.status, JSON.stringify(ticket)).toBe(502);
+      expect(r.body.error.code).toBe('psa_unavailable');
+      expect(r.body.error.message).toMatch(/ConnectWise at 127\.0\.0\.1:\d+ answered/);
+    }
+    expect((await t.junior.client.get(`/api/sessions/${id}/psa-ticket`)).body.link).toBeNull();
+    // A long summary is kept, clipped; the ticket number stored is the one asked for.
+    cw.tickets.set(90007, { ...base, id: 90007, summary: 'x'.repeat(5000) } as never);
+    const ok = await t.junior.client.put(`/api/sessions/${id}/psa-ticket`, { ticketId: 90007 });
+    expect(ok.status).toBe(200);
+    expect(ok.body.link.ticketId).toBe(90007);
+    expect(ok.body.link.summary).toHaveLength(1000);
+  });
+
+  it("a board's statuses of the wrong shape", async () => {
+    const s = await t.junior.client.post('/api/sessions', { title: 'Odd statuses', problem: 'p' });
+    const id = s.body.session.id;
+    cw.statuses.set(77, [{ id: 3, name: { en: 'Closed' } } as never]);
+    cw.tickets.set(90010, { ...base, id: 90010, board: { id: 77, name: 'Odd board' } } as never);
+    expect((await t.junior.client.put(`/api/sessions/${id}/psa-ticket`, { ticketId: 90010 })).status).toBe(
+      200,
+    );
+    const r = await tolerant(t.junior).get(`/api/sessions/${id}/psa-ticket/statuses`);
+    expect(r.status).toBe(502);
+    expect(r.body.error.code).toBe('psa_unavailable');
+  });
+
+  it('members of the wrong shape', async () => {
+    cw.members.push({ id: 90, identifier: 42 } as never);
+    try {
+      const list = await tolerant(t.admin).get('/api/integrations/connectwise/members');
+      // The page still lists the team; the problem says what ConnectWise answered.
+      expect(list.status).toBe(200);
+      expect(list.body.members).toEqual([]);
+      expect(list.body.problem).toMatch(/answered GET \/system\/members with data/);
+      const set = await tolerant(t.admin).put('/api/integrations/connectwise/members', {
+        userId: t.admin.id,
+        memberId: 90,
+      });
+      expect(set.status).toBe(502);
+      expect(set.body.error.code).toBe('psa_unavailable');
+    } finally {
+      cw.members.splice(
+        cw.members.findIndex((m) => m.id === 90),
+        1,
+      );
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import {
   flowSessions,
@@ -180,4 +180,36 @@ export async function requeueFailed(
     )
     .returning({ id: notifications.id });
   return rows.length > 0;
+}
+
+/** The rows of one note still waiting for another operation of it (decision 025). */
+const waitingOf = (accountId: string, noteId: string) =>
+  and(
+    eq(notifications.accountId, accountId),
+    eq(notifications.channel, 'psa'),
+    eq(notifications.status, 'pending'),
+    isNull(notifications.nextAttemptAt),
+    inArray(notifications.dedupeKey, [`psa:${noteId}:time`, `psa:${noteId}:status`]),
+  );
+
+/** Makes the rows of a note that wait for `after` due now: that operation is done. */
+export async function releaseWaiting(
+  db: DbOrTx,
+  accountId: string,
+  noteId: string,
+  after: 'note' | 'time',
+  now: Date,
+) {
+  await db
+    .update(notifications)
+    .set({ nextAttemptAt: now })
+    .where(and(waitingOf(accountId, noteId), sql`${notifications.payload}->>'after' = ${after}`));
+}
+
+/** Skips every row still waiting behind a note's operation that was itself skipped. */
+export async function skipWaiting(db: DbOrTx, accountId: string, noteId: string, reason: string) {
+  await db
+    .update(notifications)
+    .set({ status: 'skipped', lastError: reason })
+    .where(waitingOf(accountId, noteId));
 }

@@ -46,6 +46,27 @@ function providerOf(
   });
 }
 
+/**
+ * The saved keys of a connection row. They are stored with the site and company they were saved
+ * for, and refused for any other (a row whose site was changed behind the server's back, e.g. in
+ * the database, does not send the keys there). Rows saved before the site was stored with the keys
+ * carry only the keys.
+ */
+function savedKeys(config: Config, row: repo.PsaConnectionRow): Keys {
+  const k = JSON.parse(decryptSecret(secretsKey(config), row.keysEnc, keyContext(row.accountId))) as Keys & {
+    siteUrl?: string;
+    companyId?: string;
+  };
+  if (
+    (k.siteUrl !== undefined && k.siteUrl !== row.siteUrl) ||
+    (k.companyId !== undefined && k.companyId !== row.companyId)
+  )
+    throw new SecretUnreadable(
+      'The saved ConnectWise keys belong to another site or company. An admin enters the keys again in Settings → Integrations.',
+    );
+  return { publicKey: k.publicKey, privateKey: k.privateKey };
+}
+
 /** The account's provider with its decrypted keys, or null without a connection. */
 export async function providerFor(
   deps: Pick<Deps, 'config'> & { db: DbOrTx },
@@ -54,7 +75,7 @@ export async function providerFor(
 ): Promise<PsaProvider | null> {
   const c = await repo.findConnection(deps.db, accountId);
   if (!c) return null;
-  const keys = JSON.parse(decryptSecret(secretsKey(deps.config), c.keysEnc, keyContext(accountId))) as Keys;
+  const keys = savedKeys(deps.config, c);
   return providerOf(deps.config, { siteUrl: c.siteUrl, companyId: c.companyId, ...keys }, timeoutMs);
 }
 
@@ -100,35 +121,67 @@ export async function getConnection(deps: Deps, actor: AuthUser): Promise<TPsaCo
   };
 }
 
-async function resolveKeys(deps: Deps, accountId: string, body: { publicKey?: string; privateKey?: string }) {
-  if (body.publicKey && body.privateKey) return { publicKey: body.publicKey, privateKey: body.privateKey };
+type KeyChoice = { keys: Keys } | { missing: 'publicKey' | 'privateKey' };
+
+/**
+ * The keys to use with `target`: the ones in the body, or else the saved ones, but only when the
+ * target is the site and company they were saved for. The saved keys are never sent anywhere else
+ * (finding: an admin could send them to a host of their choice by changing only the site): a
+ * different site or company needs both keys again, a 400 naming the missing one.
+ */
+async function resolveKeys(
+  deps: Deps,
+  accountId: string,
+  target: { siteUrl: string; companyId: string },
+  body: { publicKey?: string; privateKey?: string },
+): Promise<KeyChoice> {
+  if (body.publicKey && body.privateKey)
+    return { keys: { publicKey: body.publicKey, privateKey: body.privateKey } };
   const saved = await repo.findConnection(deps.db.db, accountId);
+  if (saved && (saved.siteUrl !== target.siteUrl || saved.companyId !== target.companyId)) {
+    const field = body.publicKey ? 'privateKey' : 'publicKey';
+    const changed = saved.siteUrl !== target.siteUrl ? 'site' : 'company id';
+    throw new AppError(
+      'invalid_input',
+      400,
+      `${field} is required: the saved keys are only used with the site and company they were saved for. Enter both keys again to use another ${changed}.`,
+      { field },
+    );
+  }
   let keys: Keys | null = null;
   if (saved) {
     try {
-      keys = JSON.parse(decryptSecret(secretsKey(deps.config), saved.keysEnc, keyContext(accountId))) as Keys;
+      keys = savedKeys(deps.config, saved);
     } catch (err) {
       if (!(err instanceof SecretUnreadable)) throw err;
     }
   }
   const publicKey = body.publicKey ?? keys?.publicKey;
   const privateKey = body.privateKey ?? keys?.privateKey;
-  if (!publicKey) throw new AppError('invalid_input', 400, 'publicKey is required', { field: 'publicKey' });
-  if (!privateKey)
-    throw new AppError('invalid_input', 400, 'privateKey is required', { field: 'privateKey' });
-  return { publicKey, privateKey };
+  if (!publicKey) return { missing: 'publicKey' };
+  if (!privateKey) return { missing: 'privateKey' };
+  return { keys: { publicKey, privateKey } };
 }
 
 export async function saveConnection(deps: Deps, actor: AuthUser, body: TPsaConnectionBody) {
   const siteUrl = normaliseSite(body.siteUrl, deps.config.allowPrivateWebhooks);
-  const keys = await resolveKeys(deps, actor.accountId, body);
+  const companyId = body.companyId.trim();
+  const choice = await resolveKeys(deps, actor.accountId, { siteUrl, companyId }, body);
+  if ('missing' in choice)
+    throw new AppError('invalid_input', 400, `${choice.missing} is required`, { field: choice.missing });
+  const { keys } = choice;
   const now = deps.clock();
   await repo.upsertConnection(deps.db.db, {
     accountId: actor.accountId,
     provider: 'connectwise',
     siteUrl,
-    companyId: body.companyId.trim(),
-    keysEnc: encryptSecret(secretsKey(deps.config), JSON.stringify(keys), keyContext(actor.accountId)),
+    companyId,
+    // The site and company are sealed with the keys: they are only ever used there (savedKeys).
+    keysEnc: encryptSecret(
+      secretsKey(deps.config),
+      JSON.stringify({ ...keys, siteUrl, companyId }),
+      keyContext(actor.accountId),
+    ),
     publicKeyLast4: keys.publicKey.slice(-4),
     updatedBy: actor.id,
     createdAt: now,
@@ -167,17 +220,14 @@ export async function testConnection(
       version: null,
     });
   const siteUrl = normaliseSite(siteRaw, deps.config.allowPrivateWebhooks);
-  let keys: Keys;
-  try {
-    keys = await resolveKeys(deps, actor.accountId, body);
-  } catch {
+  const choice = await resolveKeys(deps, actor.accountId, { siteUrl, companyId }, body);
+  if ('missing' in choice)
     return done({
       ok: false,
       problem: 'not_configured',
       message: 'Enter both API keys first.',
       version: null,
     });
-  }
   if (!deps.config.cwClientId)
     return done({
       ok: false,
@@ -186,7 +236,7 @@ export async function testConnection(
         'The server has no ConnectWise clientId: set CW_CLIENT_ID (from developer.connectwise.com) and restart.',
       version: null,
     });
-  const p = providerOf(deps.config, { siteUrl, companyId, ...keys });
+  const p = providerOf(deps.config, { siteUrl, companyId, ...choice.keys });
   try {
     const { version } = await p.testConnection();
     return done({
@@ -323,7 +373,7 @@ export async function linkTicket(deps: Deps, actor: AuthUser, sessionId: string,
       sessionId,
       accountId: actor.accountId,
       provider: 'connectwise',
-      ticketId: ticket.id,
+      ticketId,
       summary: ticket.summary,
       company: ticket.company,
       status: ticket.status,
@@ -380,6 +430,8 @@ function label(kind: string, p: PsaPostPayload) {
 export function presentPost(row: Awaited<ReturnType<typeof repo.listPosts>>[number]): TPsaPost {
   const p = row.payload as PsaPostPayload;
   const kind = row.intent === 'psa_status' ? 'status' : row.intent === 'psa_time' ? 'time_entry' : 'note';
+  // Held until the operation before it is done (decision 025: note, time entry, status).
+  const waiting = row.status === 'pending' && row.nextAttemptAt === null && !!p.after;
   return {
     id: row.id,
     kind,
@@ -391,7 +443,9 @@ export function presentPost(row: Awaited<ReturnType<typeof repo.listPosts>>[numb
     nextAttemptAt: row.status === 'pending' ? (row.nextAttemptAt?.toISOString() ?? null) : null,
     sentAt: row.sentAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
-    label: label(row.intent, p),
+    label: waiting
+      ? `${label(row.intent, p)} (waits for the ${p.after === 'time' ? 'time entry' : 'note'})`
+      : label(row.intent, p),
   };
 }
 
