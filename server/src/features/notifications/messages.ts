@@ -246,22 +246,57 @@ export function resolveWebhookFormat(url: string, format: TWebhookFormat): ChatF
   return 'slack';
 }
 
-/** Slack's mrkdwn treats &, < and > as markup. */
-const slackEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+// Everything in a ChatMessage except `link` may hold what people typed (a session title, a reason,
+// a customer, a person's or an account's name), so every text field goes through the escaping of
+// the tool it is sent to: a title like `<!channel> …` must not page a whole channel, and
+// `[Reset your password](https://evil.example)` must not become a link whose text hides where it
+// goes. A bare URL someone typed may still be linked by the tool; it shows where it leads.
+
+/** An invisible zero-width space: it breaks markup and mentions, and the text reads the same. */
+const ZWSP = '\u200B';
+
+/**
+ * Slack mrkdwn, and the Slack-shaped hooks of Mattermost and Rocket.Chat. `&`, `<` and `>` are its
+ * markup (`<url|text>` links, `<!channel>`, `<!here>`, `<@U123>` mentions) and are sent as the
+ * entities Slack documents. A plain `@channel`, `@here` or `@name` is a mention in Mattermost (and
+ * in Slack with link_names): a zero-width space after the `@` keeps it text. An address such as
+ * sam@contoso.com is left alone (the `@` follows a letter).
+ */
+export function slackText(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/(^|[^\p{L}\p{N}_.+-])@(?=[\p{L}\p{N}_])/gu, `$1@${ZWSP}`);
+}
+
+/**
+ * Teams cards read Markdown (Adaptive Cards in TextBlock and FactSet; MessageCards also some HTML).
+ * Backslash escapes are not honoured alike on every Teams client (desktop, iOS, Android), so the
+ * markup is broken instead: a zero-width space after `<` (no HTML tag, no `<at>` mention) and after
+ * `]` (no `[text](url)` link, no reference link).
+ */
+export function teamsText(s: string): string {
+  return s.replace(/[<\]]/g, (c) => `${c}${ZWSP}`);
+}
 
 export function renderChat(msg: ChatMessage, format: ChatFormat): unknown {
-  const fallback = `${msg.title} — ${msg.link}`;
   if (format === 'slack') {
     return {
-      text: fallback,
+      // The notification and fallback text is mrkdwn too.
+      text: `${slackText(msg.title)} — ${msg.link}`,
+      // A URL someone typed into a reason does not unfold into a preview card.
+      unfurl_links: false,
+      unfurl_media: false,
       blocks: [
+        // plain_text is shown as it is: no markup, no mentions.
         { type: 'header', text: { type: 'plain_text', text: oneLine(msg.title, 150), emoji: false } },
-        { type: 'section', text: { type: 'mrkdwn', text: clip(slackEscape(msg.lead), 3000) } },
+        { type: 'section', text: { type: 'mrkdwn', text: clip(slackText(msg.lead), 3000) } },
         {
           type: 'section',
           fields: msg.facts.slice(0, 10).map(([k, v]) => ({
             type: 'mrkdwn',
-            text: clip(`*${slackEscape(k)}*\n${slackEscape(v)}`, 2000),
+            text: clip(`*${slackText(k)}*\n${slackText(v)}`, 2000),
           })),
         },
         {
@@ -275,7 +310,7 @@ export function renderChat(msg: ChatMessage, format: ChatFormat): unknown {
             },
           ],
         },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: slackEscape(msg.footer) }] },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: slackText(msg.footer) }] },
       ],
     };
   }
@@ -283,13 +318,13 @@ export function renderChat(msg: ChatMessage, format: ChatFormat): unknown {
     return {
       '@type': 'MessageCard',
       '@context': 'https://schema.org/extensions',
-      summary: oneLine(msg.title, 150),
+      summary: teamsText(oneLine(msg.title, 150)),
       themeColor: (msg.urgency ? TOKENS.urgency[msg.urgency][0] : TOKENS.accent).slice(1),
-      title: msg.title,
+      title: teamsText(msg.title),
       sections: [
         {
-          text: msg.lead,
-          facts: msg.facts.map(([name, value]) => ({ name, value })),
+          text: teamsText(msg.lead),
+          facts: msg.facts.map(([name, value]) => ({ name: teamsText(name), value: teamsText(value) })),
           markdown: false,
         },
       ],
@@ -310,10 +345,16 @@ export function renderChat(msg: ChatMessage, format: ChatFormat): unknown {
           version: '1.4',
           msteams: { width: 'Full' },
           body: [
-            { type: 'TextBlock', text: msg.title, weight: 'Bolder', size: 'Medium', wrap: true },
-            { type: 'TextBlock', text: msg.lead, wrap: true },
-            { type: 'FactSet', facts: msg.facts.map(([title, value]) => ({ title, value })) },
-            { type: 'TextBlock', text: msg.footer, isSubtle: true, size: 'Small', wrap: true },
+            { type: 'TextBlock', text: teamsText(msg.title), weight: 'Bolder', size: 'Medium', wrap: true },
+            { type: 'TextBlock', text: teamsText(msg.lead), wrap: true },
+            {
+              type: 'FactSet',
+              facts: msg.facts.map(([title, value]) => ({
+                title: teamsText(title),
+                value: teamsText(value),
+              })),
+            },
+            { type: 'TextBlock', text: teamsText(msg.footer), isSubtle: true, size: 'Small', wrap: true },
           ],
           actions: [{ type: 'Action.OpenUrl', title: msg.linkLabel, url: msg.link }],
         },
