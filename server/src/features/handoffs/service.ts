@@ -17,7 +17,7 @@ import type { EngineSession } from '../assistant/engine.js';
 import { loadAccountHistory } from '../assistant/history.js';
 import { newId } from '../auth/tokens.js';
 import { queueEvent } from '../live/events.js';
-import { buildEscalationNote } from '../notes/builder.js';
+import { buildEscalationNote, workedMinutes } from '../notes/builder.js';
 import * as notesRepo from '../notes/repo.js';
 import { saveTicketNote } from '../notes/save.js';
 import { queuePsaPosts } from '../psa/outbox.js';
@@ -149,7 +149,7 @@ export async function escalate(
         handoffId,
         kind: 'escalation',
         body: noteText,
-        minutesWorked: context.problemSummary.workedMinutes,
+        minutesWorked: workedMinutes(context.problemSummary.workedMinutes),
         createdById: actor.id,
         createdAt: now,
       });
@@ -176,7 +176,7 @@ export async function escalate(
         noteId: savedNote.id,
         noteKind: 'escalation',
         text: noteText,
-        minutesWorked: context.problemSummary.workedMinutes,
+        minutesWorked: workedMinutes(context.problemSummary.workedMinutes),
         authorId: actor.id,
         now,
         options: body.psa,

@@ -1,6 +1,6 @@
-import type { THandoffContext, TTimelineEntry } from '@rf/contracts';
+import { NOTE_MAX, type THandoffContext, type TTimelineEntry, ZResolveBody } from '@rf/contracts';
 import { describe, expect, it } from 'vitest';
-import { buildEscalationNote, buildResolutionNote, formatMinutes } from './builder.js';
+import { buildEscalationNote, buildResolutionNote, formatMinutes, workedMinutes } from './builder.js';
 import { parsePlain, renderHtml, renderMarkdown, WIDTH } from './format.js';
 
 /** The note's logical lines: wrapped lines joined again (list items keep their numbers). */
@@ -238,4 +238,59 @@ describe('formatMinutes', () => {
     [65, '1 h 05 min'],
     [600, '10 h'],
   ])('%d → %s', (m, s) => expect(formatMinutes(m)).toBe(s));
+});
+
+describe('a note always fits what a resolve or an escalation accepts back', () => {
+  const long = (i: number) =>
+    `Step ${i}: ran the diagnostic again and pasted its output ${'C:\\ProgramData\\Vendor\\Logs\\agent.log '.repeat(60)}`;
+  const big: TTimelineEntry[] = Array.from({ length: 300 }, (_, i) =>
+    entry(
+      i % 10 === 9 ? 'note' : 'step',
+      `Check ${i} on the print server`,
+      i % 10 === 9 ? null : 'failed',
+      long(i),
+    ),
+  );
+
+  it('shortens a long resolution note to fit, keeping the latest entries and saying how many more the log holds', () => {
+    const note = buildResolutionNote({
+      session,
+      timeline: big,
+      resolution: 'Replaced the driver',
+      minutesWorked: 90,
+    });
+    expect(note.text.length).toBeLessThanOrEqual(NOTE_MAX);
+    // The server accepts it back as it is (the web's Resolve dialog sends the preview's text).
+    expect(
+      ZResolveBody.safeParse({
+        resolution: 'Replaced the driver',
+        note: { text: note.text, minutesWorked: 90 },
+      }).success,
+    ).toBe(true);
+    const text = flat(note.text);
+    expect(text).toMatch(/\(\d+ earlier entries are in the session log in ResolutionFlow\.\)/);
+    expect(text).toContain('Check 298 on the print server'); // the latest step is kept
+    expect(text).not.toContain('Check 0 on the print server');
+    // Every section is still there.
+    for (const h of [
+      'Problem',
+      'What we confirmed',
+      'Observations',
+      'Root cause',
+      'Resolution',
+      'Time worked',
+    ])
+      expect(text).toContain(h);
+  });
+
+  it('leaves a note that fits as it is', () => {
+    expect(resolution().text).not.toContain('earlier entr');
+    expect(resolution().text).not.toContain('…');
+  });
+
+  it('time worked is at most a week, the most a note or a time entry takes', () => {
+    expect(workedMinutes(3 * 7 * 24 * 60)).toBe(10_080);
+    expect(workedMinutes(42)).toBe(42);
+    expect(workedMinutes(-5)).toBe(0);
+  });
 });

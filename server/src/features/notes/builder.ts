@@ -3,7 +3,14 @@
  * session and inputs give the same note, byte for byte, and every sentence in it comes from
  * something logged or typed (no LLM, no invented facts; decision 024). Pure: no database, no clock.
  */
-import type { THandoffContext, TOutcome, TTimelineEntry, TUrgency } from '@rf/contracts';
+import {
+  MINUTES_WORKED_MAX,
+  NOTE_MAX,
+  type THandoffContext,
+  type TOutcome,
+  type TTimelineEntry,
+  type TUrgency,
+} from '@rf/contracts';
 import { type Heading, type NoteBlock, oneLine, renderHtml, renderMarkdown, renderPlain } from './format.js';
 
 export interface NoteSection {
@@ -81,7 +88,7 @@ function titleSection(kind: 'Resolution note' | 'Escalation note', s: NoteSessio
   ];
 }
 
-function finish(sections: NoteSection[], top: NoteBlock[]): BuiltNote {
+function render(sections: NoteSection[], top: NoteBlock[]): BuiltNote {
   const blocks: NoteBlock[] = [...top];
   for (const s of sections) {
     if (!s.blocks.length) continue;
@@ -93,6 +100,57 @@ function finish(sections: NoteSection[], top: NoteBlock[]): BuiltNote {
     markdown: renderMarkdown(blocks),
     html: renderHtml(blocks),
   };
+}
+
+/** The longest a list item or paragraph stays when a note must be shortened to fit. */
+const SHORT_ITEM = 400;
+const clipped = (t: string, max: number) => (t.length > max ? `${t.slice(0, max - 1).trimEnd()}…` : t);
+
+/**
+ * Renders the note, shortened if needed so that its text fits what a resolve or an escalation
+ * accepts back (NOTE_MAX): first every item and paragraph is cut to a few hundred characters, then
+ * the oldest entries of the longest lists give way to one line saying how many more the session log
+ * holds. A note the server writes is never one the server then refuses.
+ */
+function finish(sections: NoteSection[], top: NoteBlock[], max = NOTE_MAX): BuiltNote {
+  const full = render(sections, top);
+  if (full.text.length <= max) return full;
+  const shortBlock = (b: NoteBlock): NoteBlock =>
+    b.type === 'list'
+      ? { ...b, items: b.items.map((i) => clipped(i, SHORT_ITEM)) }
+      : b.type === 'paragraph'
+        ? { ...b, text: clipped(b.text, SHORT_ITEM * 5) }
+        : b;
+  const short = sections.map((sec) => ({ ...sec, blocks: sec.blocks.map(shortBlock) }));
+  const shortTop = top.map((b) =>
+    b.type === 'title' ? { ...b, text: clipped(b.text, SHORT_ITEM) } : shortBlock(b),
+  );
+  let note = render(short, shortTop);
+  // Then the oldest entries of the longest list give way, one at a time, until it fits.
+  type ListBlock = Extract<NoteBlock, { type: 'list' }>;
+  const lists = short.flatMap((sec) => sec.blocks).filter((b): b is ListBlock => b.type === 'list');
+  const all = new Map(lists.map((b) => [b, [...b.items]]));
+  const kept = new Map(lists.map((b) => [b, b.items.length]));
+  while (note.text.length > max) {
+    const longest = lists.filter((b) => kept.get(b)! > 1).sort((a, b) => kept.get(b)! - kept.get(a)!)[0];
+    if (!longest) break;
+    const items = all.get(longest)!;
+    // Drop about as many characters as the note is over (each render wraps the whole note).
+    let k = kept.get(longest)!;
+    let freed = 0;
+    const excess = note.text.length - max;
+    while (k > 1 && freed < excess) freed += items[items.length - k--]!.length + 4;
+    kept.set(longest, k);
+    const gone = items.length - k;
+    longest.items = [
+      `(${gone} earlier ${gone === 1 ? 'entry is' : 'entries are'} in the session log in ResolutionFlow.)`,
+      ...items.slice(items.length - k),
+    ];
+    note = render(short, shortTop);
+  }
+  if (note.text.length <= max) return note;
+  // Nothing left to drop (one enormous title or problem): cut the text itself.
+  return { ...note, text: clipped(note.text, max) };
 }
 
 const list = (items: string[]): NoteBlock[] => (items.length ? [{ type: 'list', items }] : []);
@@ -196,4 +254,12 @@ export function buildEscalationNote(o: {
 /** Minutes between the session's start and `now`, never negative. */
 export function minutesBetween(start: Date, now: Date): number {
   return Math.max(0, Math.round((now.getTime() - start.getTime()) / 60_000));
+}
+
+/**
+ * Time worked for a ticket note or a PSA time entry: the session's open time, at most what a note
+ * accepts (a week). A session left open for three weeks is not 500 hours of billable work.
+ */
+export function workedMinutes(minutesOpen: number): number {
+  return Math.min(MINUTES_WORKED_MAX, Math.max(0, minutesOpen));
 }

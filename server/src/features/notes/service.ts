@@ -8,7 +8,7 @@ import { assertNoDenial, writeDenial } from '../sessions/policy.js';
 import { presentTimeline } from '../sessions/present.js';
 import { readEngineSession } from '../sessions/reader.js';
 import * as sessionsRepo from '../sessions/repo.js';
-import { buildEscalationNote, buildResolutionNote, minutesBetween } from './builder.js';
+import { buildEscalationNote, buildResolutionNote, minutesBetween, workedMinutes } from './builder.js';
 import { htmlDocument, parsePlain, renderHtml, renderMarkdown } from './format.js';
 import * as repo from './repo.js';
 
@@ -50,7 +50,7 @@ export async function previewNote(
   const session = loaded.engine;
   const timeline = presentTimeline(await sessionsRepo.listTimeline(deps.db.db, actor.accountId, sessionId));
   if (body.kind === 'resolution') {
-    const minutesWorked = body.minutesWorked ?? minutesBetween(loaded.session.createdAt, now);
+    const minutesWorked = body.minutesWorked ?? workedMinutes(minutesBetween(loaded.session.createdAt, now));
     const note = buildResolutionNote({
       session,
       timeline,
@@ -83,7 +83,7 @@ export async function previewNote(
     text: note.text,
     markdown: note.markdown,
     html: note.html,
-    minutesWorked: context.problemSummary.workedMinutes,
+    minutesWorked: workedMinutes(context.problemSummary.workedMinutes),
   };
 }
 

@@ -17,7 +17,7 @@ import type { AuthUser } from '../../http/auth-context.js';
 import { newId } from '../auth/tokens.js';
 import { closeActiveHandoff, stampFirstAction } from '../handoffs/lifecycle.js';
 import { queueEvent } from '../live/events.js';
-import { buildResolutionNote, minutesBetween } from '../notes/builder.js';
+import { buildResolutionNote, minutesBetween, workedMinutes } from '../notes/builder.js';
 import { saveTicketNote } from '../notes/save.js';
 import { queuePsaPosts } from '../psa/outbox.js';
 import { assertNoDenial, writeDenial, writerDenial } from './policy.js';
@@ -216,7 +216,7 @@ async function generatedResolutionNote(
 ) {
   const s = (await repo.findSessionSummary(work.tx, actor.accountId, sessionId))!.session;
   const timeline = presentTimeline(await repo.listTimeline(work.tx, actor.accountId, sessionId));
-  const minutesWorked = minutesBetween(s.createdAt, now);
+  const minutesWorked = workedMinutes(minutesBetween(s.createdAt, now));
   const built = buildResolutionNote({
     session: s,
     timeline,
