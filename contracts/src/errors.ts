@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   // 410
   'invitation_used',
   'invitation_expired',
+  /** The invitation's sender may no longer grant its role (demoted, or gone): it cannot be accepted. */
+  'invitation_revoked',
   // 413, 415
   'body_too_large',
   'unsupported_media_type',

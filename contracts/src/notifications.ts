@@ -71,10 +71,17 @@ export const ZOutboxMail = z.object({
   to: z.string(),
   from: z.string(),
   subject: z.string(),
-  text: z.string(),
-  html: z.string(),
-  /** The whole MIME message, as it would have gone to an SMTP server. */
-  raw: z.string(),
+  /** The body is null when `withheld` says why the caller may not read it. */
+  text: z.string().nullable(),
+  html: z.string().nullable(),
+  /** The whole MIME message, as it would have gone to an SMTP server (null when withheld). */
+  raw: z.string().nullable(),
+  /**
+   * Why the caller sees this mail without its body, or null when they see all of it. A mail that
+   * carries a sign-in link (an invitation) is read only by the person who sent it, while they may
+   * still grant its role, and by the account's owners.
+   */
+  withheld: z.string().nullable(),
   createdAt: z.string(),
 });
 export type TOutboxMail = z.infer<typeof ZOutboxMail>;

@@ -28,6 +28,14 @@ export function hasRole(user: Pick<AuthUser, 'role'>, min: TRole): boolean {
   return ROLE_RANK[user.role] >= ROLE_RANK[min];
 }
 
+/**
+ * Who may hand out a role, by invitation or by a role change: an admin any role below owner, and
+ * only an owner the owner role. An invitation is also accepted only while its sender still may.
+ */
+export function mayGrantRole(grantor: Pick<AuthUser, 'role'>, role: TRole): boolean {
+  return hasRole(grantor, 'admin') && (role !== 'owner' || grantor.role === 'owner');
+}
+
 export function requireAuth(req: FastifyRequest): AuthContext {
   if (!req.auth) throw new AppError('unauthenticated', 401, 'Sign in to continue');
   return req.auth;

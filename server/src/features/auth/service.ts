@@ -10,7 +10,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { inTransaction } from '../../db/tx.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, forbidden, notFound } from '../../errors.js';
-import { type AuthUser, hasRole } from '../../http/auth-context.js';
+import { type AuthUser, hasRole, mayGrantRole } from '../../http/auth-context.js';
 import { invitationLink } from '../notifications/links.js';
 import { queueInvitationEmail } from '../notifications/outbox.js';
 import * as limiter from '../rate-limit/limiter.js';
@@ -147,7 +147,11 @@ export const presentUser = (u: Pick<repo.UserRow, 'id' | 'name' | 'email' | 'rol
 // ---- team -------------------------------------------------------------------------------------
 
 function assertMayGrant(actor: AuthUser, role: TRole) {
-  if (role === 'owner' && actor.role !== 'owner') throw forbidden('Only an owner can grant the owner role');
+  if (!mayGrantRole(actor, role)) {
+    throw forbidden(
+      role === 'owner' ? 'Only an owner can grant the owner role' : 'Only an admin can grant a role',
+    );
+  }
 }
 
 export async function createInvitation(deps: Deps, actor: AuthUser, body: TInvitationBody) {
@@ -199,6 +203,25 @@ export async function createInvitation(deps: Deps, actor: AuthUser, body: TInvit
   };
 }
 
+/**
+ * An invitation grants its role only while the person who sent it may still grant that role: an
+ * owner invitation from an owner who was since made admin (or whose account is gone) no longer
+ * holds. Whoever holds the token is not trusted to carry the sender's rights on their own.
+ */
+async function assertSenderMayStillGrant(
+  db: Parameters<typeof repo.findUser>[0],
+  invitation: { accountId: string; invitedBy: string; role: TRole },
+) {
+  const sender = await repo.findUser(db, invitation.accountId, invitation.invitedBy);
+  if (!sender || !mayGrantRole(sender, invitation.role)) {
+    throw new AppError(
+      'invitation_revoked',
+      410,
+      `This invitation is no longer valid: the person who sent it can no longer grant the ${invitation.role} role. Ask an owner for a new one.`,
+    );
+  }
+}
+
 async function usableInvitation(deps: Deps, token: string) {
   const row = await repo.findInvitationByToken(deps.db.db, hashToken(token));
   if (!row) throw notFound('Invitation');
@@ -206,6 +229,7 @@ async function usableInvitation(deps: Deps, token: string) {
     throw new AppError('invitation_used', 410, 'This invitation has already been used');
   if (row.invitation.expiresAt <= deps.clock())
     throw new AppError('invitation_expired', 410, 'This invitation has expired');
+  await assertSenderMayStillGrant(deps.db.db, row.invitation);
   return row;
 }
 
@@ -228,6 +252,9 @@ export async function acceptInvitation(
   const passwordHash = await hashPassword(body.password);
   return uniqueEmail(() =>
     inTransaction(deps, async ({ tx }) => {
+      // Under the account lock a role change takes too: a sender demoted meanwhile is seen here.
+      await repo.lockAccount(tx, invitation.accountId);
+      await assertSenderMayStillGrant(tx, invitation);
       if (!(await repo.markInvitationAccepted(tx, invitation.id, deps.clock()))) {
         throw new AppError('invitation_used', 410, 'This invitation has already been used');
       }

@@ -335,10 +335,36 @@ export async function insertOutboxMail(db: DbOrTx, row: typeof mailOutbox.$infer
   await db.insert(mailOutbox).values(row).onConflictDoNothing({ target: mailOutbox.notificationId });
 }
 
+const inviter = alias(users, 'inviter');
+
+/**
+ * The newest stored mail, each with what decides who may read it: for an invitation, who sent it
+ * and which role it grants (through its outbox row's payload; null once the invitation is purged).
+ */
 export async function listOutboxMail(db: DbOrTx, accountId: string, limit: number) {
   return db
-    .select()
+    .select({
+      mail: mailOutbox,
+      invitedBy: invitations.invitedBy,
+      invitedRole: invitations.role,
+      inviterName: inviter.name,
+    })
     .from(mailOutbox)
+    .leftJoin(
+      notifications,
+      and(eq(mailOutbox.intent, 'invitation'), eq(notifications.id, mailOutbox.notificationId)),
+    )
+    .leftJoin(
+      invitations,
+      and(
+        eq(invitations.accountId, mailOutbox.accountId),
+        eq(invitations.id, sql`${notifications.payload}->>'invitationId'`),
+      ),
+    )
+    .leftJoin(
+      inviter,
+      and(eq(inviter.accountId, mailOutbox.accountId), eq(inviter.id, invitations.invitedBy)),
+    )
     .where(eq(mailOutbox.accountId, accountId))
     .orderBy(desc(mailOutbox.createdAt), desc(mailOutbox.id))
     .limit(limit);

@@ -9,7 +9,7 @@ import type {
 } from '@rf/contracts';
 import type { Deps } from '../../deps.js';
 import { AppError, notFound } from '../../errors.js';
-import type { AuthUser } from '../../http/auth-context.js';
+import { type AuthUser, mayGrantRole } from '../../http/auth-context.js';
 import { checkWebhookUrl, WebhookAddressError } from './address-policy.js';
 import { DeliveryError } from './delivery-error.js';
 import { preferencesLink } from './links.js';
@@ -134,6 +134,34 @@ export async function testWebhook(
   }
 }
 
+/** Mail that points at things every admin may open anyway, and carries no secret. */
+const READ_BY_EVERY_ADMIN = new Set<string>(['escalate', 'reminder']);
+
+type StoredMail = Awaited<ReturnType<typeof repo.listOutboxMail>>[number];
+
+/**
+ * Why `actor` may not read a stored mail's body, or null when they may. Escalations and reminders:
+ * every admin and owner (the route's role). Anything else is treated as carrying a sign-in secret
+ * (an invitation's accept link works for whoever holds it): only the owners, and the person who
+ * sent the invitation while they may still grant its role. Everyone else sees that it went out,
+ * to whom and when, but not the link: an admin must not pick up an owner invitation's token.
+ */
+function withheldReason(actor: AuthUser, row: StoredMail): string | null {
+  if (READ_BY_EVERY_ADMIN.has(row.mail.intent) || actor.role === 'owner') return null;
+  if (
+    row.mail.intent === 'invitation' &&
+    row.invitedBy === actor.id &&
+    row.invitedRole !== null &&
+    mayGrantRole(actor, row.invitedRole)
+  )
+    return null;
+  if (row.mail.intent !== 'invitation')
+    return "This e-mail holds a sign-in link, so only the account's owners can read it.";
+  if (row.invitedBy === actor.id)
+    return `You sent this invitation, but you can no longer grant the ${row.invitedRole} role: only the account's owners can read it, and it can no longer be accepted.`;
+  return `This invitation holds a sign-in link, so only ${row.inviterName ?? 'the person who sent it'} and the account's owners can read it.`;
+}
+
 export async function listMailOutbox(
   deps: Deps,
   actor: AuthUser,
@@ -142,18 +170,23 @@ export async function listMailOutbox(
   const rows = await repo.listOutboxMail(deps.db.db, actor.accountId, limit);
   return {
     smtpConfigured: deps.config.smtpUrl !== null,
-    mail: rows.map((m) => ({
-      id: m.id,
-      intent: m.intent,
-      handoffId: m.handoffId,
-      to: m.toAddress,
-      from: m.fromAddress,
-      subject: m.subject,
-      text: m.textBody,
-      html: m.htmlBody,
-      raw: m.raw,
-      createdAt: m.createdAt.toISOString(),
-    })),
+    mail: rows.map((row) => {
+      const m = row.mail;
+      const withheld = withheldReason(actor, row);
+      return {
+        id: m.id,
+        intent: m.intent,
+        handoffId: m.handoffId,
+        to: m.toAddress,
+        from: m.fromAddress,
+        subject: m.subject,
+        text: withheld ? null : m.textBody,
+        html: withheld ? null : m.htmlBody,
+        raw: withheld ? null : m.raw,
+        withheld,
+        createdAt: m.createdAt.toISOString(),
+      };
+    }),
   };
 }
 

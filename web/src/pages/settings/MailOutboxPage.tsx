@@ -21,7 +21,10 @@ const INTENT_LABEL: Record<TOutboxMail['intent'], string> = {
 type View = 'html' | 'text' | 'source';
 const VIEW_LABEL: Record<View, string> = { html: 'HTML', text: 'Plain text', source: 'Source' };
 
-/** Admins read the e-mail the server kept because no SMTP server is configured. */
+/**
+ * Admins read the e-mail the server kept because no SMTP server is configured. A mail that holds a
+ * sign-in link comes without its body for whoever may not hold that link; the page says so.
+ */
 export function MailOutboxPage() {
   const me = useCurrentUser();
   useTitle('Mail outbox');
@@ -46,7 +49,10 @@ function MailOutbox() {
       <div className="page-header">
         <div>
           <h1>Mail outbox</h1>
-          <p>E-mail exactly as it would be sent, kept here while no SMTP server is set up.</p>
+          <p>
+            E-mail exactly as it would be sent, kept here while no SMTP server is set up. An invitation holds
+            a sign-in link, so only the person who sent it and the account's owners can open it here.
+          </p>
         </div>
       </div>
       {box.data?.smtpConfigured ? (
@@ -88,7 +94,8 @@ function MailOutbox() {
                     <span className="mail-item-subject">{m.subject}</span>
                     <span className="mail-item-meta">
                       <span>
-                        {INTENT_LABEL[m.intent]} · to {m.to}
+                        {INTENT_LABEL[m.intent]}
+                        {m.withheld ? ' (hidden)' : ''} · to {m.to}
                       </span>
                       <time dateTime={m.createdAt} title={formatDateTime(m.createdAt)}>
                         {formatRelative(m.createdAt)}
@@ -119,26 +126,37 @@ function MailOutbox() {
                     </>
                   ) : null}
                 </dl>
-                <fieldset className="segmented mail-view-toggle">
-                  <legend className="visually-hidden">Show the message as</legend>
-                  {(Object.keys(VIEW_LABEL) as View[]).map((v) => (
-                    <button key={v} type="button" aria-pressed={view === v} onClick={() => setView(v)}>
-                      {VIEW_LABEL[v]}
-                    </button>
-                  ))}
-                </fieldset>
-                {view === 'html' ? (
-                  // The message's own HTML, sandboxed: no scripts, no navigation, no access to the app.
-                  <iframe
-                    className="mail-frame"
-                    title="HTML part of the e-mail"
-                    sandbox=""
-                    srcDoc={selected.html}
-                  />
+                {selected.withheld ? (
+                  <div className="inline-alert inline-alert-info mail-withheld" role="note">
+                    {selected.withheld}
+                  </div>
                 ) : (
-                  <pre className="mail-source" title={view === 'text' ? 'Plain-text part' : 'Message source'}>
-                    {view === 'text' ? selected.text : selected.raw}
-                  </pre>
+                  <>
+                    <fieldset className="segmented mail-view-toggle">
+                      <legend className="visually-hidden">Show the message as</legend>
+                      {(Object.keys(VIEW_LABEL) as View[]).map((v) => (
+                        <button key={v} type="button" aria-pressed={view === v} onClick={() => setView(v)}>
+                          {VIEW_LABEL[v]}
+                        </button>
+                      ))}
+                    </fieldset>
+                    {view === 'html' ? (
+                      // The message's own HTML, sandboxed: no scripts, no navigation, no access to the app.
+                      <iframe
+                        className="mail-frame"
+                        title="HTML part of the e-mail"
+                        sandbox=""
+                        srcDoc={selected.html ?? ''}
+                      />
+                    ) : (
+                      <pre
+                        className="mail-source"
+                        title={view === 'text' ? 'Plain-text part' : 'Message source'}
+                      >
+                        {view === 'text' ? selected.text : selected.raw}
+                      </pre>
+                    )}
+                  </>
                 )}
               </div>
             </section>
