@@ -382,6 +382,25 @@ describe('GET /api/events', () => {
     for (const s of [...streams, other, again]) s.close();
   });
 
+  it('answers HEAD at once with 405 (Allow: GET), holding no stream slot', async () => {
+    const team = await makeTeam(h, 'Probe Co');
+    const heads = await Promise.all(
+      Array.from({ length: 25 }, () =>
+        fetch(`${h.url}/api/events`, {
+          method: 'HEAD',
+          headers: { cookie: team.senior.client.cookie! },
+          signal: AbortSignal.timeout(5_000),
+        }),
+      ),
+    );
+    expect(heads.map((r) => r.status)).toEqual(Array(25).fill(405));
+    expect(heads[0]!.headers.get('allow')).toBe('GET');
+    expect(h.app.live.streamsOf(team.senior.id)).toBe(0);
+    const real = await open(team.senior);
+    expect(real.status).toBe(200);
+    real.close();
+  });
+
   it('ends the stream the moment its user signs out; other sign-ins keep theirs', async () => {
     const team = await makeTeam(h, 'Signout Co');
     const mine = await open(team.junior);
