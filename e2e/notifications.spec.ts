@@ -236,6 +236,68 @@ test('an invitation is e-mailed; the Mail outbox reads well on a phone', async (
   await expect(item).toHaveAttribute('aria-current', 'true');
 });
 
+test("an admin sees that an owner's invitation went out, without its sign-in link", async ({
+  page,
+  browser,
+}) => {
+  // A fresh account (the demo team stays as it is): its owner on `page`, an admin in a second browser.
+  const tag = uniq();
+  const signup = await page.request.post('/api/auth/signup', {
+    data: {
+      accountName: `Outbox ${tag}`,
+      name: 'Orla Owner',
+      email: `owner.${tag}@example.test`,
+      password: 'owner password 1',
+    },
+  });
+  expect(signup.status(), await signup.text()).toBe(201);
+  const invite = async (role: string, email: string) => {
+    const res = await page.request.post('/api/invitations', { data: { email, role, tier: 3 } });
+    expect(res.status(), await res.text()).toBe(201);
+    return (await res.json()) as { token: string; acceptUrl: string };
+  };
+  const adminContext = await browser.newContext();
+  try {
+    const admin = await adminContext.newPage();
+    const adminInvite = await invite('admin', `admin.${tag}@example.test`);
+    const accepted = await admin.request.post(`/api/invitations/${adminInvite.token}/accept`, {
+      data: { name: 'Ada Admin', password: 'admin password 1' },
+    });
+    expect(accepted.status(), await accepted.text()).toBe(201);
+    const coOwnerEmail = `co-owner.${tag}@example.test`;
+    const ownerInvite = await invite('owner', coOwnerEmail);
+
+    await admin.goto('/settings/mail-outbox');
+    await expect(
+      admin.getByText("only the person who sent it and the account's owners can open it"),
+    ).toBeVisible();
+    const item = admin.getByRole('button', {
+      name: new RegExp(`invited you to Outbox ${tag}.*${coOwnerEmail}`),
+    });
+    await expect(item).toBeVisible({ timeout: 15_000 });
+    await expect(item).toContainText('Invitation (hidden)');
+    await item.click();
+    await expect(admin.getByRole('note').filter({ hasText: 'holds a sign-in link' })).toHaveText(
+      "This invitation holds a sign-in link, so only Orla Owner and the account's owners can read it.",
+    );
+    // No view of the body, and the link is nowhere in the page.
+    await expect(admin.getByRole('button', { name: 'Plain text' })).toHaveCount(0);
+    await expect(admin.locator('iframe')).toHaveCount(0);
+    expect(await admin.content()).not.toContain(ownerInvite.token);
+    await shot(admin, 'mail-outbox-withheld');
+
+    // The owner who sent it reads it whole.
+    await page.goto('/settings/mail-outbox');
+    await page
+      .getByRole('button', { name: new RegExp(`invited you to Outbox ${tag}.*${coOwnerEmail}`) })
+      .click();
+    await page.getByRole('button', { name: 'Plain text' }).click();
+    await expect(page.locator('pre.mail-source')).toContainText(ownerInvite.acceptUrl);
+  } finally {
+    await adminContext.close();
+  }
+});
+
 /** Empty when the page does not scroll sideways; otherwise the outermost elements past the right edge. */
 async function widerThanScreen(page: Page): Promise<string[]> {
   return page.evaluate(() => {
