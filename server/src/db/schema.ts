@@ -195,6 +195,8 @@ export const handoffs = pgTable(
     createdById: text('created_by')
       .notNull()
       .references(() => users.id),
+    /** Who owned the session when it was escalated: a release gives it back to them. */
+    ownerAtEscalation: text('owner_at_escalation'),
     createdAt: ts('created_at').notNull().defaultNow(),
     claimedById: text('claimed_by'),
     claimedAt: ts('claimed_at'),

@@ -263,6 +263,29 @@ describe('rules', () => {
     expect(audit).toEqual(['created', 'claimed', 'released', 'claimed', 'released']);
   });
 
+  it('release gives the session back to whoever owned it when it was escalated, not to an admin who escalated it for them', async () => {
+    const sessionId = await sessionWithSteps();
+    const { body } = await escalate(t.admin.client, sessionId); // on the junior's behalf
+    expect(body.handoff.createdBy.id).toBe(t.admin.id);
+    const id = body.handoff.id;
+    for (let round = 0; round < 2; round++) {
+      expect((await t.senior.client.post(`/api/handoffs/${id}/claim`)).status).toBe(200);
+      expect((await t.junior.client.get(`/api/sessions/${sessionId}`)).body.session.owner.id).toBe(
+        t.senior.id,
+      );
+      expect((await t.senior.client.post(`/api/handoffs/${id}/release`)).status).toBe(200);
+      const s = (await t.junior.client.get(`/api/sessions/${sessionId}`)).body.session;
+      expect(s.owner.id).toBe(t.junior.id);
+      // The technician can write to their own session again.
+      expect(s.can.write).toBe(true);
+      const step = await t.junior.client.post(`/api/sessions/${sessionId}/steps`, {
+        action: `Checked the event log again (${round})`,
+        outcome: 'info',
+      });
+      expect(step.status).toBe(201);
+    }
+  });
+
   it('cancel: escalator or admin, only while open', async () => {
     const sessionId = await sessionWithSteps();
     const { body } = await escalate(t.junior.client, sessionId);

@@ -18,6 +18,7 @@ const listColumns = {
   targetTier: handoffs.targetTier,
   targetUserId: handoffs.targetUserId,
   createdById: handoffs.createdById,
+  ownerAtEscalation: handoffs.ownerAtEscalation,
   createdByName: creator.name,
   createdAt: handoffs.createdAt,
   claimedById: handoffs.claimedById,

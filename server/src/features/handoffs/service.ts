@@ -114,6 +114,7 @@ export async function escalate(
         targetTier,
         targetUserId,
         createdById: actor.id,
+        ownerAtEscalation: s.ownerId,
         createdAt: now,
         context,
       };
@@ -379,11 +380,12 @@ export async function release(
       { status: 'open', claimedById: null, claimedAt: null, firstActionAt: null },
     );
     if (!updated) throw conflict('not_claimed', 'This escalation changed meanwhile; reload and try again');
-    // Back to the queue: the escalator owns the session again until someone picks it up.
+    // Back to the queue: whoever owned the session when it was escalated owns it again until
+    // someone picks it up (not the escalator: an admin may have escalated on someone's behalf).
     await recordTransition(work, actor, {
       handoffId: id,
       sessionId,
-      session: { ownerId: current.createdById, status: 'escalated' },
+      session: { ownerId: current.ownerAtEscalation ?? current.createdById, status: 'escalated' },
       note: `${actor.name} released the escalation back to the queue`,
       action: 'released',
       event: 'handoff.released',
