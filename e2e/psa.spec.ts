@@ -96,6 +96,27 @@ test('connect ConnectWise, link a session to a ticket, resolve with the note pos
   // The keys are gone from the form and never come back from the server.
   await expect(owner.getByLabel('Private key')).toHaveValue('');
   await expect(owner.getByText(`Saved (ends in ${cw.publicKey.slice(-4)})`)).toBeVisible();
+  // The saved keys are only used with the site and company they were saved for: another site
+  // (here a second stand-in) without the keys typed again is refused, on Save and on Test, and
+  // that host never hears from the server.
+  const elsewhere = await startConnectWiseStandin({ publicKey: 'ELSEpub1', privateKey: 'ELSEpriv2' });
+  try {
+    await owner.getByLabel('Site').fill(elsewhere.url);
+    await owner.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(
+      owner.getByText(/Enter both keys again: the saved keys are only used with the site/),
+    ).toBeVisible();
+    await expect(owner.getByLabel('Public key')).toHaveAttribute('aria-invalid', 'true');
+    await owner.getByRole('button', { name: 'Test connection' }).click();
+    await expect(owner.locator('.cw-status')).toContainText('the saved keys are only used with the site');
+    expect(elsewhere.requests).toEqual([]);
+    await shot(owner, 'integrations-other-site-1440');
+  } finally {
+    await elsewhere.close();
+  }
+  await owner.getByLabel('Site').fill(cw.url);
+  await owner.getByRole('button', { name: 'Test connection' }).click();
+  await expect(owner.getByTestId('cw-test-result')).toContainText('Connected to ConnectWise');
   // Member mapping: Jamie by e-mail; the owner's member chosen by hand.
   const jamieRow = owner.getByRole('row', { name: /Jamie/ });
   await expect(jamieRow.getByRole('combobox')).toContainText('By e-mail: Jamie Junior (jamie)');
@@ -242,4 +263,56 @@ test('escalate a linked session: the escalation note goes to the ticket, with th
   expect(notes[0]).toMatchObject({ internalAnalysisFlag: true });
   expect(cw.tickets.get(4711)?.status.name).toBe('Escalated to Tier 2');
   expect(cw.violations).toEqual([]);
+});
+
+test('a note ConnectWise refused holds the status change back; Retry sends the note, then the rest', async ({
+  personPage,
+}) => {
+  const owner = await personPage('owner');
+  const saved = await owner.request.put('/api/integrations/connectwise', {
+    data: { siteUrl: cw.url, companyId: cw.companyId, publicKey: cw.publicKey, privateKey: cw.privateKey },
+  });
+  expect(saved.status(), await saved.text()).toBe(200);
+  const junior = await personPage('junior', { width: 1440, height: 900 });
+  const session = await apiFor(junior).createSession({
+    title: `Printer queue ${uniq()}`,
+    problem: 'The printer queue stalls every morning',
+  });
+  const linked = await junior.request.put(`/api/sessions/${session.id}/psa-ticket`, {
+    data: { ticketId: 4711 },
+  });
+  expect(linked.status(), await linked.text()).toBe(200);
+  cw.tickets.get(4711)!.status = { id: 11, name: 'New' };
+  const patchesBefore = cw.calls('patchServiceTicketsById').length;
+  cw.fail('postServiceTicketsByParentIdNotes', 400, 1);
+  const resolved = await junior.request.post(`/api/sessions/${session.id}/resolve`, {
+    data: {
+      resolution: 'Cleared the spooler',
+      note: { text: `Cleared the spooler (${uniq()})`, minutesWorked: 15 },
+      psa: { post: true, statusId: 14, statusName: 'Resolved', timeEntry: true },
+    },
+  });
+  expect(resolved.status(), await resolved.text()).toBe(200);
+  await junior.goto(`/sessions/${session.id}`);
+  const posts = junior.getByTestId('psa-post');
+  await expect(posts.first()).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });
+  await expect(posts.nth(1)).toContainText('Status → Resolved (waits for the time entry)');
+  await expect(posts.nth(1)).toHaveAttribute('data-status', 'pending');
+  await expect(posts.nth(2)).toContainText('(waits for the note)');
+  expect(cw.calls('patchServiceTicketsById').length).toBe(patchesBefore);
+  expect(cw.tickets.get(4711)?.status.name).toBe('New');
+  await shot(junior, 'psa-posts-held-1440', { fullPage: false });
+  await posts.first().getByRole('button', { name: 'Retry' }).click();
+  for (const i of [0, 1, 2])
+    await expect(posts.nth(i)).toHaveAttribute('data-status', 'sent', { timeout: 30_000 });
+  const sent = cw.requests
+    .filter((r) =>
+      ['postServiceTicketsByParentIdNotes', 'postTimeEntries', 'patchServiceTicketsById'].includes(
+        r.operationId,
+      ),
+    )
+    .slice(-3)
+    .map((r) => r.operationId);
+  expect(sent).toEqual(['postServiceTicketsByParentIdNotes', 'postTimeEntries', 'patchServiceTicketsById']);
+  expect(cw.tickets.get(4711)?.status.name).toBe('Resolved');
 });

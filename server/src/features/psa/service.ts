@@ -141,10 +141,11 @@ async function resolveKeys(
   if (saved && (saved.siteUrl !== target.siteUrl || saved.companyId !== target.companyId)) {
     const field = body.publicKey ? 'privateKey' : 'publicKey';
     const changed = saved.siteUrl !== target.siteUrl ? 'site' : 'company id';
+    // A whole sentence: the web shows it as it is, under the key's field.
     throw new AppError(
       'invalid_input',
       400,
-      `${field} is required: the saved keys are only used with the site and company they were saved for. Enter both keys again to use another ${changed}.`,
+      `Enter both keys again: the saved keys are only used with the site and company they were saved for, and this is another ${changed}.`,
       { field },
     );
   }
@@ -168,7 +169,12 @@ export async function saveConnection(deps: Deps, actor: AuthUser, body: TPsaConn
   const companyId = body.companyId.trim();
   const choice = await resolveKeys(deps, actor.accountId, { siteUrl, companyId }, body);
   if ('missing' in choice)
-    throw new AppError('invalid_input', 400, `${choice.missing} is required`, { field: choice.missing });
+    throw new AppError(
+      'invalid_input',
+      400,
+      `The ${choice.missing === 'publicKey' ? 'public' : 'private'} key is required.`,
+      { field: choice.missing },
+    );
   const { keys } = choice;
   const now = deps.clock();
   await repo.upsertConnection(deps.db.db, {

@@ -164,7 +164,7 @@ function ConnectWiseSection() {
                 label="Public key"
                 hint={
                   conn.data.hasKeys
-                    ? `Saved (ends in ${conn.data.publicKeyLast4}). Leave empty to keep it.`
+                    ? `Saved (ends in ${conn.data.publicKeyLast4}). Leave empty to keep it; another site or company needs both keys again.`
                     : undefined
                 }
                 error={saveErr.fields.publicKey}
@@ -185,7 +185,11 @@ function ConnectWiseSection() {
               </Field>
               <Field
                 label="Private key"
-                hint={conn.data.hasKeys ? 'Saved. Leave empty to keep it.' : undefined}
+                hint={
+                  conn.data.hasKeys
+                    ? 'Saved. Leave empty to keep it; another site or company needs both keys again.'
+                    : undefined
+                }
                 error={saveErr.fields.privateKey}
               >
                 {(ctl) => (
