@@ -299,4 +299,22 @@ describe('sign-up and the assistant are rate-limited', () => {
       await app.close();
     }
   });
+
+  it('invitations per account: over the limit is a 429 before any e-mail is written; another account is not affected', async () => {
+    const app = await startApp({ rateLimits: { invitation: { ...DEFAULT_POLICIES.invitation, free: 3 } } });
+    try {
+      const t = await makeTeam(app, 'Inviting Co');
+      const other = await makeTeam(app, 'Other Co');
+      const invite = (who: typeof t.admin, i: number) =>
+        who.client.post('/api/invitations', { email: `new${i}@invite.test`, role: 'viewer', tier: 1 });
+      const results = await Promise.all([0, 1, 2, 3, 4].map((i) => invite(t.admin, i)));
+      expect(results.filter((r) => r.status === 201)).toHaveLength(3);
+      for (const r of results.filter((x) => x.status !== 201)) expectLimited(r);
+      // Only the three that passed exist (and were mailed).
+      expect((await t.admin.client.get('/api/invitations')).body.invitations).toHaveLength(3);
+      expect((await invite(other.admin, 9)).status).toBe(201);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -21,6 +21,7 @@ import { requireAuth, requireRole } from '../../http/auth-context.js';
 import { ZIdParam, ZTokenParam } from '../../http/params.js';
 import { answers, api, ZNoContent } from '../../http/respond.js';
 import { parse } from '../../http/validate.js';
+import { takeInvitation } from '../rate-limit/limiter.js';
 import * as service from './service.js';
 
 export const SESSION_COOKIE = 'rf_session';
@@ -96,6 +97,7 @@ export function authRoutes(fastify: FastifyInstance, deps: Deps, demo: z.infer<t
   app.post('/api/invitations', answers({ 201: ZInvitationResponse }), async (req, reply) => {
     const auth = requireRole(req, 'admin');
     const body = parse(ZInvitationBody, req.body);
+    await takeInvitation(deps, auth.user.accountId);
     reply.code(201);
     return service.createInvitation(deps, auth.user, body);
   });

@@ -91,3 +91,12 @@ export function takeAssistantRead(deps: Deps, userId: string): Promise<void> {
     (wait) => `Too many assistant requests in a row. Try again in ${wait}.`,
   );
 }
+
+/** Each invitation sends an e-mail: counted per account, before anything is written or sent. */
+export function takeInvitation(deps: Deps, accountId: string): Promise<void> {
+  return take(
+    deps,
+    [{ policy: 'invitation', key: accountId }],
+    (wait) => `Your team has sent many invitations in a short time. Try again in ${wait}.`,
+  );
+}

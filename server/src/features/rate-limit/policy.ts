@@ -35,6 +35,11 @@ export const DEFAULT_POLICIES = {
    * thread. Far above what a person's screens ask for (a refetch per change), far below a loop.
    */
   assistantRead: { free: 30, leakMs: 2 * SECOND, baseDelayMs: SECOND, maxDelayMs: 30 * SECOND },
+  /**
+   * Invitations per account: each sends an e-mail from the product's address with text the account
+   * wrote. Enough to onboard a whole team in one sitting, not a mailing list.
+   */
+  invitation: { free: 50, leakMs: MINUTE, baseDelayMs: SECOND, maxDelayMs: 10 * MINUTE },
 } satisfies Record<string, Policy>;
 
 export type PolicyName = keyof typeof DEFAULT_POLICIES;
