@@ -139,6 +139,10 @@ export const ZPsaPost = z.object({
   status: z.enum(['pending', 'sent', 'failed', 'skipped']),
   attempts: z.number().int(),
   lastError: z.string().nullable(),
+  /**
+   * When a pending post is tried next. Null on a pending post: it waits for another operation of
+   * its note (sent note, time entry, status; the label says "(waits for the note)").
+   */
   nextAttemptAt: z.string().nullable(),
   sentAt: z.string().nullable(),
   createdAt: z.string(),

@@ -1,4 +1,4 @@
-import type { TPsaConnectionBody, TPsaTestBody } from '@rf/contracts';
+import type { TPsaConnectionBody, TPsaPost, TPsaTestBody } from '@rf/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { call } from './client';
 import { endpoints } from './endpoints';
@@ -100,12 +100,21 @@ export function usePsaStatuses(sessionId: string, enabled: boolean) {
   });
 }
 
+/**
+ * Whether something is still on its way to the ticket. A pending post without `nextAttemptAt`
+ * waits for another operation of its note (decision 025: note, time entry, status): behind a note
+ * that failed it waits for a Retry, so it alone is no reason to keep asking.
+ */
+export function stillSending(posts: TPsaPost[]): boolean {
+  return posts.some((p) => p.status === 'pending' && p.nextAttemptAt !== null);
+}
+
 /** What was sent to the ticket; polled while something is still on its way. */
 export function usePsaPosts(sessionId: string) {
   return useQuery({
     queryKey: keys.session.psaPosts(sessionId),
     queryFn: () => call(endpoints.psaPosts, { params: { id: sessionId } }),
-    refetchInterval: (q) => (q.state.data?.posts.some((p) => p.status === 'pending') ? 1500 : false),
+    refetchInterval: (q) => (q.state.data && stillSending(q.state.data.posts) ? 1500 : false),
   });
 }
 
