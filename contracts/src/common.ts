@@ -2,9 +2,10 @@ import { z } from 'zod';
 
 // ---- field primitives -------------------------------------------------------------------------
 // Every contract builds its text, id and date fields from these, so a rule about what a client
-// may send (no NUL, no broken Unicode, dates PostgreSQL and people can use) holds for every
-// endpoint at once. Messages are predicates ("can be at most 200 characters"): `describeIssues`
-// puts the field's label in front. A message that starts with a capital letter is a whole
+// may send (no NUL, no broken Unicode, no control or bidi characters, something visible, dates
+// PostgreSQL and people can use) holds for every endpoint at once (docs/decisions/012). Messages
+// are predicates ("can be at most 200 characters"): `describeIssues` puts the field's label in
+// front. A message that starts with a capital letter is a whole
 // sentence and is shown as it is.
 
 /** PostgreSQL refuses NUL in text; nobody types one on purpose. */
@@ -13,41 +14,146 @@ const hasNul = (s: string) => s.includes('\u0000');
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export const isWellFormedText = (s: string) => !hasNul(s) && !LONE_SURROGATE.test(s);
 
+/**
+ * Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) reorder the text around
+ * them: "\u202Egnp.exe" shows as "exe.png". Nobody types them, and in a name, an e-mail subject, a
+ * PSA note or a terminal they spoof what people read. The marks (LRM, RLM, ALM) stay allowed.
+ */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+/** Control characters (C0, DEL, C1) other than the two a multi-line text may hold (\n and \t). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const MULTILINE_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+/** Whatever starts a new line (answered with "must be on one line", the clearest words for it). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const LINE_BREAK = /[\n\r\u000B\u000C\u0085\u2028\u2029]/;
+/** Any control character, and the Unicode line and paragraph separators: a line is one line. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const LINE_CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+/**
+ * Something a reader can see: a letter, digit, punctuation or symbol that is not default-ignorable
+ * (U+3164 HANGUL FILLER is a "letter" that shows as nothing) and not the blank braille pattern.
+ * Text made only of spaces, zero-width characters or combining marks shows as blank.
+ */
+const VISIBLE = /(?![\p{Default_Ignorable_Code_Point}\u2800])[\p{L}\p{N}\p{P}\p{S}]/u;
+export const hasVisibleCharacter = (s: string) => VISIBLE.test(s);
+
 const NUL_MESSAGE = 'contains a character that is not allowed (a NUL byte)';
 const SURROGATE_MESSAGE = 'contains malformed Unicode (a broken character)';
+const LINE_BREAK_MESSAGE = 'must be on one line';
+const INVISIBLE_MESSAGE = 'must contain a visible character (a letter, digit or symbol)';
+const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
-function cleanString(trim: boolean) {
-  const s = z.string();
-  return (trim ? s.trim() : s)
+/** What every text field refuses: a NUL byte, malformed Unicode. */
+function wellFormed(s: z.ZodString) {
+  return s
     .refine((v) => !hasNul(v), { message: NUL_MESSAGE, abort: true })
     .refine((v) => !LONE_SURROGATE.test(v), { message: SURROGATE_MESSAGE, abort: true });
 }
 
-/**
- * Required text: trimmed (unless `trim: false`, for passwords), at least `min` characters
- * (default 1), at most `max`, no NUL byte and no malformed Unicode.
- */
-export function ZText(max: number, opts: { min?: number; trim?: boolean; minMessage?: string } = {}) {
-  const min = opts.min ?? 1;
-  return cleanString(opts.trim ?? true)
-    .min(min, opts.minMessage ?? (min === 1 ? 'is required' : `must have at least ${min} characters`))
-    .max(max, `can be at most ${max} characters`);
+/** The first problem with a text's characters, or null; `control` is the kind's control set. */
+function characterProblem(v: string, control: RegExp): string | null {
+  const c = v.match(control);
+  if (c) return `contains a control character that is not allowed (${codePoint(c[0])})`;
+  const b = v.match(BIDI_CONTROL);
+  if (b) return `contains a text-direction control character that is not allowed (${codePoint(b[0])})`;
+  if (v !== '' && !VISIBLE.test(v)) return INVISIBLE_MESSAGE;
+  return null;
 }
 
-/** Optional text: an empty or blank value is the same as leaving it out. */
+function checkCharacters(s: z.ZodString, control: RegExp) {
+  return s.check((ctx) => {
+    const problem = characterProblem(ctx.value, control);
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value, continue: false });
+  });
+}
+
+/**
+ * Single-line text (names, titles, e-mail addresses, URLs, search): no control character at all
+ * (no CR/LF, tab, ESC, BEL ...), no Unicode line separator, no bidi control, and (when not empty)
+ * at least one visible character. Trimmed unless `trim: false`.
+ */
+function lineString(trim: boolean) {
+  const s = z.string();
+  return checkCharacters(
+    wellFormed(trim ? s.trim() : s).refine((v) => !LINE_BREAK.test(v), {
+      message: LINE_BREAK_MESSAGE,
+      abort: true,
+    }),
+    LINE_CONTROL,
+  );
+}
+
+/**
+ * Multi-line text (a problem, a step's detail, a note, a resolution): line breaks and tabs are
+ * kept; CR LF and a lone CR become LF (what a browser's textarea sends; a bare CR is how a line is
+ * overwritten on a terminal). Every other control character and the bidi controls are refused,
+ * and a non-empty text needs a visible character. Trimmed.
+ */
+function multilineString() {
+  return checkCharacters(
+    wellFormed(
+      z
+        .string()
+        .trim()
+        .overwrite((v) => v.replace(/\r\n?/g, '\n')),
+    ),
+    MULTILINE_CONTROL,
+  );
+}
+
+/** Only the rules every field shares (no NUL, no malformed Unicode), as typed: a password at sign-in. */
+function rawString() {
+  return wellFormed(z.string());
+}
+
+const lengths = <S extends z.ZodString>(s: S, min: number, max: number, minMessage?: string) =>
+  s
+    .min(min, minMessage ?? (min === 1 ? 'is required' : `must have at least ${min} characters`))
+    .max(max, `can be at most ${max} characters`);
+
+/**
+ * Required single-line text: trimmed (unless `trim: false`), at least `min` characters (default
+ * 1), at most `max`, and the character rules of a line (see `lineString`).
+ */
+export function ZText(max: number, opts: { min?: number; trim?: boolean; minMessage?: string } = {}) {
+  return lengths(lineString(opts.trim ?? true), opts.min ?? 1, max, opts.minMessage);
+}
+
+/** Optional single-line text: an empty or blank value is the same as leaving it out. */
 export function ZOptionalText(max: number) {
-  return cleanString(true)
+  return lineString(true)
     .max(max, `can be at most ${max} characters`)
     .optional()
     .transform((v) => (v === '' ? undefined : v));
 }
 
+/** Required multi-line text (a textarea): \n and \t allowed, CR LF becomes LF (see `multilineString`). */
+export function ZMultilineText(max: number, opts: { min?: number; minMessage?: string } = {}) {
+  return lengths(multilineString(), opts.min ?? 1, max, opts.minMessage);
+}
+
+/** Optional multi-line text: an empty or blank value is the same as leaving it out. */
+export function ZOptionalMultilineText(max: number) {
+  return multilineString()
+    .max(max, `can be at most ${max} characters`)
+    .optional()
+    .transform((v) => (v === '' ? undefined : v));
+}
+
+/**
+ * A secret as the user typed it before these rules (a password at sign-in): not trimmed, and only
+ * NUL and malformed Unicode refused, so a password set under older rules still signs in.
+ */
+export function ZSecret(max: number) {
+  return lengths(rawString(), 1, max);
+}
+
 /** Ids are opaque strings; the same text rules apply, so a hostile id is "not found", never a 500. */
-export const ZId = cleanString(false).min(1, 'is required').max(64, 'can be at most 64 characters');
+export const ZId = rawString().min(1, 'is required').max(64, 'can be at most 64 characters');
 /** A path parameter naming one row; a bad one answers 404 (see server/src/http/validate.ts). */
 export const ZIdParam = z.object({ id: ZId });
 export const ZTokenParam = z.object({
-  token: cleanString(false).min(1, 'is required').max(200, 'can be at most 200 characters'),
+  token: rawString().min(1, 'is required').max(200, 'can be at most 200 characters'),
 });
 
 const DAY = 86_400_000;

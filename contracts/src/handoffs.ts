@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZAssessment, ZStartHere } from './assistant.js';
-import { ZId, ZText, ZTier, ZUserRef } from './common.js';
+import { ZId, ZMultilineText, ZText, ZTier, ZUserRef } from './common.js';
 import { ZCan } from './permissions.js';
 import { ZPsaPostOptions } from './psa.js';
 import { NOTE_MAX, ZOutcome, ZSessionSummary } from './sessions.js';
@@ -11,7 +11,7 @@ export const ZHandoffStatus = z.enum(['open', 'claimed', 'cancelled', 'resolved'
 export type THandoffStatus = z.infer<typeof ZHandoffStatus>;
 
 /** The escalation's ticket note as the technician reviewed it (contracts/src/notes.ts). */
-export const ZEscalationNoteInput = z.object({ text: ZText(NOTE_MAX) });
+export const ZEscalationNoteInput = z.object({ text: ZMultilineText(NOTE_MAX) });
 
 export const ZCreateHandoffBody = z
   .object({

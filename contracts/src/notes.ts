@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId, ZOptionalText, ZTier, ZUserRef } from './common.js';
+import { ZId, ZOptionalMultilineText, ZOptionalText, ZTier, ZUserRef } from './common.js';
 import { ZUrgency } from './handoffs.js';
 import { ZMinutesWorked } from './sessions.js';
 
@@ -31,8 +31,8 @@ export const ZTicketNotesResponse = z.object({ notes: z.array(ZTicketNote) });
  */
 export const ZNotePreviewBody = z.object({
   kind: ZTicketNoteKind,
-  resolution: ZOptionalText(5000),
-  rootCause: ZOptionalText(2000),
+  resolution: ZOptionalMultilineText(5000),
+  rootCause: ZOptionalMultilineText(2000),
   reason: ZOptionalText(500),
   /** Resolution previews: the time worked as the technician set it (else: since the session started). */
   minutesWorked: ZMinutesWorked.optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZAssistantReply } from './assistant.js';
-import { ZId, ZOptionalText, ZText, ZUserRef } from './common.js';
+import { ZId, ZMultilineText, ZOptionalMultilineText, ZOptionalText, ZText, ZUserRef } from './common.js';
 import { ZCan } from './permissions.js';
 import { ZPsaPostOptions } from './psa.js';
 
@@ -11,7 +11,7 @@ export type TSessionStatus = z.infer<typeof ZSessionStatus>;
 
 export const ZCreateSessionBody = z.object({
   title: ZText(200),
-  problem: ZText(5000),
+  problem: ZMultilineText(5000),
   customer: ZOptionalText(200),
   asset: ZOptionalText(200),
   category: ZOptionalText(80),
@@ -26,10 +26,14 @@ export const ZListSessionsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const ZStepBody = z.object({ action: ZText(500), outcome: ZOutcome, detail: ZOptionalText(5000) });
+export const ZStepBody = z.object({
+  action: ZMultilineText(500),
+  outcome: ZOutcome,
+  detail: ZOptionalMultilineText(5000),
+});
 export type TStepBody = z.input<typeof ZStepBody>;
-export const ZNoteBody = z.object({ text: ZText(5000) });
-export const ZAssistantMessageBody = z.object({ text: ZText(4000) });
+export const ZNoteBody = z.object({ text: ZMultilineText(5000) });
+export const ZAssistantMessageBody = z.object({ text: ZMultilineText(4000) });
 /** At most one week of work on one session (minutes). */
 export const MINUTES_WORKED_MAX = 10_080;
 /** The longest ticket note the server saves (characters of plain text). */
@@ -40,15 +44,18 @@ export const ZMinutesWorked = z
   .min(0, 'must be at least 0')
   .max(MINUTES_WORKED_MAX, `can be at most ${MINUTES_WORKED_MAX} minutes (one week)`);
 /** The ticket note the technician reviewed (contracts/src/notes.ts), as it is saved with a resolve. */
-export const ZResolutionNoteInput = z.object({ text: ZText(NOTE_MAX), minutesWorked: ZMinutesWorked });
+export const ZResolutionNoteInput = z.object({
+  text: ZMultilineText(NOTE_MAX),
+  minutesWorked: ZMinutesWorked,
+});
 
 /**
  * Resolve. `note` is the ticket note as the technician reviewed and edited it; without it the
  * server saves the note it generates (older clients keep working).
  */
 export const ZResolveBody = z.object({
-  resolution: ZText(5000),
-  rootCause: ZOptionalText(2000),
+  resolution: ZMultilineText(5000),
+  rootCause: ZOptionalMultilineText(2000),
   note: ZResolutionNoteInput.optional(),
   /** Post the note to the session's linked PSA ticket, with an optional status and time entry. */
   psa: ZPsaPostOptions.optional(),

@@ -73,6 +73,12 @@ const KNOWN_BREAKERS = [
   '9999-12-31T23:59:59Z',
   '0001-01-15',
   '+275760-09-13T00:00:00Z',
+  // Terminal escapes, CR/LF, bidi overrides, invisible-only text (probe findings 10 and 11).
+  'Fake\u001b[2K\r\u001b[1AZ Corp',
+  'a\r\nBcc: x@example.test',
+  '\u202egnp.exe',
+  '\u200b\u200b',
+  '\u3164',
 ];
 const knownBreakers = fc.constantFrom(...KNOWN_BREAKERS);
 const oddText = fc.constantFrom(
