@@ -83,7 +83,7 @@ export function AcceptInvitePage() {
           </Field>
           <Field
             label="Password"
-            hint="At least 8 characters."
+            hint="At least 8 characters, with 5 different ones; not a common password."
             error={err.fields.password}
             maxLength={LIMITS.password}
           >

@@ -85,7 +85,7 @@ export function SignUpPage() {
           </Field>
           <Field
             label="Password"
-            hint="At least 8 characters."
+            hint="At least 8 characters, with 5 different ones; not a common password."
             error={fieldError('password')}
             maxLength={LIMITS.password}
           >
