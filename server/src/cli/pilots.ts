@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { type Database, openPglite, openPostgres } from '../db/client.js';
 import { findHolder, type Holder, takeLock } from '../db/pglite-holder.js';
 import { buildScorecard, formatScorecard, MAX_WEEKS } from '../features/analytics/scorecard.js';
+import { terminalSafe, terminalSafeOutput } from './terminal-text.js';
 
 const USAGE = `Usage: npm run pilots -- [--weeks N] [--json]
   --weeks N   the window: the last N weeks (1 to ${MAX_WEEKS}; default 8)
@@ -99,7 +100,15 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', stop);
   try {
     const card = await buildScorecard(db.db, { weeks: args.weeks, now: new Date() });
-    process.stdout.write(args.json ? `${JSON.stringify(card, null, 2)}\n` : formatScorecard(card));
+    // Account names are written by tenants: escaped before the table measures its columns, and
+    // the whole output once more, so nothing a tenant typed can drive the operator's terminal.
+    const out = args.json
+      ? `${JSON.stringify(card, null, 2)}\n`
+      : formatScorecard({
+          ...card,
+          accounts: card.accounts.map((a) => ({ ...a, name: terminalSafe(a.name) })),
+        });
+    process.stdout.write(terminalSafeOutput(out));
     return 0;
   } finally {
     await db.close();
@@ -113,7 +122,7 @@ main(process.argv.slice(2)).then(
   },
   (err) => {
     // One line, never a stack trace: this is an operator's command.
-    console.error(`pilots: ${err instanceof CliError ? err.message : (err as Error).message}`);
+    console.error(`pilots: ${terminalSafe(err instanceof CliError ? err.message : (err as Error).message)}`);
     process.exitCode = 1;
   },
 );
