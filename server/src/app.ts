@@ -93,6 +93,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   // JSON only: drop Fastify's text/plain parser so other bodies answer 415.
   app.removeContentTypeParser('text/plain');
+  // `Content-Type: application/json` with an empty body is "no body" (many HTTP client wrappers
+  // send the header on every request): an action that takes none (claim, logout, send test)
+  // runs, and a route that needs a body answers 400 "A JSON body is required" (http/validate.ts).
+  // Anything else goes to Fastify's own parser: malformed JSON and __proto__ keys are still 400.
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    // parseAs 'string': the body is a string here (the type also allows a Buffer).
+    const text = String(body);
+    if (text === '') return done(null, undefined);
+    return jsonParser(req, text, done);
+  });
 
   app.decorateRequest('auth', null);
 
