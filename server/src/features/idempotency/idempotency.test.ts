@@ -136,6 +136,47 @@ describe('Idempotency-Key on creates', () => {
     expect((await timelineOf(s)).map((e) => e.text)).toEqual(['first']);
   });
 
+  it('the same body with its keys in another order is the same request: replayed, not refused', async () => {
+    const key = newKey();
+    const first = await withKey(t.junior.client, key, '/api/sessions', '{"title":"Key order","problem":"p"}');
+    expect(first.status).toBe(201);
+    const reordered = await withKey(
+      t.junior.client,
+      key,
+      '/api/sessions',
+      '{"problem":"p","title":"Key order"}',
+    );
+    expect(reordered.status, JSON.stringify(reordered.body)).toBe(201);
+    expect(reordered.headers.get('idempotent-replayed')).toBe('true');
+    expect(reordered.body).toEqual(first.body);
+    // Nested objects too (an escalation's psa options); a changed value is still another request.
+    const s = await session();
+    const k2 = newKey();
+    const path = `/api/sessions/${s}/handoffs`;
+    const a = await withKey(
+      t.junior.client,
+      k2,
+      path,
+      '{"intent":"escalate","reason":"Order","urgency":"high","psa":{"post":false,"timeEntry":false}}',
+    );
+    expect(a.status).toBe(201);
+    const b = await withKey(
+      t.junior.client,
+      k2,
+      path,
+      '{"psa":{"timeEntry":false,"post":false},"urgency":"high","reason":"Order","intent":"escalate"}',
+    );
+    expect(b.status).toBe(201);
+    expect(b.body.handoff.id).toBe(a.body.handoff.id);
+    const changed = await withKey(
+      t.junior.client,
+      key,
+      '/api/sessions',
+      '{"problem":"q","title":"Key order"}',
+    );
+    expect(changed.status).toBe(422);
+  });
+
   it('keys belong to their user: another user with the same key makes their own', async () => {
     const key = newKey();
     const body = { title: `Shared key ${key}`, problem: 'p' };

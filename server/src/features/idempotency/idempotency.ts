@@ -41,10 +41,31 @@ function readKey(req: FastifyRequest): string | null {
   return key;
 }
 
-/** What makes two requests "the same": method, route, path parameters and body. */
+/**
+ * JSON with every object's keys sorted (UTF-16 code-unit order, as Array#sort does):
+ * `{"problem":"p","title":"t"}` and `{"title":"t","problem":"p"}` are one request, whichever
+ * order a client's library writes them in.
+ * Arrays keep their order (it means something); a body is parsed JSON, so it has no cycles.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * What makes two requests "the same": method, route, path parameters and body, the body in its
+ * canonical form (key order does not matter; an empty body is the same as none).
+ */
 function fingerprint(req: FastifyRequest): string {
   return createHash('sha256')
-    .update(JSON.stringify([req.method, req.routeOptions.url, req.params ?? null, req.body ?? null]))
+    .update(canonicalJson([req.method, req.routeOptions.url, req.params ?? null, req.body ?? null]))
     .digest('hex');
 }
 
