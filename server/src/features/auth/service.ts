@@ -282,8 +282,15 @@ export async function changeUser(deps: Deps, actor: AuthUser, userId: string, pa
     await repo.lockAccount(tx, actor.accountId);
     const target = await repo.findUser(tx, actor.accountId, userId);
     if (!target) throw notFound('User');
+    // An owner's role and tier are for owners to change: an admin changes neither (the same 403
+    // whether or not the value would change), and only an owner makes someone an owner.
+    if (target.role === 'owner' && actor.role !== 'owner') {
+      throw forbidden("Only an owner can change an owner's role or tier");
+    }
     if (patch.role !== undefined && patch.role !== target.role) {
-      if (target.role === 'owner' || patch.role === 'owner') assertMayGrant(actor, 'owner');
+      if (patch.role === 'owner' && actor.role !== 'owner') {
+        throw forbidden('Only an owner can make someone an owner');
+      }
       if (target.role === 'owner' && (await repo.countOwners(tx, actor.accountId)) <= 1) {
         throw conflict('last_owner', 'An account needs at least one owner: make someone else owner first');
       }
