@@ -12,7 +12,8 @@
  * waits (`payload.after`) is not due until the delivery of the row before it releases it: the note
  * once it is on the ticket, the time entry once it is posted or refused for good. A note that
  * failed keeps the rest waiting (a ticket is not closed without its note); Retry of the note sends
- * them after it. A skipped row skips the ones waiting behind it.
+ * them after it. A skipped row skips the ones waiting behind it. A status change is skipped when
+ * a later one for the same ticket (a later note of the session) is sent or still to go.
  */
 import type { Config } from '../../config.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -53,6 +54,24 @@ export async function deliverPsa(
         mayExist,
       });
     } else if (row.intent === 'psa_status') {
+      // A status change that went out late (its note was retried after a later resolve or
+      // escalation) must not undo the later one.
+      const later = row.sessionId
+        ? await repo.laterStatusPost(ctx.db, {
+            accountId: row.accountId,
+            sessionId: row.sessionId,
+            ticketId: p.ticketId,
+            id: row.id,
+            createdAt: row.createdAt,
+          })
+        : null;
+      if (later) {
+        const name = (later.payload as PsaPostPayload).statusName;
+        return {
+          status: 'skipped',
+          reason: `A later status change${name ? ` (${name})` : ''} for this ticket replaces it`,
+        };
+      }
       await provider.updateStatus(p.ticketId, p.statusId!);
     } else if (row.intent === 'psa_time') {
       const memberId = await memberFor(ctx.db, provider, row.accountId, p.authorId);

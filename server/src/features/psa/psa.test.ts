@@ -626,6 +626,40 @@ describe('the operations of one note go out in order: note, time entry, status l
   });
 });
 
+describe('a late status change never undoes a later one', () => {
+  it("an escalation's status retried after the resolve is skipped: the ticket keeps the resolve's status", async () => {
+    const id = await linkedSession('Late status');
+    cw.fail('patchServiceTicketsById', 400, 1);
+    const e = await t.junior.client.post(`/api/sessions/${id}/handoffs`, {
+      intent: 'escalate',
+      reason: `Needs a second look ${Date.now()}`,
+      urgency: 'normal',
+      note: { text: `Escalation ${Date.now()}` },
+      psa: { post: true, statusId: 13, statusName: 'Escalated to Tier 2' },
+    });
+    expect(e.status).toBe(201);
+    const escalated = await postsUntil(id, (p) => p.length === 2 && p[1].status === 'failed');
+    expect((await t.junior.client.post(`/api/handoffs/${e.body.handoff.id}/cancel`, {})).status).toBe(200);
+    const r = await t.junior.client.post(`/api/sessions/${id}/resolve`, {
+      resolution: 'fixed',
+      note: { text: `Resolved after all ${Date.now()}`, minutesWorked: 5 },
+      psa: { post: true, statusId: 14, statusName: 'Resolved' },
+    });
+    expect(r.status).toBe(200);
+    await postsUntil(id, (p) => p.length === 4 && p[2].status === 'sent' && p[3].status === 'sent');
+    expect(cw.tickets.get(4711)!.status.name).toBe('Resolved');
+    const patches = cw.calls('patchServiceTicketsById').length;
+    const retried = await t.junior.client.post(`/api/sessions/${id}/psa-posts/retry`, {
+      postId: escalated[1].id,
+    });
+    expect(retried.status).toBe(200);
+    const posts = await postsUntil(id, (p) => p[1].status === 'skipped');
+    expect(posts[1].lastError).toBe('A later status change (Resolved) for this ticket replaces it');
+    expect(cw.calls('patchServiceTicketsById').length).toBe(patches);
+    expect(cw.tickets.get(4711)!.status.name).toBe('Resolved');
+  });
+});
+
 describe('unexpected answers from ConnectWise are a 502 in plain words, never a 500', () => {
   const tolerant = (member: { client: { cookie: string | null } }) => {
     const c = h.client();

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import {
   flowSessions,
@@ -212,4 +212,32 @@ export async function skipWaiting(db: DbOrTx, accountId: string, noteId: string,
     .update(notifications)
     .set({ status: 'skipped', lastError: reason })
     .where(waitingOf(accountId, noteId));
+}
+
+/**
+ * A later status change for the same session's ticket that is sent or still to go, if any: an
+ * older status change (its note was retried late) must not overwrite it.
+ */
+export async function laterStatusPost(
+  db: DbOrTx,
+  o: { accountId: string; sessionId: string; ticketId: number; id: string; createdAt: Date },
+) {
+  const [row] = await db
+    .select({ id: notifications.id, payload: notifications.payload })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.accountId, o.accountId),
+        eq(notifications.sessionId, o.sessionId),
+        eq(notifications.channel, 'psa'),
+        eq(notifications.intent, 'psa_status'),
+        inArray(notifications.status, ['pending', 'sent']),
+        gt(notifications.createdAt, o.createdAt),
+        ne(notifications.id, o.id),
+        sql`${notifications.payload}->>'ticketId' = ${String(o.ticketId)}`,
+      ),
+    )
+    .orderBy(desc(notifications.createdAt))
+    .limit(1);
+  return row ?? null;
 }
