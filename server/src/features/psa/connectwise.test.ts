@@ -165,3 +165,70 @@ describe('ConnectWise provider against the stand-in', () => {
     expect(parseRetryAfter('soon')).toBeNull();
   });
 });
+
+describe('answers of an unexpected shape (a proxy, a version change, a site that is not ConnectWise)', () => {
+  let odd: http.Server;
+  let answers: Record<string, unknown> = {};
+  const oddProvider = () =>
+    new ConnectWiseProvider(
+      {
+        siteUrl: `http://127.0.0.1:${(odd.address() as AddressInfo).port}`,
+        companyId: 'acme',
+        publicKey: 'p',
+        privateKey: 'q',
+      },
+      { clientId: 'c', allowPrivate: true, timeoutMs: 1500 },
+    );
+  beforeAll(async () => {
+    odd = http.createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname.replace('/v4_6_release/apis/3.0', '');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answers[path] ?? null));
+    });
+    await new Promise<void>((r) => odd.listen(0, '127.0.0.1', r));
+  });
+  afterAll(() => new Promise<void>((r) => odd.close(() => r())));
+
+  /** The error, which must be a PsaError saying what was answered (never a TypeError or a value). */
+  const failure = async (p: Promise<unknown>) => {
+    const err = await p.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(PsaError);
+    return err as PsaError;
+  };
+
+  it('a ticket, statuses, members or a notes list of the wrong shape is a PsaError naming the field', async () => {
+    answers = {
+      '/service/tickets/5': { id: 5, summary: 12345 },
+      '/service/tickets/6': { id: 2 ** 40, summary: 'x' },
+      '/service/tickets/7': { id: 8, summary: 'x' },
+      '/service/boards/1/statuses': [{ id: 3, name: { en: 'Closed' } }],
+      '/system/members': [{ id: 9, identifier: 42 }],
+      '/service/tickets/5/notes': { not: 'a list' },
+      '/time/entries': 'nope',
+      '/system/info': [1, 2, 3],
+    };
+    const p = oddProvider();
+    const summary = await failure(p.findTicket(5));
+    expect(summary).toMatchObject({ problem: 'server_error', retryable: true });
+    expect(summary.message).toMatch(
+      /answered GET \/service\/tickets\/5 with data ResolutionFlow does not expect \(summary:/,
+    );
+    expect((await failure(p.findTicket(6))).message).toMatch(/\(id:/);
+    expect((await failure(p.findTicket(7))).message).toMatch(/answered ticket #8 when asked for #7/);
+    const board = { id: 5, summary: '', company: null, status: null, board: { id: 1, name: 'B' } };
+    expect((await failure(p.listStatuses(board))).message).toMatch(/\(0\.name:/);
+    expect((await failure(p.listMembers())).message).toMatch(/\(0\.identifier:/);
+    const note = { text: 'n', internal: true as const, memberId: null };
+    expect((await failure(p.postNote(5, note, { ref: 'rf-x' }, { mayExist: true }))).problem).toBe(
+      'server_error',
+    );
+    const entry = { memberId: null, start: new Date(0), end: new Date(60_000), notes: 'n' };
+    expect((await failure(p.addTimeEntry(5, entry, { ref: 'rf-y' }, { mayExist: true }))).problem).toBe(
+      'server_error',
+    );
+    expect((await failure(p.testConnection())).problem).toBe('wrong_site');
+  });
+});
