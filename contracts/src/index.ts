@@ -11,3 +11,4 @@ export * from './permissions.js';
 export * from './psa.js';
 export * from './sessions.js';
 export * from './system.js';
+export * from './team.js';

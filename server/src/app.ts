@@ -25,6 +25,7 @@ import { noteRoutes } from './features/notes/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
 import { psaRoutes } from './features/psa/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
+import { teamRoutes } from './features/team/routes.js';
 import { createLogger } from './logging.js';
 
 export interface BuildAppOptions {
@@ -177,6 +178,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   analyticsRoutes(app, deps);
   notificationRoutes(app, deps);
   psaRoutes(app, deps);
+  teamRoutes(app, deps);
 
   const live = opts.live ?? new LiveHub(deps.db, deps.clock);
   live.log = app.log;

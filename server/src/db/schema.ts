@@ -51,6 +51,8 @@ export const users = pgTable(
     emailNotifications: boolean('email_notifications').notNull().default(true),
     reminderNotifications: boolean('reminder_notifications').notNull().default(true),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** Removed from the team: cannot sign in, not notified or offered as a target; history stays. */
+    deactivatedAt: ts('deactivated_at'),
   },
   (t) => [uniqueIndex('users_email_key').on(t.email), index('users_account_idx').on(t.accountId)],
 );
@@ -113,6 +115,8 @@ export const invitations = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     expiresAt: ts('expires_at').notNull(),
     acceptedAt: ts('accepted_at'),
+    /** Withdrawn by an admin before it was accepted: the link no longer works. */
+    revokedAt: ts('revoked_at'),
   },
   (t) => [
     uniqueIndex('invitations_token_key').on(t.tokenHash),

@@ -211,6 +211,9 @@ export const endpoints = {
   patchUser: endpoint('PATCH', (p: { id: string }) => `/api/users/${seg(p.id)}`, ZUserResponse),
   invitations: endpoint('GET', () => '/api/invitations', ZPendingInvitations),
   invite: endpoint('POST', () => '/api/invitations', ZInvitationResponse),
+  removeUser: endpoint('DELETE', (p: { id: string }) => `/api/users/${seg(p.id)}`, ZNoContent),
+  revokeInvitation: endpoint('DELETE', (p: { id: string }) => `/api/invitations/${seg(p.id)}`, ZNoContent),
+  changePassword: endpoint('POST', () => '/api/me/password', ZNoContent),
   notificationPreferences: endpoint(
     'GET',
     () => '/api/me/notification-preferences',

@@ -1,4 +1,4 @@
-import type { TInvitationBody, TPatchUserBody } from '@rf/contracts';
+import type { TChangePasswordBody, TInvitationBody, TPatchUserBody } from '@rf/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { call, isApiError } from './client';
 import { endpoints } from './endpoints';
@@ -55,5 +55,38 @@ export function useInvite() {
       mutationFn: (body: TInvitationBody) => call(endpoints.invite, { body }),
       onSuccess: () => qc.invalidateQueries({ queryKey: keys.team.invitations }),
     }),
+  );
+}
+
+/** Removes a teammate (they are signed out at once); the team, targets and queue change with it. */
+export function useRemoveUser() {
+  const qc = useQueryClient();
+  return useSingleFlight(
+    useMutation({
+      mutationFn: (id: string) => call(endpoints.removeUser, { params: { id } }),
+      onSettled: () =>
+        Promise.all([
+          qc.invalidateQueries({ queryKey: keys.team.users }),
+          qc.invalidateQueries({ queryKey: keys.team.teammates }),
+          // Escalations they had picked up went back to the queue.
+          qc.invalidateQueries({ queryKey: keys.handoffs.all }),
+        ]),
+    }),
+  );
+}
+
+export function useRevokeInvitation() {
+  const qc = useQueryClient();
+  return useSingleFlight(
+    useMutation({
+      mutationFn: (id: string) => call(endpoints.revokeInvitation, { params: { id } }),
+      onSettled: () => qc.invalidateQueries({ queryKey: keys.team.invitations }),
+    }),
+  );
+}
+
+export function useChangePassword() {
+  return useSingleFlight(
+    useMutation({ mutationFn: (body: TChangePasswordBody) => call(endpoints.changePassword, { body }) }),
   );
 }

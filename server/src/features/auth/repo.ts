@@ -20,6 +20,15 @@ export async function findUserByEmail(db: DbOrTx, email: string) {
   return u ?? null;
 }
 
+/** The user who may sign in with this e-mail: a removed teammate may not. */
+export async function findActiveUserByEmail(db: DbOrTx, email: string) {
+  const [u] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.email, email.toLowerCase()), isNull(users.deactivatedAt)));
+  return u ?? null;
+}
+
 export async function findAccount(db: DbOrTx, accountId: string) {
   const [a] = await db.select().from(accounts).where(eq(accounts.id, accountId));
   return a ?? null;
@@ -35,7 +44,7 @@ export async function findAuthSession(db: DbOrTx, id: string, now: Date) {
     .from(authSessions)
     .innerJoin(users, eq(users.id, authSessions.userId))
     .innerJoin(accounts, eq(accounts.id, users.accountId))
-    .where(and(eq(authSessions.id, id), gt(authSessions.expiresAt, now)));
+    .where(and(eq(authSessions.id, id), gt(authSessions.expiresAt, now), isNull(users.deactivatedAt)));
   return row ?? null;
 }
 
@@ -47,8 +56,13 @@ export async function recordLoginAttempt(db: DbOrTx, row: typeof loginAttempts.$
   await db.insert(loginAttempts).values(row);
 }
 
+/** The team: everyone of the account who has not been removed. */
 export async function listUsers(db: DbOrTx, accountId: string) {
-  return db.select().from(users).where(eq(users.accountId, accountId)).orderBy(users.createdAt, users.id);
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.accountId, accountId), isNull(users.deactivatedAt)))
+    .orderBy(users.createdAt, users.id);
 }
 
 export async function findUser(db: DbOrTx, accountId: string, userId: string) {
@@ -77,7 +91,7 @@ export async function countOwners(db: DbOrTx, accountId: string) {
   const [r] = await db
     .select({ n: count() })
     .from(users)
-    .where(and(eq(users.accountId, accountId), eq(users.role, 'owner')));
+    .where(and(eq(users.accountId, accountId), eq(users.role, 'owner'), isNull(users.deactivatedAt)));
   return r?.n ?? 0;
 }
 
@@ -104,7 +118,7 @@ export async function markInvitationAccepted(db: DbOrTx, id: string, at: Date) {
   const rows = await db
     .update(invitations)
     .set({ acceptedAt: at })
-    .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt)))
+    .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
     .returning({ id: invitations.id });
   return rows.length === 1;
 }
@@ -117,6 +131,7 @@ export async function listPendingInvitations(db: DbOrTx, accountId: string, now:
       and(
         eq(invitations.accountId, accountId),
         isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
         gt(invitations.expiresAt, now),
       ),
     )

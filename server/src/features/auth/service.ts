@@ -98,7 +98,8 @@ export async function login(deps: Deps, body: TLoginBody, ip: string): Promise<S
     loginBuckets(email, ip),
     (wait) => `Too many sign-in attempts. Try again in ${wait}.`,
   );
-  const user = await repo.findUserByEmail(deps.db.db, email);
+  // A removed teammate gets the same answer as a wrong password (decision 028).
+  const user = await repo.findActiveUserByEmail(deps.db.db, email);
   let ok = false;
   if (user) ok = await verifyPassword(user.passwordHash, body.password);
   else await verifyPassword(await timingDummyHash(), body.password); // same cost as a wrong password
@@ -213,7 +214,7 @@ async function assertSenderMayStillGrant(
   invitation: { accountId: string; invitedBy: string; role: TRole },
 ) {
   const sender = await repo.findUser(db, invitation.accountId, invitation.invitedBy);
-  if (!sender || !mayGrantRole(sender, invitation.role)) {
+  if (!sender || sender.deactivatedAt || !mayGrantRole(sender, invitation.role)) {
     throw new AppError(
       'invitation_revoked',
       410,
@@ -227,6 +228,12 @@ async function usableInvitation(deps: Deps, token: string) {
   if (!row) throw notFound('Invitation');
   if (row.invitation.acceptedAt)
     throw new AppError('invitation_used', 410, 'This invitation has already been used');
+  if (row.invitation.revokedAt)
+    throw new AppError(
+      'invitation_revoked',
+      410,
+      'This invitation was withdrawn. Ask your team for a new one.',
+    );
   if (row.invitation.expiresAt <= deps.clock())
     throw new AppError('invitation_expired', 410, 'This invitation has expired');
   await assertSenderMayStillGrant(deps.db.db, row.invitation);
@@ -256,7 +263,8 @@ export async function acceptInvitation(
       await repo.lockAccount(tx, invitation.accountId);
       await assertSenderMayStillGrant(tx, invitation);
       if (!(await repo.markInvitationAccepted(tx, invitation.id, deps.clock()))) {
-        throw new AppError('invitation_used', 410, 'This invitation has already been used');
+        // Accepted or withdrawn meanwhile (the update takes neither).
+        throw new AppError('invitation_used', 410, 'This invitation has already been used or was withdrawn');
       }
       if (await repo.findUserByEmail(tx, invitation.email)) {
         throw new AppError('email_taken', 409, 'Someone with this email already has an account');
@@ -281,7 +289,7 @@ export async function changeUser(deps: Deps, actor: AuthUser, userId: string, pa
     const { tx } = work;
     await repo.lockAccount(tx, actor.accountId);
     const target = await repo.findUser(tx, actor.accountId, userId);
-    if (!target) throw notFound('User');
+    if (!target || target.deactivatedAt) throw notFound('User');
     // An owner's role and tier are for owners to change: an admin changes neither (the same 403
     // whether or not the value would change), and only an owner makes someone an owner.
     if (target.role === 'owner' && actor.role !== 'owner') {

@@ -234,7 +234,7 @@ export async function insertEscalationNotifications(
            ${payload}::jsonb, ${now}::timestamptz
       from users u cross join (values ('in_app'), ('email')) as c(channel)
      where u.account_id = ${o.accountId} and u.id <> ${o.actorId}
-       and u.role in ('engineer', 'admin', 'owner') ${target}
+       and u.role in ('engineer', 'admin', 'owner') and u.deactivated_at is null ${target}
     union all
     select gen_random_uuid()::text, a.id, ${o.handoffId}, 'webhook', 'escalate', null, 'pending', null,
            ${now}::timestamptz, null,
@@ -248,6 +248,6 @@ export async function findTeammate(db: DbOrTx, accountId: string, userId: string
   const [u] = await db
     .select({ id: users.id, role: users.role })
     .from(users)
-    .where(and(eq(users.accountId, accountId), eq(users.id, userId)));
+    .where(and(eq(users.accountId, accountId), eq(users.id, userId), isNull(users.deactivatedAt)));
   return u ?? null;
 }

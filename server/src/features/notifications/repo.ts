@@ -311,6 +311,7 @@ export async function listReminderRecipients(
       and(
         eq(users.accountId, accountId),
         ne(users.id, o.excludeUserId),
+        isNull(users.deactivatedAt),
         or(
           inArray(users.role, ['admin', 'owner']),
           and(eq(users.role, 'engineer'), gte(users.tier, o.minTier)),

@@ -1,9 +1,18 @@
-import { type TRole, type TUser, ZInvitationBody, ZRole } from '@rf/contracts';
+import { type TRole, type TUser, ZChangePasswordBody, ZInvitationBody, ZRole } from '@rf/contracts';
 import { type FormEvent, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../../api/client';
 import { usePsaConnection } from '../../api/psa';
-import { useInvite, usePatchUser, usePendingInvitations, useUsers } from '../../api/team';
+import {
+  useChangePassword,
+  useInvite,
+  usePatchUser,
+  usePendingInvitations,
+  useRemoveUser,
+  useRevokeInvitation,
+  useUsers,
+} from '../../api/team';
+import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { ErrorState, FormError, LoadingRows, Skeleton } from '../../components/States';
@@ -36,6 +45,7 @@ export function SettingsPage() {
         </div>
       </div>
       <NotificationPreferencesSection />
+      <PasswordSection />
       {admin ? (
         <>
           <AlertSettingsSection />
@@ -79,7 +89,9 @@ function Team() {
   const me = useCurrentUser();
   const users = useUsers();
   const patch = usePatchUser();
+  const remove = useRemoveUser();
   const [rowError, setRowError] = useState<{ id: string; message: string } | null>(null);
+  const [removing, setRemoving] = useState<TUser | null>(null);
 
   const change = (u: TUser, body: { role?: TRole; tier?: number }) => {
     setRowError(null);
@@ -111,6 +123,9 @@ function Team() {
                 <th scope="col">Name</th>
                 <th scope="col">Role</th>
                 <th scope="col">Tier</th>
+                <th scope="col">
+                  <span className="visually-hidden">Remove</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -167,6 +182,27 @@ function Team() {
                         ))}
                       </select>
                     </td>
+                    <td className="team-remove">
+                      {self ? null : (
+                        <button
+                          type="button"
+                          className="btn btn-ghost btn-sm"
+                          disabled={u.role === 'owner' && me.user.role !== 'owner'}
+                          title={
+                            u.role === 'owner' && me.user.role !== 'owner'
+                              ? 'Only an owner can remove an owner'
+                              : undefined
+                          }
+                          aria-label={`Remove ${u.name} from the team`}
+                          onClick={() => {
+                            remove.reset();
+                            setRemoving(u);
+                          }}
+                        >
+                          Remove
+                        </button>
+                      )}
+                    </td>
                   </tr>
                 );
               })}
@@ -174,12 +210,125 @@ function Team() {
           </table>
         </div>
       )}
+      <Dialog
+        open={removing !== null}
+        onClose={() => setRemoving(null)}
+        title={removing ? `Remove ${removing.name}?` : 'Remove'}
+        description={
+          removing ? (
+            <>
+              <strong>{removing.email}</strong> is signed out at once and can no longer sign in to{' '}
+              {me.account.name}. Escalations they picked up go back to the queue; their sessions, steps and
+              notes stay, under their name.
+            </>
+          ) : null
+        }
+        onSubmit={() => {
+          if (!removing) return;
+          remove.mutate(removing.id, { onSuccess: () => setRemoving(null) });
+        }}
+        footer={
+          <>
+            <button type="button" className="btn" onClick={() => setRemoving(null)}>
+              Cancel
+            </button>
+            <button type="submit" className="btn btn-danger" disabled={remove.isPending}>
+              {remove.isPending ? 'Removing…' : 'Remove from the team'}
+            </button>
+          </>
+        }
+      >
+        <FormError message={remove.error ? errorMessage(remove.error) : undefined} />
+      </Dialog>
+    </section>
+  );
+}
+
+/** Everyone: change the password they sign in with; their other sign-ins end. */
+function PasswordSection() {
+  const change = useChangePassword();
+  const [currentPassword, setCurrent] = useState('');
+  const [newPassword, setNew] = useState('');
+  const [done, setDone] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const check = useFieldErrors(ZChangePasswordBody);
+  const err = check.merged(change.error);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setDone(false);
+    if (!check.validate({ currentPassword, newPassword }, formRef.current)) return;
+    change.mutate(
+      { currentPassword, newPassword },
+      {
+        onSuccess: () => {
+          setCurrent('');
+          setNew('');
+          setDone(true);
+        },
+      },
+    );
+  };
+
+  return (
+    <section className="panel settings-section" aria-labelledby="password-title">
+      <div className="panel-header">
+        <h2 id="password-title">Password</h2>
+      </div>
+      <div className="panel-body form-stack">
+        <form ref={formRef} className="password-form" onSubmit={submit} noValidate>
+          <Field label="Current password" error={err.fields.currentPassword}>
+            {(ctl) => (
+              <input
+                {...ctl}
+                className="input"
+                type="password"
+                autoComplete="current-password"
+                value={currentPassword}
+                onChange={(e) => {
+                  check.clear('currentPassword');
+                  setCurrent(e.target.value);
+                }}
+              />
+            )}
+          </Field>
+          <Field
+            label="New password"
+            hint="At least 8 characters; not a common password."
+            error={err.fields.newPassword}
+          >
+            {(ctl) => (
+              <input
+                {...ctl}
+                className="input"
+                type="password"
+                autoComplete="new-password"
+                value={newPassword}
+                onChange={(e) => {
+                  check.clear('newPassword');
+                  setNew(e.target.value);
+                }}
+              />
+            )}
+          </Field>
+          <button type="submit" className="btn btn-primary" disabled={change.isPending}>
+            {change.isPending ? 'Changing…' : 'Change password'}
+          </button>
+        </form>
+        <FormError message={err.general} />
+        {done ? (
+          <p className="muted" role="status">
+            Password changed. Your other sign-ins were signed out; this one stays.
+          </p>
+        ) : null}
+      </div>
     </section>
   );
 }
 
 function Invitations() {
   const invite = useInvite();
+  const revoke = useRevokeInvitation();
   const pending = usePendingInvitations();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<TRole>('engineer');
@@ -306,10 +455,20 @@ function Invitations() {
                 <span className="muted">
                   {ROLE_LABEL[i.role]} · Tier {i.tier} · expires {formatDate(i.expiresAt)}
                 </span>
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-sm"
+                  disabled={revoke.isPending}
+                  aria-label={`Revoke the invitation for ${i.email}`}
+                  onClick={() => revoke.mutate(i.id)}
+                >
+                  Revoke
+                </button>
               </li>
             ))}
           </ul>
         )}
+        <FormError message={revoke.error ? errorMessage(revoke.error) : undefined} />
       </div>
     </section>
   );

@@ -1,0 +1,129 @@
+import type { Browser, Page } from '@playwright/test';
+import { expect, test, uniq } from './fixtures';
+
+/** A fresh account whose owner is signed in on `page`, and an engineer signed in on another context. */
+async function teamOf(page: Page, browser: Browser) {
+  const tag = uniq();
+  const signup = await page.request.post('/api/auth/signup', {
+    data: {
+      accountName: `Team ${tag}`,
+      name: 'Pat Owner',
+      email: `owner.${tag}@example.test`,
+      password: 'owner password 1',
+    },
+  });
+  expect(signup.status(), await signup.text()).toBe(201);
+  const invite = await page.request.post('/api/invitations', {
+    data: { email: `eng.${tag}@example.test`, role: 'engineer', tier: 1 },
+  });
+  expect(invite.status(), await invite.text()).toBe(201);
+  const { token } = await invite.json();
+  const engContext = await browser.newContext();
+  const eng = await engContext.newPage();
+  const accepted = await eng.request.post(`/api/invitations/${token}/accept`, {
+    data: { name: 'Erin Engineer', password: 'engineer password 1' },
+  });
+  expect(accepted.status(), await accepted.text()).toBe(201);
+  return { tag, eng, engContext, engEmail: `eng.${tag}@example.test` };
+}
+
+test('an owner removes a teammate: they are signed out at once and cannot sign in again', async ({
+  page,
+  browser,
+}) => {
+  const { eng, engContext, engEmail } = await teamOf(page, browser);
+  await eng.goto('/sessions');
+  await expect(eng.getByRole('button', { name: /account menu/i })).toBeVisible();
+
+  await page.goto('/settings');
+  await expect(page.getByRole('cell', { name: /^Erin Engineer eng\./ })).toBeVisible();
+  // The owner's own row has no Remove button.
+  await expect(page.getByRole('button', { name: 'Remove Pat Owner from the team' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Remove Erin Engineer from the team' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Remove Erin Engineer?' });
+  await expect(dialog).toContainText(engEmail);
+  await dialog.getByRole('button', { name: 'Remove from the team' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('cell', { name: /^Erin Engineer eng\./ })).toHaveCount(0);
+
+  // Their open page loses its sign-in: the next load lands on the sign-in page.
+  await eng.reload();
+  await expect(eng).toHaveURL(/\/signin/);
+  await eng.getByLabel('Email').fill(engEmail);
+  await eng.getByLabel('Password').fill('engineer password 1');
+  await eng.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(eng.getByText('Email or password is incorrect')).toBeVisible();
+  await engContext.close();
+});
+
+test('an owner revokes a pending invitation: its link no longer works', async ({ page, browser }) => {
+  const tag = uniq();
+  const signup = await page.request.post('/api/auth/signup', {
+    data: {
+      accountName: `Revoke ${tag}`,
+      name: 'Pat Owner',
+      email: `o.${tag}@example.test`,
+      password: 'owner password 1',
+    },
+  });
+  expect(signup.status()).toBe(201);
+  const invite = await page.request.post('/api/invitations', {
+    data: { email: `late.${tag}@example.test`, role: 'viewer', tier: 1 },
+  });
+  const { token } = await invite.json();
+  await page.goto('/settings');
+  await page.getByRole('button', { name: `Revoke the invitation for late.${tag}@example.test` }).click();
+  await expect(page.getByText('No pending invitations.')).toBeVisible();
+
+  const other = await browser.newContext();
+  const visitor = await other.newPage();
+  await visitor.goto(`/invite/${token}`);
+  await expect(visitor.getByText(/withdrawn/)).toBeVisible();
+  await other.close();
+});
+
+test('a teammate changes their password: other sign-ins end, the new password signs in', async ({
+  page,
+  browser,
+}) => {
+  const { eng, engContext, engEmail } = await teamOf(page, browser);
+  // A second sign-in of the same person (another browser).
+  const laptop = await browser.newContext();
+  const second = await laptop.newPage();
+  const signin = await second.request.post('/api/auth/login', {
+    data: { email: engEmail, password: 'engineer password 1' },
+  });
+  expect(signin.status()).toBe(200);
+
+  await eng.goto('/settings');
+  const section = eng.getByRole('region', { name: 'Password' });
+  await section.getByLabel('Current password').fill('not my password');
+  await section.getByLabel('New password').fill('a brand new pass 7');
+  await section.getByRole('button', { name: 'Change password' }).click();
+  await expect(section.getByText('this is not your current password')).toBeVisible();
+  await section.getByLabel('Current password').fill('engineer password 1');
+  await section.getByRole('button', { name: 'Change password' }).click();
+  await expect(section.getByRole('status')).toContainText('Password changed');
+
+  // This page stays signed in; the other browser is signed out.
+  await eng.reload();
+  await expect(eng.getByRole('region', { name: 'Password' })).toBeVisible();
+  await second.goto('/sessions');
+  await expect(second).toHaveURL(/\/signin/);
+  await second.getByLabel('Email').fill(engEmail);
+  await second.getByLabel('Password').fill('a brand new pass 7');
+  await second.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(second).toHaveURL(/\/sessions$/);
+  await laptop.close();
+  await engContext.close();
+});
+
+test('the team table with its Remove buttons fits a 360 px phone', async ({ page, browser }) => {
+  await teamOf(page, browser);
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.goto('/settings');
+  await expect(page.getByRole('button', { name: 'Remove Erin Engineer from the team' })).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: 'test-results/team-settings-360.png', fullPage: true });
+});
