@@ -96,3 +96,44 @@ export { expect };
 
 /** A unique suffix so specs never collide with seeded or earlier data. */
 export const uniq = () => Math.random().toString(36).slice(2, 7);
+
+/**
+ * A fresh account (the demo team stays as it is) whose owner is signed in on `page`. Returns the
+ * tag its e-mail addresses carry.
+ */
+export async function signUpOwner(page: Page, label: string, name = 'Pat Owner') {
+  const tag = uniq();
+  const signup = await page.request.post('/api/auth/signup', {
+    data: {
+      accountName: `${label} ${tag}`,
+      name,
+      email: `owner.${tag}@example.test`,
+      password: 'owner password 1',
+    },
+  });
+  expect(signup.status(), await signup.text()).toBe(201);
+  return { tag, ownerEmail: `owner.${tag}@example.test` };
+}
+
+/**
+ * The signed-in `inviter` invites someone, who accepts in a browser context of their own and is
+ * signed in there. Close `context` when done.
+ */
+export async function inviteAndAccept(
+  inviter: Page,
+  browser: Browser,
+  who: { email: string; name: string; password: string; role: string; tier: number },
+) {
+  const invite = await inviter.request.post('/api/invitations', {
+    data: { email: who.email, role: who.role, tier: who.tier },
+  });
+  expect(invite.status(), await invite.text()).toBe(201);
+  const { token } = await invite.json();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const accepted = await page.request.post(`/api/invitations/${token}/accept`, {
+    data: { name: who.name, password: who.password },
+  });
+  expect(accepted.status(), await accepted.text()).toBe(201);
+  return { context, page };
+}

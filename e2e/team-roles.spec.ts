@@ -1,23 +1,14 @@
-import { expect, test, uniq } from './fixtures';
+import { expect, signUpOwner, test } from './fixtures';
 
 test("an admin who tries to move an owner's tier is told only an owner can, and the tier stays", async ({
   page,
   browser,
 }) => {
-  const tag = uniq();
   // A fresh account: its owner (own browser context) invites an admin, who signs in on `page`.
   const ownerContext = await browser.newContext();
-  const owner = ownerContext.request;
-  const signup = await owner.post('/api/auth/signup', {
-    data: {
-      accountName: `Roles ${tag}`,
-      name: 'Pat Owner',
-      email: `owner.${tag}@example.test`,
-      password: 'owner password 1',
-    },
-  });
-  expect(signup.status(), await signup.text()).toBe(201);
-  const invite = await owner.post('/api/invitations', {
+  const ownerPage = await ownerContext.newPage();
+  const { tag } = await signUpOwner(ownerPage, 'Roles');
+  const invite = await ownerPage.request.post('/api/invitations', {
     data: { email: `admin.${tag}@example.test`, role: 'admin', tier: 2 },
   });
   expect(invite.status(), await invite.text()).toBe(201);

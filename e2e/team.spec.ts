@@ -1,30 +1,18 @@
 import type { Browser, Page } from '@playwright/test';
-import { expect, test, uniq } from './fixtures';
+import { expect, inviteAndAccept, signUpOwner, test } from './fixtures';
 
 /** A fresh account whose owner is signed in on `page`, and an engineer signed in on another context. */
 async function teamOf(page: Page, browser: Browser) {
-  const tag = uniq();
-  const signup = await page.request.post('/api/auth/signup', {
-    data: {
-      accountName: `Team ${tag}`,
-      name: 'Pat Owner',
-      email: `owner.${tag}@example.test`,
-      password: 'owner password 1',
-    },
+  const { tag } = await signUpOwner(page, 'Team');
+  const engEmail = `eng.${tag}@example.test`;
+  const { page: eng, context: engContext } = await inviteAndAccept(page, browser, {
+    email: engEmail,
+    name: 'Erin Engineer',
+    password: 'engineer password 1',
+    role: 'engineer',
+    tier: 1,
   });
-  expect(signup.status(), await signup.text()).toBe(201);
-  const invite = await page.request.post('/api/invitations', {
-    data: { email: `eng.${tag}@example.test`, role: 'engineer', tier: 1 },
-  });
-  expect(invite.status(), await invite.text()).toBe(201);
-  const { token } = await invite.json();
-  const engContext = await browser.newContext();
-  const eng = await engContext.newPage();
-  const accepted = await eng.request.post(`/api/invitations/${token}/accept`, {
-    data: { name: 'Erin Engineer', password: 'engineer password 1' },
-  });
-  expect(accepted.status(), await accepted.text()).toBe(201);
-  return { tag, eng, engContext, engEmail: `eng.${tag}@example.test` };
+  return { eng, engContext, engEmail };
 }
 
 test('an owner removes a teammate: they are signed out at once and cannot sign in again', async ({
@@ -57,19 +45,11 @@ test('an owner removes a teammate: they are signed out at once and cannot sign i
 });
 
 test('an owner revokes a pending invitation: its link no longer works', async ({ page, browser }) => {
-  const tag = uniq();
-  const signup = await page.request.post('/api/auth/signup', {
-    data: {
-      accountName: `Revoke ${tag}`,
-      name: 'Pat Owner',
-      email: `o.${tag}@example.test`,
-      password: 'owner password 1',
-    },
-  });
-  expect(signup.status()).toBe(201);
+  const { tag } = await signUpOwner(page, 'Revoke');
   const invite = await page.request.post('/api/invitations', {
     data: { email: `late.${tag}@example.test`, role: 'viewer', tier: 1 },
   });
+  expect(invite.status(), await invite.text()).toBe(201);
   const { token } = await invite.json();
   await page.goto('/settings');
   await page.getByRole('button', { name: `Revoke the invitation for late.${tag}@example.test` }).click();
