@@ -282,7 +282,9 @@ function serveWebApp(app: FastifyInstance, webDist: string) {
   app.register(fastifyStatic, { root: webDist, serve: false, preCompressed: true, index: false });
   app.get('/*', (req, reply) => {
     const rel = safeDecode(req.url.split('?')[0]!.slice(1));
-    if (rel === null || rel.startsWith('api/')) {
+    // `//api/sessions` (a client that joined a base URL and a path badly) is an API path too: a
+    // JSON 404, never the app's HTML answering 200 to an API client.
+    if (rel === null || rel.replace(/^\/+/, '').startsWith('api/')) {
       return reply.code(404).send({ error: { code: 'not_found', message: `No route GET /${rel ?? ''}` } });
     }
     if (/\.(map|br|gz)$/.test(rel)) {

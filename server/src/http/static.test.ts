@@ -118,6 +118,14 @@ describe('serving the web app', () => {
     }
   });
 
+  it('an API path with doubled slashes is a JSON 404, not the app served as 200', async () => {
+    for (const p of ['//api/sessions', '///api/healthz', '//api/']) {
+      const res = await get(p);
+      expect(res.status, p).toBe(404);
+      expect(res.headers['content-type'], p).toMatch(/json/);
+    }
+  });
+
   it("an old build's asset is a 404, not the app's HTML served as a script", async () => {
     const res = await get('/assets/index-Old999.js');
     expect(res.status).toBe(404);
