@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES, type ApiRoute, type Fixture, registeredApiRoutes, urlOf } from '../test/api-routes.js';
+import {
+  API_ROUTES,
+  type ApiRoute,
+  type Fixture,
+  registeredApiRoutes,
+  routeKey,
+  urlOf,
+} from '../test/api-routes.js';
 import { type Client, type Harness, makeTeam, type Res, startApp, type Team } from '../test/harness.js';
 
 /**
@@ -51,6 +58,14 @@ beforeAll(async () => {
     baseline: bl.body.baseline.id,
     user: team.senior.id,
     token: inv.body.token,
+    invitation: (
+      await team.admin.client.post('/api/invitations', {
+        email: `hostile-revoked-${Date.now()}@example.test`,
+        role: 'viewer',
+        tier: 1,
+      })
+    ).body.invitation.id,
+    removable: team.senior2.id,
   };
   anon = h.client();
 });
@@ -298,7 +313,7 @@ function check(r: ApiRoute, c: Case, res: Res) {
 
 describe('hostile input to every route: never a 5xx, every 400 names a field', () => {
   it('every registered /api route is in the shared route list (test/api-routes.ts)', () => {
-    const listed = API_ROUTES.map((r) => `${r.method} ${r.path}`).sort();
+    const listed = API_ROUTES.map((r) => routeKey(r.method, r.path)).sort();
     expect(registeredApiRoutes(h.app)).toEqual(listed);
   });
 

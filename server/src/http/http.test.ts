@@ -5,7 +5,7 @@ import { type Harness, makeTeam, startApp, type Team, type TeamMember } from '..
 let h: Harness;
 let a: Team;
 let b: Team;
-let ids: { session: string; handoff: string; baseline: string; user: string; note: string };
+let ids: Omit<Fixture, 'token'>;
 
 beforeAll(async () => {
   h = await startApp();
@@ -28,12 +28,20 @@ beforeAll(async () => {
     measuredAt: new Date().toISOString(),
   });
   const notes = await a.junior.client.get(`/api/sessions/${s.body.session.id}/notes`);
+  const inv = await a.admin.client.post('/api/invitations', {
+    email: `gate-invitee-${Date.now()}@example.test`,
+    role: 'viewer',
+    tier: 1,
+  });
   ids = {
     session: s.body.session.id,
     handoff: ho.body.handoff.id,
     baseline: bl.body.baseline.id,
     user: a.junior.id,
     note: notes.body.notes[0].id,
+    invitation: inv.body.invitation.id,
+    // Only ever asked for by people who may not remove anyone (403) or by another account (404).
+    removable: a.senior2.id,
   };
 });
 afterAll(() => h.close());
@@ -47,6 +55,8 @@ const missing: Fixture = {
   user: 'no-such-id',
   token: 'no-such-token',
   note: 'no-such-id',
+  invitation: 'no-such-id',
+  removable: 'no-such-id',
 };
 
 const below: Record<Exclude<Who, 'anyone'>, (t: Team) => TeamMember[]> = {

@@ -21,6 +21,10 @@ export interface Fixture {
   token: string;
   /** A ticket note of `session` (its escalation note). */
   note: string;
+  /** A pending invitation of the account, which a test may revoke. */
+  invitation: string;
+  /** A teammate no other call of the test relies on, whom a test may remove. */
+  removable: string;
 }
 
 export interface ApiRoute {
@@ -269,6 +273,15 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'DELETE', path: '/api/analytics/baselines/:id', param: 'baseline', min: 'admin' },
   // The live stream; its Last-Event-ID header is fuzzed in features/live/live.test.ts.
   { method: 'GET', path: '/api/events', min: 'viewer', query: { lastEventId: '0' }, stream: true },
+  // Team changes that end access come last: what they revoke or remove is theirs alone.
+  {
+    method: 'POST',
+    path: '/api/me/password',
+    min: 'signed-in',
+    body: () => ({ currentPassword: 'not-the-password', newPassword: 'a new pass phrase 9' }),
+  },
+  { method: 'DELETE', path: '/api/invitations/:id', param: 'invitation', min: 'admin' },
+  { method: 'DELETE', path: '/api/users/:id', param: 'removable', min: 'admin' },
 ];
 
 /** The route's URL with its path parameter filled in (`id` overrides the fixture's row). */
@@ -290,7 +303,16 @@ export function registeredApiRoutes(app: FastifyInstance): string[] {
     stack.push(m[2]!);
     const path = stack.join('');
     if (!path.startsWith('/api/') || !m[3]) continue;
-    for (const method of m[3].split(', ')) if (method !== 'HEAD') out.push(`${method} ${path}`);
+    for (const method of m[3].split(', ')) if (method !== 'HEAD') out.push(routeKey(method, path));
   }
   return out.sort();
+}
+
+/**
+ * "METHOD /path" with every path parameter written `:param`: routes that share a position under
+ * different names (`/api/invitations/:token` and `/api/invitations/:id`) print as one node
+ * (`:token|:id`), and the name does not change which requests reach a route.
+ */
+export function routeKey(method: string, path: string): string {
+  return `${method} ${path.replace(/:\w+(?:\|:\w+)*/g, ':param')}`;
 }
