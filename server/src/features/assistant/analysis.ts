@@ -687,12 +687,16 @@ export function isStrongMatch(a: SessionAnalysis): boolean {
   if (!top) return false;
   if (a.codeMatched || isConfirmed(top) || top.seenBefore.length > 0) return true;
   if (a.coverage < ENGINE_PARAMS.minCoverage) return false;
+  if (top.confidence >= ENGINE_PARAMS.strongConfidence) return true;
+  // No one cause leads: the kind of problem may still be clear, but only a kind the ticket names.
+  // A playbook whose title shares no word with the problem (its coverage counts as none) reached
+  // the top through incidental words ("payroll" among a spoofing cause's examples, for a payroll
+  // submission the base knows nothing about): that is not a clear kind of problem.
   const dominant = dominantPlaybook(a);
+  if (dominant === null || (a.playbookCoverage.get(dominant.index) ?? 0) === 0) return false;
   return (
-    top.confidence >= ENGINE_PARAMS.strongConfidence ||
-    (dominant?.mass ?? 0) >= ENGINE_PARAMS.strongPlaybookMass ||
-    (dominant !== null &&
-      dominant.mass >= ENGINE_PARAMS.plausiblePlaybookMass &&
+    dominant.mass >= ENGINE_PARAMS.strongPlaybookMass ||
+    (dominant.mass >= ENGINE_PARAMS.plausiblePlaybookMass &&
       dominant.mass >= ENGINE_PARAMS.strongPlaybookLead * dominant.runnerUp)
   );
 }
