@@ -219,6 +219,30 @@ test('every endpoint the web calls answers in the shape its response schema decl
       email: `founder-${tag}@example.com`,
       password: 'a-long-password',
     });
+    // Team changes that end access, in the founder's own account (the demo team stays as it is).
+    const withdrawn = await check(founder, 'invite', undefined, {
+      email: `withdrawn-${tag}@example.com`,
+      role: 'viewer',
+      tier: 1,
+    });
+    await check(founder, 'revokeInvitation', { id: withdrawn.invitation.id });
+    const leaver = await check(founder, 'invite', undefined, {
+      email: `leaver-${tag}@example.com`,
+      role: 'engineer',
+      tier: 1,
+    });
+    const leaverContext = await newContext();
+    const joined = await check(
+      leaverContext,
+      'acceptInvitation',
+      { token: leaver.token },
+      { name: 'Contract Leaver', password: 'a-long-password' },
+    );
+    await check(founder, 'removeUser', { id: joined.user.id });
+    await check(founder, 'changePassword', undefined, {
+      currentPassword: 'a-long-password',
+      newPassword: 'another long password',
+    });
     await check(founder, 'logout', undefined);
 
     // Every event the calls above caused, as the web reads it: a type it listens to, data its
