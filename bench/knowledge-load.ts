@@ -8,12 +8,11 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadPlaybooks } from '../server/src/features/assistant/knowledge.js';
 import { buildKnowledgeIndex } from '../server/src/features/assistant/knowledge-index.js';
 import {
   indexFromPrepared,
   loadShippedKnowledge,
-  parseKnowledgeFiles,
-  readKnowledgeFiles,
 } from '../server/src/features/assistant/knowledge-prepared.js';
 
 const dist = fileURLToPath(new URL('../server/dist/knowledge/', import.meta.url));
@@ -37,7 +36,7 @@ if (mode === 'prepared') {
   loadMs = cpu() - c0;
   causes = indexFromPrepared(k.prepared).causes.length;
 } else {
-  const playbooks = parseKnowledgeFiles(readKnowledgeFiles(opts.dir, opts.languageFile));
+  const playbooks = loadPlaybooks(opts.dir);
   loadMs = cpu() - c0;
   causes = buildKnowledgeIndex(playbooks).causes.length;
 }

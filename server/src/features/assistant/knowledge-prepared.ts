@@ -11,11 +11,16 @@
  * says so in the log. Decision 026 has the why.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Bm25Index, type Bm25Posting } from './bm25.js';
-import { DEFAULT_PLAYBOOK_DIR, type Playbook, parsePlaybook } from './knowledge.js';
+import {
+  DEFAULT_PLAYBOOK_DIR,
+  type Playbook,
+  type PlaybookFile,
+  parsePlaybookFiles,
+  readPlaybookFiles,
+} from './knowledge.js';
 import {
   ACTION_GENERIC,
   buildKnowledgeIndex,
@@ -62,9 +67,9 @@ export interface PreparedKnowledge {
   messages: Array<{ text: string; words: string[]; causes: number[] }>;
 }
 
-/** The playbook files as read from disk, sorted by file name as `loadPlaybooks` sorts them. */
+/** The playbook files and the language table, as read from disk. */
 export interface KnowledgeFiles {
-  playbooks: Array<{ name: string; bytes: Buffer }>;
+  playbooks: PlaybookFile[];
   language: Buffer;
 }
 
@@ -72,13 +77,7 @@ export function readKnowledgeFiles(
   dir: string = DEFAULT_PLAYBOOK_DIR,
   languageFile: string = DEFAULT_LANGUAGE_FILE,
 ): KnowledgeFiles {
-  const files = (readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.json'))
-    .sort((a, b) => basename(a).localeCompare(basename(b)));
-  return {
-    playbooks: files.map((f) => ({ name: basename(f), bytes: readFileSync(join(dir, f)) })),
-    language: readFileSync(languageFile),
-  };
+  return { playbooks: readPlaybookFiles(dir), language: readFileSync(languageFile) };
 }
 
 export function knowledgeDigest(files: KnowledgeFiles): string {
@@ -90,12 +89,6 @@ export function knowledgeDigest(files: KnowledgeFiles): string {
     h.update(f.bytes);
   }
   return h.digest('hex');
-}
-
-/** Validates every file (throws naming the first bad one), as `loadPlaybooks` does. */
-export function parseKnowledgeFiles(files: KnowledgeFiles): Playbook[] {
-  if (files.playbooks.length === 0) throw new Error('No playbooks found');
-  return files.playbooks.map((f) => parsePlaybook(f.name, f.bytes.toString('utf8')));
 }
 
 /** The index as data: what `indexFromPrepared` turns back into the same index. */
@@ -273,7 +266,7 @@ export function loadShippedKnowledge(
     }
     if (prepared) notUsed = 'the playbooks or the language table changed since the prepared index was made';
   }
-  return { playbooks: parseKnowledgeFiles(files), prepared: null, notUsed };
+  return { playbooks: parsePlaybookFiles(files.playbooks, opts.dir), prepared: null, notUsed };
 }
 
 /** Build step: validates and indexes the files, and writes the prepared index. */
@@ -281,7 +274,7 @@ export function writePreparedKnowledge(
   opts: { dir?: string; languageFile?: string; preparedFile?: string } = {},
 ): { playbooks: number; causes: number; bytes: number } {
   const files = readKnowledgeFiles(opts.dir, opts.languageFile);
-  const playbooks = parseKnowledgeFiles(files);
+  const playbooks = parsePlaybookFiles(files.playbooks, opts.dir);
   const prepared = prepareKnowledge(buildKnowledgeIndex(playbooks), knowledgeDigest(files));
   const text = JSON.stringify(prepared);
   writeFileSync(opts.preparedFile ?? DEFAULT_PREPARED_FILE, text);

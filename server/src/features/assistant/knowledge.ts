@@ -121,12 +121,31 @@ export function parsePlaybook(fileName: string, text: string): Playbook {
   return res.data;
 }
 
+/** A playbook file as read from disk: its name (the playbook id + `.json`) and its bytes. */
+export interface PlaybookFile {
+  name: string;
+  bytes: Buffer;
+}
+
+/** Every `*.json` file in a directory and its sub-folders, sorted by file name. */
+export function readPlaybookFiles(dir: string = DEFAULT_PLAYBOOK_DIR): PlaybookFile[] {
+  // Playbooks may sit in topic sub-folders (playbooks/identity/mfa-loop.json); the id is the file name.
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.json'))
+    .sort((a, b) => basename(a).localeCompare(basename(b)))
+    .map((f) => ({ name: basename(f), bytes: readFileSync(join(dir, f)) }));
+}
+
+/** Validates every file (throws naming the first bad one, or when there is none). */
+export function parsePlaybookFiles(
+  files: readonly PlaybookFile[],
+  dir: string = DEFAULT_PLAYBOOK_DIR,
+): Playbook[] {
+  if (files.length === 0) throw new Error(`No playbooks found in ${dir}`);
+  return files.map((f) => parsePlaybook(f.name, f.bytes.toString('utf8')));
+}
+
 /** Load every `*.json` playbook in a directory, sorted by file name. */
 export function loadPlaybooks(dir: string = DEFAULT_PLAYBOOK_DIR): Playbook[] {
-  // Playbooks may sit in topic sub-folders (playbooks/identity/mfa-loop.json); the id is the file name.
-  const files = (readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.json'))
-    .sort((a, b) => basename(a).localeCompare(basename(b)));
-  if (files.length === 0) throw new Error(`No playbooks found in ${dir}`);
-  return files.map((f) => parsePlaybook(basename(f), readFileSync(join(dir, f), 'utf8')));
+  return parsePlaybookFiles(readPlaybookFiles(dir), dir);
 }
