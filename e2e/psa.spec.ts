@@ -223,23 +223,32 @@ test('connect ConnectWise, link a session to a ticket, resolve with the note pos
   await junior.screenshot({ path: path.join(outDir, 'psa-session-360.png') });
 });
 
-test('escalate a linked session: the escalation note goes to the ticket, with the status chosen', async ({
-  personPage,
-}) => {
+/** The owner connects the stand-in; the junior (on a 1440 px page) opens a session linked to ticket #4711. */
+async function linkedSession(
+  personPage: (who: 'owner' | 'junior', viewport?: { width: number; height: number }) => Promise<Page>,
+  body: { title: string; problem: string },
+) {
   const owner = await personPage('owner');
   const saved = await owner.request.put('/api/integrations/connectwise', {
     data: { siteUrl: cw.url, companyId: cw.companyId, publicKey: cw.publicKey, privateKey: cw.privateKey },
   });
   expect(saved.status(), await saved.text()).toBe(200);
   const junior = await personPage('junior', { width: 1440, height: 900 });
-  const session = await apiFor(junior).createSession({
-    title: `VPN drops ${uniq()}`,
-    problem: 'The VPN drops every ten minutes on the home Wi-Fi',
-  });
+  const session = await apiFor(junior).createSession(body);
   const linked = await junior.request.put(`/api/sessions/${session.id}/psa-ticket`, {
     data: { ticketId: 4711 },
   });
   expect(linked.status(), await linked.text()).toBe(200);
+  return { junior, session };
+}
+
+test('escalate a linked session: the escalation note goes to the ticket, with the status chosen', async ({
+  personPage,
+}) => {
+  const { junior, session } = await linkedSession(personPage, {
+    title: `VPN drops ${uniq()}`,
+    problem: 'The VPN drops every ten minutes on the home Wi-Fi',
+  });
   await junior.goto(`/sessions/${session.id}`);
   await expect(junior.getByTestId('ticket-link')).toContainText('#4711');
   await junior.getByRole('button', { name: 'Escalate' }).click();
@@ -268,20 +277,10 @@ test('escalate a linked session: the escalation note goes to the ticket, with th
 test('a note ConnectWise refused holds the status change back; Retry sends the note, then the rest', async ({
   personPage,
 }) => {
-  const owner = await personPage('owner');
-  const saved = await owner.request.put('/api/integrations/connectwise', {
-    data: { siteUrl: cw.url, companyId: cw.companyId, publicKey: cw.publicKey, privateKey: cw.privateKey },
-  });
-  expect(saved.status(), await saved.text()).toBe(200);
-  const junior = await personPage('junior', { width: 1440, height: 900 });
-  const session = await apiFor(junior).createSession({
+  const { junior, session } = await linkedSession(personPage, {
     title: `Printer queue ${uniq()}`,
     problem: 'The printer queue stalls every morning',
   });
-  const linked = await junior.request.put(`/api/sessions/${session.id}/psa-ticket`, {
-    data: { ticketId: 4711 },
-  });
-  expect(linked.status(), await linked.text()).toBe(200);
   cw.tickets.get(4711)!.status = { id: 11, name: 'New' };
   const patchesBefore = cw.calls('patchServiceTicketsById').length;
   cw.fail('postServiceTicketsByParentIdNotes', 400, 1);
