@@ -19,7 +19,8 @@ export function teamRoutes(fastify: FastifyInstance, deps: Deps) {
     // Back to the queue, each as an ordinary release (audit, timeline line, live event).
     for (const handoffId of claimed) {
       try {
-        await handoffs.release(deps, auth.user, handoffId);
+        // Naming the removed claimer: a card someone else picked up meanwhile is not released.
+        await handoffs.release(deps, auth.user, handoffId, id);
       } catch (err) {
         // Released or resolved by someone else meanwhile: nothing left to do for it.
         if (!(err instanceof AppError) || err.status >= 500) throw err;

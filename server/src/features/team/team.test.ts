@@ -139,6 +139,28 @@ describe('revoking an invitation', () => {
   });
 });
 
+describe('revoking and accepting one invitation at once', () => {
+  it('exactly one of them wins, every time', async () => {
+    const t = await makeTeam(h, 'Race Invite Co');
+    for (let round = 0; round < 10; round++) {
+      const inv = await t.admin.client.post('/api/invitations', {
+        email: `race-${round}-${Date.now()}@invite.test`,
+        role: 'viewer',
+        tier: 1,
+      });
+      const token = new URL(inv.body.acceptUrl, 'http://x').pathname.split('/').pop()!;
+      const [revoke, accept] = await Promise.all([
+        t.admin.client.del(`/api/invitations/${inv.body.invitation.id}`),
+        h.client().post(`/api/invitations/${token}/accept`, { name: 'Racer', password: 'a-long-new-pass-9' }),
+      ]);
+      const outcome = `${revoke.status}/${accept.status}`;
+      expect(['204/410', '409/201'], outcome).toContain(outcome);
+      const pending = (await t.admin.client.get('/api/invitations')).body.invitations as { id: string }[];
+      expect(pending.map((i) => i.id)).not.toContain(inv.body.invitation.id);
+    }
+  });
+});
+
 describe("changing one's password", () => {
   it('needs the current one, ends the other sign-ins and keeps this one; the new one signs in', async () => {
     const t = await makeTeam(h, 'Password Co');
