@@ -107,9 +107,9 @@ export const SHIPPED_NOT_PREPARED = SHIPPED.notUsed;
 
 let shipped: Engine | undefined;
 /**
- * The engine over the shipped base. From the prepared index it takes a few tens of milliseconds;
- * without one (sources run with tsx, or playbooks changed after the build) indexing costs about
- * 0.4 s of CPU at 525 playbooks, so it is built on first use rather than when the module loads: the
+ * The engine over the shipped base. From the prepared index it takes about 0.1 s of CPU; without
+ * one (sources run with tsx, or playbooks changed after the build) indexing costs about 0.7 s cold
+ * at 670 playbooks (BENCHMARKS.md). Either way it is built on first use, not when the module loads: the
  * server answers its health check without waiting for it, and `main` builds it right after
  * listening (`warmShippedEngineInSlices`), so a first request rarely pays for it.
  */

@@ -126,7 +126,7 @@ function finish(sections: NoteSection[], top: NoteBlock[], max = NOTE_MAX): Buil
     b.type === 'title' ? { ...b, text: clipped(b.text, SHORT_ITEM) } : shortBlock(b),
   );
   let note = render(short, shortTop);
-  // Then the oldest entries of the longest list give way, one at a time, until it fits.
+  // Then the oldest entries of the longest list give way (about as many as the excess) until it fits.
   type ListBlock = Extract<NoteBlock, { type: 'list' }>;
   const lists = short.flatMap((sec) => sec.blocks).filter((b): b is ListBlock => b.type === 'list');
   const all = new Map(lists.map((b) => [b, [...b.items]]));
