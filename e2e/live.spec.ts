@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Page, request } from '@playwright/test';
 import { apiFor, expect, PEOPLE, signInOn, test, uniq } from './fixtures';
+import { freePort, startServer, stop } from './own-server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shots = process.env.SCREENSHOT_DIR
@@ -154,64 +153,6 @@ test("the sessions list shows a teammate's new session and its escalation withou
   await api.escalate(s.id, { reason: 'Reinstalled the driver already', urgency: 'normal' });
   await expect(row.getByText('Escalated')).toBeVisible();
 });
-
-// ---------------------------------------------------------------------------------------------
-// A server of its own, so that the test can restart it.
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function startServer(port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: path.resolve(here, '../server'),
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      SEED_DEMO: 'true',
-      LOG_LEVEL: 'warn',
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
-  });
-  child.stderr!.on('data', (d) => {
-    out += d;
-  });
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 60_000;
-    const poll = async () => {
-      if (child.exitCode !== null) return reject(new Error(`server exited:\n${out}`));
-      if (Date.now() > deadline) return reject(new Error(`server did not start:\n${out}`));
-      try {
-        const r = await fetch(`http://127.0.0.1:${port}/api/healthz`);
-        if (r.ok) return resolve(child);
-      } catch {
-        /* not yet */
-      }
-      setTimeout(poll, 200);
-    };
-    void poll();
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 test('after a server restart the page reconnects by itself and shows what it missed', async ({ browser }) => {
   test.setTimeout(120_000);

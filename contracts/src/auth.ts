@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ZId, ZRole, ZSecret, ZText, ZTier } from './common.js';
 
 // Trimmed first, so a pasted address with a trailing space is still an address.
-const email = ZText(254).pipe(z.email('must be a valid email address'));
+export const ZEmailAddress = ZText(254).pipe(z.email('must be a valid email address'));
+const email = ZEmailAddress;
 
 export const PASSWORD_MIN = 8;
 /** Fewer different characters than this ("aaaaaaaa", "abababab", "12121212") is a pattern, not a password. */

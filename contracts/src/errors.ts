@@ -35,6 +35,8 @@ export const ERROR_CODES = [
   'invitation_expired',
   /** The invitation's sender may no longer grant its role (demoted, or gone): it cannot be accepted. */
   'invitation_revoked',
+  /** A "forgot password" link that expired, was used, or was ended by a newer one or a password change. */
+  'reset_link_invalid',
   // 413, 415
   'body_too_large',
   'unsupported_media_type',

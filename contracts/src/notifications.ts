@@ -58,7 +58,7 @@ export const ZWebhookTestResult = z.object({
 });
 export type TWebhookTestResult = z.infer<typeof ZWebhookTestResult>;
 
-export const ZNotificationIntent = z.enum(['escalate', 'reminder', 'invitation']);
+export const ZNotificationIntent = z.enum(['escalate', 'reminder', 'invitation', 'password_reset']);
 export type TNotificationIntent = z.infer<typeof ZNotificationIntent>;
 
 export const ZMailOutboxQuery = z.object({

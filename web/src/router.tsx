@@ -4,6 +4,8 @@ import { LoadingRows } from './components/States';
 import { AppShell } from './layout/AppShell';
 import { RequireAuth, RouteError } from './layout/RequireAuth';
 import { AcceptInvitePage } from './pages/auth/AcceptInvitePage';
+import { ForgotPasswordPage } from './pages/auth/ForgotPasswordPage';
+import { ResetPasswordPage } from './pages/auth/ResetPasswordPage';
 import { SignInPage } from './pages/auth/SignInPage';
 import { SignUpPage } from './pages/auth/SignUpPage';
 import { HandoffContextPage } from './pages/handoff-context/HandoffContextPage';
@@ -28,6 +30,8 @@ export const router = createBrowserRouter([
   { path: '/signin', element: <SignInPage />, errorElement: <RouteError /> },
   { path: '/signup', element: <SignUpPage />, errorElement: <RouteError /> },
   { path: '/invite/:token', element: <AcceptInvitePage />, errorElement: <RouteError /> },
+  { path: '/forgot-password', element: <ForgotPasswordPage />, errorElement: <RouteError /> },
+  { path: '/reset-password/:token', element: <ResetPasswordPage />, errorElement: <RouteError /> },
   {
     path: '/',
     element: (

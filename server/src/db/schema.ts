@@ -124,6 +124,30 @@ export const invitations = pgTable(
   ],
 );
 
+/**
+ * "Forgot password" links: one row per link sent (only its sha256 is kept). A link works once, for
+ * an hour, and only while it is the user's newest; using it or changing the password ends the rest.
+ */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: id(),
+    accountId: text('account_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    /** Used, or ended by a newer link, a password change or the user's removal. */
+    usedAt: ts('used_at'),
+  },
+  (t) => [
+    uniqueIndex('password_resets_token_key').on(t.tokenHash),
+    index('password_resets_user_idx').on(t.userId),
+  ],
+);
+
 export const flowSessions = pgTable(
   'flow_sessions',
   {
@@ -304,7 +328,7 @@ export const notifications = pgTable(
      * `psa`) a note, status change or time entry for the session's linked PSA ticket.
      */
     intent: text('intent', {
-      enum: ['escalate', 'reminder', 'invitation', 'psa_note', 'psa_status', 'psa_time'],
+      enum: ['escalate', 'reminder', 'invitation', 'password_reset', 'psa_note', 'psa_status', 'psa_time'],
     })
       .notNull()
       .default('escalate'),
@@ -403,7 +427,7 @@ export const mailOutbox = pgTable(
     accountId: text('account_id').notNull(),
     /** One stored mail per outbox row, so a retried delivery cannot store it twice. */
     notificationId: text('notification_id').notNull(),
-    intent: text('intent', { enum: ['escalate', 'reminder', 'invitation'] }).notNull(),
+    intent: text('intent', { enum: ['escalate', 'reminder', 'invitation', 'password_reset'] }).notNull(),
     handoffId: text('handoff_id'),
     toAddress: text('to_address').notNull(),
     fromAddress: text('from_address').notNull(),

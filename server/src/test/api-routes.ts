@@ -101,6 +101,21 @@ export const API_ROUTES: ApiRoute[] = [
     min: 'anyone',
     body: () => ({ name: 'Ivy', password: 'longenough1' }),
   },
+  {
+    method: 'POST',
+    path: '/api/auth/password-reset',
+    min: 'anyone',
+    body: () => ({ email: `reset-${Math.random().toString(36).slice(2)}@example.test` }),
+  },
+  // Filled with the invitation's token: any token that is not a live reset link answers 410.
+  { method: 'GET', path: '/api/auth/password-reset/:token', param: 'token', min: 'anyone' },
+  {
+    method: 'POST',
+    path: '/api/auth/password-reset/:token',
+    param: 'token',
+    min: 'anyone',
+    body: () => ({ password: 'a new pass phrase 9' }),
+  },
   { method: 'POST', path: '/api/sessions', min: 'engineer', body: () => ({ title: 't', problem: 'p' }) },
   {
     method: 'GET',

@@ -1,4 +1,10 @@
-import type { TAcceptInvitationBody, TLoginBody, TSignupBody } from '@rf/contracts';
+import type {
+  TAcceptInvitationBody,
+  TLoginBody,
+  TPasswordResetBody,
+  TPasswordResetRequestBody,
+  TSignupBody,
+} from '@rf/contracts';
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { call, isApiError } from './client';
 import { endpoints } from './endpoints';
@@ -91,6 +97,37 @@ export function useAcceptInvitation(token: string) {
       mutationFn: (body: TAcceptInvitationBody) =>
         call(endpoints.acceptInvitation, { params: { token }, body }),
       onSuccess,
+    }),
+  );
+}
+
+/** "Forgot password": the server answers the same for every address. */
+export function useRequestPasswordReset() {
+  return useSingleFlight(
+    useMutation({
+      mutationFn: (body: TPasswordResetRequestBody) => call(endpoints.requestPasswordReset, { body }),
+    }),
+  );
+}
+
+export function usePasswordResetLookup(token: string) {
+  return useQuery({
+    queryKey: keys.passwordReset(token),
+    queryFn: () => call(endpoints.passwordResetLookup, { params: { token } }),
+    retry: false,
+  });
+}
+
+/** Sets the new password through the link, then signs in with it (the link ended every other sign-in). */
+export function useCompletePasswordReset(token: string) {
+  const signedIn = useSignedIn();
+  return useSingleFlight(
+    useMutation({
+      mutationFn: async (body: TPasswordResetBody) => {
+        const { email } = await call(endpoints.completePasswordReset, { params: { token }, body });
+        return call(endpoints.login, { body: { email, password: body.password } });
+      },
+      onSuccess: signedIn,
     }),
   );
 }

@@ -21,6 +21,8 @@ import {
   ZNotificationPreferences,
   ZNotificationSettings,
   ZNotificationsResponse,
+  ZPasswordResetLookup,
+  ZPasswordResetRequested,
   ZPendingInvitations,
   ZPsaConnection,
   ZPsaMembersResponse,
@@ -101,6 +103,17 @@ export const endpoints = {
     'POST',
     (p: { token: string }) => `/api/invitations/${seg(p.token)}/accept`,
     ZAuthResponse,
+  ),
+  requestPasswordReset: endpoint('POST', () => '/api/auth/password-reset', ZPasswordResetRequested),
+  passwordResetLookup: endpoint(
+    'GET',
+    (p: { token: string }) => `/api/auth/password-reset/${seg(p.token)}`,
+    ZPasswordResetLookup,
+  ),
+  completePasswordReset: endpoint(
+    'POST',
+    (p: { token: string }) => `/api/auth/password-reset/${seg(p.token)}`,
+    ZPasswordResetLookup,
   ),
 
   // sessions

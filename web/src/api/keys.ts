@@ -18,6 +18,7 @@ export const keys = {
   me: ['me'] as const,
   demo: ['demo'] as const,
   invitation: (token: string) => ['invitation', token] as const,
+  passwordReset: (token: string) => ['password-reset', token] as const,
 
   sessions: {
     /** Every session list, whatever its filters. */

@@ -10,6 +10,7 @@ import {
   renderChat,
   renderHandoffMail,
   renderInvitationMail,
+  renderPasswordResetMail,
   resolveWebhookFormat,
 } from './messages.js';
 import * as repo from './repo.js';
@@ -70,9 +71,20 @@ export interface InvitationPayload {
   expiresAt: string;
 }
 
+/** A "forgot password" row carries its link until it is sent, like an invitation. */
+export interface PasswordResetPayload {
+  intent: 'password_reset';
+  resetId: string;
+  to: string;
+  name: string;
+  resetUrl?: string;
+  expiresAt: string;
+}
+
 /** Delivers one claimed outbox row; throws a DeliveryError when it should be retried or fail. */
 export async function deliver(ctx: DeliveryContext, row: repo.NotificationRow): Promise<DeliveryOutcome> {
   if (row.channel === 'email' && row.intent === 'invitation') return deliverInvitation(ctx, row);
+  if (row.channel === 'email' && row.intent === 'password_reset') return deliverPasswordReset(ctx, row);
   if (row.channel === 'email') return deliverHandoffMail(ctx, row);
   if (row.channel === 'webhook') return deliverHandoffWebhook(ctx, row);
   if (row.channel === 'psa') return deliverPsa(ctx, row);
@@ -197,5 +209,24 @@ async function deliverInvitation(ctx: DeliveryContext, row: repo.NotificationRow
     intent: 'invitation',
     handoffId: null,
   });
+  return { status: 'sent', payload: withoutLink };
+}
+
+async function deliverPasswordReset(
+  ctx: DeliveryContext,
+  row: repo.NotificationRow,
+): Promise<DeliveryOutcome> {
+  const p = row.payload as PasswordResetPayload;
+  const { resetUrl, ...withoutLink } = p;
+  if (!resetUrl) return { status: 'skipped', reason: 'The reset link is no longer stored' };
+  const state = await repo.findPasswordResetState(ctx.db, row.accountId, p.resetId);
+  if (!state || state.usedAt)
+    return { status: 'skipped', reason: 'A newer link or a password change ended it', payload: withoutLink };
+  if (state.expiresAt <= ctx.clock()) return { status: 'skipped', reason: 'Expired', payload: withoutLink };
+  await ctx.mailer.send(
+    p.to,
+    renderPasswordResetMail({ name: p.name, resetUrl, expiresAt: new Date(p.expiresAt) }),
+    { notificationId: row.id, accountId: row.accountId, intent: 'password_reset', handoffId: null },
+  );
   return { status: 'sent', payload: withoutLink };
 }

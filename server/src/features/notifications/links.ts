@@ -18,6 +18,9 @@ export const handoffLink = (config: LinkConfig, handoffId: string) =>
 export const invitationLink = (config: LinkConfig, token: string) =>
   `${publicBase(config)}/invite/${encodeURIComponent(token)}`;
 
+export const passwordResetLink = (config: LinkConfig, token: string) =>
+  `${publicBase(config)}/reset-password/${encodeURIComponent(token)}`;
+
 export const preferencesLink = (config: LinkConfig) => `${publicBase(config)}/settings`;
 
 /** The From of every e-mail: MAIL_FROM, else an address at PUBLIC_URL's host. */

@@ -10,7 +10,7 @@ import * as repo from './repo.js';
 export interface MailMeta {
   notificationId: string;
   accountId: string;
-  intent: 'escalate' | 'reminder' | 'invitation';
+  intent: 'escalate' | 'reminder' | 'invitation' | 'password_reset';
   handoffId: string | null;
 }
 

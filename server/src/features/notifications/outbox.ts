@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../../db/client.js';
 import { newId } from '../auth/tokens.js';
-import type { InvitationPayload } from './delivery.js';
+import type { InvitationPayload, PasswordResetPayload } from './delivery.js';
 import * as repo from './repo.js';
 
 /**
@@ -29,6 +29,43 @@ export async function queueInvitationEmail(
       handoffId: null,
       channel: 'email',
       intent: 'invitation',
+      recipientId: null,
+      status: 'pending',
+      nextAttemptAt: o.now,
+      payload,
+      createdAt: o.now,
+    },
+  ]);
+}
+
+/** Queues a "forgot password" e-mail in the transaction that records the link (as above). */
+export async function queuePasswordResetEmail(
+  tx: DbOrTx,
+  o: {
+    accountId: string;
+    resetId: string;
+    to: string;
+    name: string;
+    resetUrl: string;
+    expiresAt: Date;
+    now: Date;
+  },
+) {
+  const payload: PasswordResetPayload = {
+    intent: 'password_reset',
+    resetId: o.resetId,
+    to: o.to,
+    name: o.name,
+    resetUrl: o.resetUrl,
+    expiresAt: o.expiresAt.toISOString(),
+  };
+  await repo.insertNotifications(tx, [
+    {
+      id: newId(),
+      accountId: o.accountId,
+      handoffId: null,
+      channel: 'email',
+      intent: 'password_reset',
       recipientId: null,
       status: 'pending',
       nextAttemptAt: o.now,

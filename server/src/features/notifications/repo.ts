@@ -9,6 +9,7 @@ import {
   invitations,
   mailOutbox,
   notifications,
+  passwordResets,
   users,
 } from '../../db/schema.js';
 
@@ -241,6 +242,14 @@ export async function findInvitationState(db: DbOrTx, accountId: string, invitat
     .from(invitations)
     .where(and(eq(invitations.accountId, accountId), eq(invitations.id, invitationId)));
   return i ?? null;
+}
+
+export async function findPasswordResetState(db: DbOrTx, accountId: string, resetId: string) {
+  const [r] = await db
+    .select({ usedAt: passwordResets.usedAt, expiresAt: passwordResets.expiresAt })
+    .from(passwordResets)
+    .where(and(eq(passwordResets.accountId, accountId), eq(passwordResets.id, resetId)));
+  return r ?? null;
 }
 
 // ---- reminders ----------------------------------------------------------------------------------

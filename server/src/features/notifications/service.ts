@@ -147,6 +147,9 @@ type StoredMail = Awaited<ReturnType<typeof repo.listOutboxMail>>[number];
  * to whom and when, but not the link: an admin must not pick up an owner invitation's token.
  */
 function withheldReason(actor: AuthUser, row: StoredMail): string | null {
+  // A password-reset link signs in as its recipient: nobody else may read it, owners included.
+  if (row.mail.intent === 'password_reset')
+    return `This e-mail holds a password-reset link for ${row.mail.toAddress}, so it is shown to nobody. Set SMTP_URL so that such mail reaches its recipient.`;
   if (READ_BY_EVERY_ADMIN.has(row.mail.intent) || actor.role === 'owner') return null;
   if (
     row.mail.intent === 'invitation' &&

@@ -40,6 +40,13 @@ export const DEFAULT_POLICIES = {
    * wrote. Enough to onboard a whole team in one sitting, not a mailing list.
    */
   invitation: { free: 50, leakMs: MINUTE, baseDelayMs: SECOND, maxDelayMs: 10 * MINUTE },
+  /**
+   * "Forgot password" requests per address typed in (whether or not it has an account, so the limit
+   * tells nothing): a few tries for a person, not a mailbox flood.
+   */
+  passwordResetEmail: { free: 3, leakMs: 10 * MINUTE, baseDelayMs: 30 * SECOND, maxDelayMs: 30 * MINUTE },
+  /** ... and per client address: one office may have a few forgetful people. */
+  passwordResetIp: { free: 20, leakMs: MINUTE, baseDelayMs: SECOND, maxDelayMs: 10 * MINUTE },
 } satisfies Record<string, Policy>;
 
 export type PolicyName = keyof typeof DEFAULT_POLICIES;

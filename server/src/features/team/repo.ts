@@ -1,6 +1,6 @@
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { authSessions, handoffs, invitations, users } from '../../db/schema.js';
+import { authSessions, handoffs, invitations, passwordResets, users } from '../../db/schema.js';
 
 export async function deactivateUser(db: DbOrTx, accountId: string, userId: string, at: Date) {
   await db
@@ -64,4 +64,54 @@ export async function revokeInvitation(db: DbOrTx, accountId: string, id: string
     )
     .returning({ id: invitations.id });
   return rows.length === 1;
+}
+
+// ---- "forgot password" links ----------------------------------------------------------------------
+
+export async function insertPasswordReset(db: DbOrTx, row: typeof passwordResets.$inferInsert) {
+  await db.insert(passwordResets).values(row);
+}
+
+/** Ends every unused link of a user (a newer link, a password change, a removal). */
+export async function endPasswordResets(db: DbOrTx, userId: string, at: Date) {
+  await db
+    .update(passwordResets)
+    .set({ usedAt: at })
+    .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
+}
+
+/** A link that still works (unused, not expired), with its user if they are still on their team. */
+export async function findUsablePasswordReset(db: DbOrTx, tokenHash: string, now: Date) {
+  const [row] = await db
+    .select({ id: passwordResets.id, userId: users.id, accountId: users.accountId, email: users.email })
+    .from(passwordResets)
+    .innerJoin(users, eq(users.id, passwordResets.userId))
+    .where(
+      and(
+        eq(passwordResets.tokenHash, tokenHash),
+        isNull(passwordResets.usedAt),
+        gt(passwordResets.expiresAt, now),
+        isNull(users.deactivatedAt),
+      ),
+    );
+  return row ?? null;
+}
+
+/**
+ * Uses a link, in one conditional statement: of any number of requests racing with the same link,
+ * exactly one gets its row back.
+ */
+export async function usePasswordReset(db: DbOrTx, tokenHash: string, now: Date) {
+  const [row] = await db
+    .update(passwordResets)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(passwordResets.tokenHash, tokenHash),
+        isNull(passwordResets.usedAt),
+        gt(passwordResets.expiresAt, now),
+      ),
+    )
+    .returning({ userId: passwordResets.userId, accountId: passwordResets.accountId });
+  return row ?? null;
 }

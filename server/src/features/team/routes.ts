@@ -1,9 +1,15 @@
-import { ZChangePasswordBody } from '@rf/contracts';
+import {
+  ZChangePasswordBody,
+  ZPasswordResetBody,
+  ZPasswordResetLookup,
+  ZPasswordResetRequestBody,
+  ZPasswordResetRequested,
+} from '@rf/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { requireAuth, requireRole } from '../../http/auth-context.js';
-import { ZIdParam } from '../../http/params.js';
+import { ZIdParam, ZTokenParam } from '../../http/params.js';
 import { answers, api, ZNoContent } from '../../http/respond.js';
 import { parse } from '../../http/validate.js';
 import * as handoffs from '../handoffs/service.js';
@@ -41,5 +47,24 @@ export function teamRoutes(fastify: FastifyInstance, deps: Deps) {
     const body = parse(ZChangePasswordBody, req.body);
     await service.changePassword(deps, auth, body);
     return reply.code(204).send();
+  });
+
+  // "Forgot password": signed out by nature. The request answers the same for every address.
+  app.post('/api/auth/password-reset', answers({ 202: ZPasswordResetRequested }), async (req, reply) => {
+    const body = parse(ZPasswordResetRequestBody, req.body);
+    await service.requestPasswordReset(deps, body, req.ip);
+    reply.code(202);
+    return { message: service.PASSWORD_RESET_REQUESTED };
+  });
+
+  app.get('/api/auth/password-reset/:token', answers({ 200: ZPasswordResetLookup }), async (req) => {
+    const { token } = parse(ZTokenParam, req.params, 'params');
+    return service.describePasswordReset(deps, token);
+  });
+
+  app.post('/api/auth/password-reset/:token', answers({ 200: ZPasswordResetLookup }), async (req) => {
+    const { token } = parse(ZTokenParam, req.params, 'params');
+    const body = parse(ZPasswordResetBody, req.body);
+    return service.completePasswordReset(deps, token, body, req.ip);
   });
 }

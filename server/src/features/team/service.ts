@@ -3,13 +3,16 @@
  * password. Each one ends what it must at once (sign-ins, live streams, claims) in its unit of work
  * (decision 028).
  */
-import type { TChangePasswordBody } from '@rf/contracts';
+import type { TChangePasswordBody, TPasswordResetBody, TPasswordResetRequestBody } from '@rf/contracts';
 import { inTransaction } from '../../db/tx.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, forbidden, notFound } from '../../errors.js';
 import { type AuthUser, hasRole } from '../../http/auth-context.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import * as authRepo from '../auth/repo.js';
+import { hashToken, newId, newToken } from '../auth/tokens.js';
+import { passwordResetLink } from '../notifications/links.js';
+import { queuePasswordResetEmail } from '../notifications/outbox.js';
 import * as limiter from '../rate-limit/limiter.js';
 import * as repo from './repo.js';
 
@@ -40,6 +43,7 @@ export async function removeUser(deps: Deps, actor: AuthUser, userId: string): P
       }
     }
     await repo.deactivateUser(work.tx, actor.accountId, userId, deps.clock());
+    await repo.endPasswordResets(work.tx, userId, deps.clock());
     await repo.deleteSignIns(work.tx, userId);
     work.closeStreams({ userId });
     return repo.claimedBy(work.tx, actor.accountId, userId);
@@ -90,8 +94,115 @@ export async function changePassword(
   const hashed = await hashPassword(body.newPassword);
   await inTransaction(deps, async (work) => {
     await repo.setPassword(work.tx, auth.user.id, hashed);
+    // A "forgot password" link sent before the change no longer works.
+    await repo.endPasswordResets(work.tx, auth.user.id, deps.clock());
     for (const sessionId of await repo.deleteOtherSignIns(work.tx, auth.user.id, auth.sessionId)) {
       work.closeStreams({ sessionId });
     }
   });
+}
+
+// ---- "forgot password" (decision 029) -------------------------------------------------------------
+
+/** How long a reset link works. */
+export const PASSWORD_RESET_MINUTES = 60;
+
+/** The same answer for every address, so that the form tells nobody who has an account. */
+export const PASSWORD_RESET_REQUESTED =
+  'If an account uses this address, we have sent it a link to choose a new password. The link works for an hour.';
+
+const linkGone = () =>
+  new AppError(
+    'reset_link_invalid',
+    410,
+    'This password-reset link has expired or was already used. Ask for a new one.',
+  );
+
+/**
+ * Sends a reset link to the address when an active teammate uses it; does nothing otherwise. The
+ * limits count the address typed in and the client's address, never whether an account exists.
+ * A new link ends the older ones.
+ */
+export async function requestPasswordReset(deps: Deps, body: TPasswordResetRequestBody, ip: string) {
+  const email = body.email.trim().toLowerCase();
+  await limiter.take(
+    deps,
+    [
+      { policy: 'passwordResetIp', key: ip },
+      { policy: 'passwordResetEmail', key: email },
+    ],
+    (wait) => `Too many password-reset requests. Try again in ${wait}.`,
+  );
+  const user = await authRepo.findActiveUserByEmail(deps.db.db, email);
+  if (!user) return;
+  const token = newToken();
+  const now = deps.clock();
+  const expiresAt = new Date(now.getTime() + PASSWORD_RESET_MINUTES * 60_000);
+  await inTransaction(deps, async (work) => {
+    await repo.endPasswordResets(work.tx, user.id, now);
+    const resetId = newId();
+    await repo.insertPasswordReset(work.tx, {
+      id: resetId,
+      accountId: user.accountId,
+      userId: user.id,
+      tokenHash: hashToken(token),
+      createdAt: now,
+      expiresAt,
+    });
+    await queuePasswordResetEmail(work.tx, {
+      accountId: user.accountId,
+      resetId,
+      to: user.email,
+      name: user.name,
+      resetUrl: passwordResetLink(deps.config, token),
+      expiresAt,
+      now,
+    });
+    work.wakeAfterCommit();
+  });
+}
+
+/** Whose password a link resets (the reset page shows the address), or 410 when it no longer works. */
+export async function describePasswordReset(deps: Deps, token: string): Promise<{ email: string }> {
+  const found = await repo.findUsablePasswordReset(deps.db.db, hashToken(token), deps.clock());
+  if (!found) throw linkGone();
+  return { email: found.email };
+}
+
+/**
+ * Sets the new password through a link: the link is used in one conditional statement (of two
+ * racing requests exactly one wins), every sign-in of the user ends (streams too), and every other
+ * link of theirs stops working. Returns the address, to sign in with.
+ */
+export async function completePasswordReset(
+  deps: Deps,
+  token: string,
+  body: TPasswordResetBody,
+  ip: string,
+): Promise<{ email: string }> {
+  const tokenHash = hashToken(token);
+  const found = await repo.findUsablePasswordReset(deps.db.db, tokenHash, deps.clock());
+  if (!found) throw linkGone();
+  // Counted before the argon2 hash, like sign-ups: each attempt costs one.
+  await limiter.take(
+    deps,
+    [{ policy: 'signup', key: ip }],
+    (wait) => `Too many attempts. Try again in ${wait}.`,
+  );
+  const hashed = await hashPassword(body.password);
+  await inTransaction(deps, async (work) => {
+    // The account row first, as every team change takes it (decision 007): a removal racing this
+    // reset waits for it, or wins and the check below refuses.
+    await authRepo.lockAccount(work.tx, found.accountId);
+    const now = deps.clock();
+    const used = await repo.usePasswordReset(work.tx, tokenHash, now);
+    if (!used) throw linkGone();
+    const user = await authRepo.findUser(work.tx, used.accountId, used.userId);
+    if (!user || user.deactivatedAt) throw linkGone();
+    await repo.setPassword(work.tx, user.id, hashed);
+    await repo.endPasswordResets(work.tx, user.id, now);
+    await repo.deleteSignIns(work.tx, user.id);
+    work.closeStreams({ userId: user.id });
+  });
+  return { email: found.email };
 }

@@ -63,7 +63,15 @@ export function SignInPage() {
               />
             )}
           </Field>
-          <Field label="Password" error={err.fields.password}>
+          <Field
+            label="Password"
+            error={err.fields.password}
+            hint={
+              <Link to={email ? `/forgot-password?email=${encodeURIComponent(email)}` : '/forgot-password'}>
+                Forgot password?
+              </Link>
+            }
+          >
             {(ctl) => (
               <input
                 {...ctl}

@@ -16,6 +16,7 @@ const INTENT_LABEL: Record<TOutboxMail['intent'], string> = {
   escalate: 'Escalation',
   reminder: 'Reminder',
   invitation: 'Invitation',
+  password_reset: 'Password reset',
 };
 
 type View = 'html' | 'text' | 'source';
