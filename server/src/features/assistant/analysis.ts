@@ -201,10 +201,51 @@ export function codesIn(ix: KnowledgeIndex, text: string): Map<number, CodeHit> 
 }
 
 /** Query terms for ranking playbooks from free text (problem words, phrases, steps). */
+/**
+ * Platforms a playbook can be specific to: a title that names one (and not Windows) is knowledge
+ * about that platform, and a ticket that never names it (nor a word that implies it) is about
+ * something else: "Outlook keeps asking for the password" is not an Outlook-for-Mac keychain
+ * problem. Such playbooks keep a share of their score (they may still be the only match).
+ */
+const PLATFORMS: Array<{ title: RegExp; ticket: RegExp }> = [
+  {
+    title: /\b(mac|macs|macos|macbook|os x)\b/i,
+    ticket: /\b(mac|macs|macos|macbooks?|imacs?|os x|osx|apple|jamf|keychain|finder)\b/i,
+  },
+  {
+    title: /\b(ios|ipados|iphones?|ipads?)\b/i,
+    ticket: /\b(ios|ipados|iphones?|ipads?|apple|phones?|mobiles?|tablets?|abm|ade|apns)\b/i,
+  },
+  { title: /\bandroid\b/i, ticket: /\b(android|samsung|pixel|galaxy|phones?|mobiles?|tablets?|zebra)\b/i },
+  {
+    title: /\blinux\b/i,
+    ticket: /\b(linux|ubuntu|debian|red hat|rhel|centos|samba|sssd|kerberos keytab)\b/i,
+  },
+];
+const PLATFORM_MISMATCH_SHARE = 0.25;
+
+/** Per playbook, the platform patterns its title names (none for a Windows or general playbook). */
+const platformCache = new WeakMap<KnowledgeIndex, Array<RegExp[] | null>>();
+function platformsOf(ix: KnowledgeIndex): Array<RegExp[] | null> {
+  let out = platformCache.get(ix);
+  if (!out) {
+    out = ix.pre.map((p) => {
+      const title = p.playbook.title;
+      if (/\bwindows\b/i.test(title)) return null;
+      const named = PLATFORMS.filter((pf) => pf.title.test(title)).map((pf) => pf.ticket);
+      return named.length > 0 ? named : null;
+    });
+    platformCache.set(ix, out);
+  }
+  return out;
+}
+
 export function rankWithQuery(
   ix: KnowledgeIndex,
   q: Map<string, number>,
   codeBoost: Map<number, number> = new Map(),
+  /** The ticket's own text: playbooks of a platform it never names keep only a share of their score. */
+  ticketText?: string,
 ): Array<{ index: number; score: number }> {
   const scores = ix.playbookIndex.scoreAll(q);
   let top = 0;
@@ -212,8 +253,20 @@ export function rankWithQuery(
   // A code outweighs word matches: each hit adds half of the best word score (at least 2).
   const unit = Math.max(top, 4) * 0.5 * ENGINE_PARAMS.codeRetrievalBoost;
   const out: Array<{ index: number; score: number }> = [];
+  const platforms = ticketText === undefined ? null : platformsOf(ix);
+  const mismatch = new Map<RegExp, boolean>();
+  const foreign = (i: number) =>
+    platforms?.[i]?.every((re) => {
+      let m = mismatch.get(re);
+      if (m === undefined) {
+        m = !re.test(ticketText!);
+        mismatch.set(re, m);
+      }
+      return m;
+    }) ?? false;
   scores.forEach((s, i) => {
-    const score = s + (codeBoost.get(i) ?? 0) * unit;
+    let score = s + (codeBoost.get(i) ?? 0) * unit;
+    if (score > 0 && foreign(i)) score *= PLATFORM_MISMATCH_SHARE;
     if (score > 0) out.push({ index: i, score });
   });
   return out.sort(
@@ -403,7 +456,12 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
   );
   // Each cause's own match (name, signs, what confirms it), computed once for every cause.
   const causeScores = ix.causeIndex.scoreAll(signQuery);
-  const ranked = rankWithQuery(ix, q, codeBoost);
+  const ranked = rankWithQuery(
+    ix,
+    q,
+    codeBoost,
+    `${problemText} ${s.asset ?? ''} ${s.category ?? ''} ${steps.map((st) => st.text).join(' ')}`,
+  );
   const playbooks = ranked.map((r) => ({
     id: ix.pre[r.index]!.playbook.id,
     title: ix.pre[r.index]!.playbook.title,

@@ -49,7 +49,7 @@ export function engineOver(ix: KnowledgeIndex): Engine {
   function rankPlaybooks(text: string, limit = 5) {
     const q = new Map<string, number>();
     addTerms(q, tokenize(text), 1, 3);
-    return rankWithQuery(ix, q)
+    return rankWithQuery(ix, q, undefined, text)
       .slice(0, Math.max(0, limit))
       .map((r) => ({
         id: ix.pre[r.index]!.playbook.id,

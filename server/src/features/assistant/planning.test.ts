@@ -199,7 +199,40 @@ describe('honest when unsure, and suggestions stay within the playbooks that mat
       ...suggestNextSteps(s, 10).suggestions.map((x) => x.playbook),
     ];
     expect(ids.join(' ')).not.toMatch(/wifi|SSID|printer|copier/i);
-    expect(assessSession(s).startHere.why).not.toMatch(/No strong match/);
+    // The base knows several Outlook causes of this (the modern-auth loop, basic auth turned off
+    // for POP/IMAP, policies that force the old prompt): the assessment leads with the loop, and
+    // whether or not it is sure, Start here is a check of an Outlook cause. An Outlook-for-Mac
+    // keychain cause has no place here: the ticket never names a Mac.
+    const a = analyzeSession(s);
+    expect(a.causes[0]?.pc.key).toBe('outlook-profile/auth-modern-auth');
+    expect(
+      a.causes
+        .slice(0, 5)
+        .map((c) => c.pc.key)
+        .join(' '),
+    ).not.toMatch(/mac/);
+    const start = assessSession(s).startHere;
+    const of = [...a.ix.checks.values()].find((c) => c.check.check.action === start.action);
+    expect(of?.cause.playbook.id ?? start.action).toMatch(/outlook/);
+  });
+
+  it("a platform the ticket never names keeps a platform's playbook out of the lead", () => {
+    const windows = analyzeSession(session('Outlook keeps asking for password', 'Prompts every few minutes'));
+    expect(
+      windows.playbooks
+        .slice(0, 3)
+        .map((p) => p.id)
+        .join(' '),
+    ).not.toMatch(/mac/);
+    const mac = analyzeSession(
+      session('Outlook keeps asking for password on her Mac', 'Prompts every few minutes since the update'),
+    );
+    expect(
+      mac.playbooks
+        .slice(0, 3)
+        .map((p) => p.id)
+        .join(' '),
+    ).toMatch(/mac/);
   });
 
   it('a problem the base barely explains says "No strong match" and asks for the telling information', () => {
