@@ -9,7 +9,7 @@
  *    every logged step is matched to the checks it describes and the outcome's effect is added in
  *    log-odds space. Softmax over the surviving causes gives confidences; decisive outcomes rule out.
  */
-import { extractCodes, findWords, messageWords } from './codes.js';
+import { extractCodes, messageWords } from './codes.js';
 import { type SeenBefore, similarCases } from './history-match.js';
 import type { Check } from './knowledge.js';
 import {
@@ -178,6 +178,23 @@ export interface CodeHit {
   specificity: number;
 }
 
+const messageIndexCache = new WeakMap<KnowledgeIndex, Map<string, KnowledgeIndex['messages']>>();
+function messagesByFirstWord(ix: KnowledgeIndex): Map<string, KnowledgeIndex['messages']> {
+  let map = messageIndexCache.get(ix);
+  if (!map) {
+    map = new Map();
+    for (const m of ix.messages) {
+      const first = m.words[0];
+      if (first === undefined) continue;
+      const list = map.get(first);
+      if (list) list.push(m);
+      else map.set(first, [m]);
+    }
+    messageIndexCache.set(ix, map);
+  }
+  return map;
+}
+
 export function codesIn(ix: KnowledgeIndex, text: string): Map<number, CodeHit> {
   const hits = new Map<number, CodeHit>();
   const add = (causes: number[], code: string) => {
@@ -193,8 +210,22 @@ export function codesIn(ix: KnowledgeIndex, text: string): Map<number, CodeHit> 
     if (causes) add(k.kind === 'number' ? [...causes, -1] : causes, k.key);
   }
   if (ix.messages.length > 0) {
+    // Each message is looked for only where the text has its first word (thousands of messages,
+    // a few dozen words of text): a map lookup per word instead of a scan of every message.
     const words = messageWords(text);
-    for (const m of ix.messages) if (findWords(words, m.words) >= 0) add(m.causes, m.text);
+    const byFirst = messagesByFirstWord(ix);
+    const seen = new Set<KnowledgeIndex['messages'][number]>();
+    for (let i = 0; i < words.length; i++) {
+      for (const m of byFirst.get(words[i]!) ?? []) {
+        if (seen.has(m) || i + m.words.length > words.length) continue;
+        let j = 1;
+        while (j < m.words.length && words[i + j] === m.words[j]) j++;
+        if (j === m.words.length) {
+          seen.add(m);
+          add(m.causes, m.text);
+        }
+      }
+    }
   }
   hits.delete(-1);
   return hits;
