@@ -140,7 +140,9 @@ test('the reset endpoints answer in the shapes the web reads (contract, with a r
   const api = await request.newContext({ baseURL });
   const who = PEOPLE.senior;
   const before = sink.mails.length;
-  const asked = await api.post(endpoints.requestPasswordReset.path(undefined), { data: { email: who.email } });
+  const asked = await api.post(endpoints.requestPasswordReset.path(undefined), {
+    data: { email: who.email },
+  });
   expect(asked.status()).toBe(202);
   expect(endpoints.requestPasswordReset.response.safeParse(await asked.json()).success).toBe(true);
   const token = (await linkFor(who.email, before)).split('/').pop()!;
