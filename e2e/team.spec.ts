@@ -45,6 +45,49 @@ test('an owner removes a teammate: they are signed out at once and cannot sign i
   await engContext.close();
 });
 
+test('a removed teammate is invited back from the Settings page and returns as the same person', async ({
+  page,
+  browser,
+}) => {
+  const { engContext, engEmail } = await teamOf(page, browser);
+  await engContext.close();
+  await page.goto('/settings');
+  await page.getByRole('button', { name: 'Remove Erin Engineer from the team' }).click();
+  await page
+    .getByRole('dialog', { name: 'Remove Erin Engineer?' })
+    .getByRole('button', { name: 'Remove from the team' })
+    .click();
+  await expect(page.getByRole('cell', { name: /^Erin Engineer eng\./ })).toHaveCount(0);
+
+  // Invited back through the form, as a viewer this time; then invited again (a resend): only the
+  // newest link works.
+  const form = page.getByRole('region', { name: 'Invite a teammate' });
+  const invite = async (role: string) => {
+    await form.getByLabel('Email').fill(engEmail);
+    await form.getByLabel('Role').selectOption(role);
+    await form.getByRole('button', { name: 'Create invitation' }).click();
+    const status = page.getByRole('status').filter({ hasText: `Invitation for ${engEmail} created` });
+    await expect(status).toBeVisible();
+    return page.getByLabel('Invitation link').inputValue();
+  };
+  const stale = await invite('engineer');
+  const link = await invite('viewer');
+  expect(link).not.toBe(stale);
+
+  const back = await browser.newContext();
+  const returning = await back.newPage();
+  await returning.goto(stale);
+  await expect(returning.getByRole('heading', { name: 'This invitation is no longer valid' })).toBeVisible();
+  await returning.goto(link);
+  await returning.getByLabel('Your name').fill('Erin Returned');
+  await returning.getByLabel('Password').fill('returning password 2');
+  await returning.getByRole('button', { name: /^Join / }).click();
+  await expect(returning).toHaveURL(/\/sessions/);
+  await page.reload();
+  await expect(page.getByRole('cell', { name: /^Erin Returned eng\./ })).toBeVisible();
+  await back.close();
+});
+
 test('an owner revokes a pending invitation: its link no longer works', async ({ page, browser }) => {
   const { tag } = await signUpOwner(page, 'Revoke');
   const invite = await page.request.post('/api/invitations', {

@@ -1,4 +1,4 @@
-import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { accounts, authSessions, invitations, loginAttempts, users } from '../../db/schema.js';
 
@@ -136,4 +136,33 @@ export async function listPendingInvitations(db: DbOrTx, accountId: string, now:
       ),
     )
     .orderBy(invitations.createdAt);
+}
+
+/** Withdraws an account's pending invitations to an address (a new one replaces them). */
+export async function revokePendingInvitationsTo(db: DbOrTx, accountId: string, email: string, at: Date) {
+  await db
+    .update(invitations)
+    .set({ revokedAt: at })
+    .where(
+      and(
+        eq(invitations.accountId, accountId),
+        eq(invitations.email, email),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+      ),
+    );
+}
+
+/** Brings a removed teammate back (an accepted invitation to their address). */
+export async function reactivateUser(
+  db: DbOrTx,
+  userId: string,
+  v: { name: string; passwordHash: string; role: UserRow['role']; tier: number },
+) {
+  const [u] = await db
+    .update(users)
+    .set({ ...v, deactivatedAt: null })
+    .where(and(eq(users.id, userId), isNotNull(users.deactivatedAt)))
+    .returning();
+  return u ?? null;
 }

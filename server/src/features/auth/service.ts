@@ -158,7 +158,10 @@ function assertMayGrant(actor: AuthUser, role: TRole) {
 export async function createInvitation(deps: Deps, actor: AuthUser, body: TInvitationBody) {
   assertMayGrant(actor, body.role);
   const email = body.email.toLowerCase();
-  if (await repo.findUserByEmail(deps.db.db, email)) {
+  // A teammate removed from this team may be invited back (accepting brings their account, and
+  // its history, back); anyone else with an account is taken.
+  const existing = await repo.findUserByEmail(deps.db.db, email);
+  if (existing && !(existing.deactivatedAt && existing.accountId === actor.accountId)) {
     throw new AppError('email_taken', 409, 'Someone with this email already has an account', {
       field: 'email',
     });
@@ -170,6 +173,9 @@ export async function createInvitation(deps: Deps, actor: AuthUser, body: TInvit
   const invitation = await inTransaction(deps, async (work) => {
     const { tx } = work;
     const account = (await repo.findAccount(tx, actor.accountId))!;
+    // One live invitation per address: a new one (a resend, or another role) replaces the pending
+    // one, whose link then answers 410.
+    await repo.revokePendingInvitationsTo(tx, actor.accountId, email, now);
     const row = await repo.insertInvitation(tx, {
       id: newId(),
       accountId: actor.accountId,
@@ -232,7 +238,7 @@ async function usableInvitation(deps: Deps, token: string) {
     throw new AppError(
       'invitation_revoked',
       410,
-      'This invitation was withdrawn. Ask your team for a new one.',
+      'This invitation was withdrawn, or replaced by a newer one. Ask your team for a new one if you still need it.',
     );
   if (row.invitation.expiresAt <= deps.clock())
     throw new AppError('invitation_expired', 410, 'This invitation has expired');
@@ -266,7 +272,20 @@ export async function acceptInvitation(
         // Accepted or withdrawn meanwhile (the update takes neither).
         throw new AppError('invitation_used', 410, 'This invitation has already been used or was withdrawn');
       }
-      if (await repo.findUserByEmail(tx, invitation.email)) {
+      const existing = await repo.findUserByEmail(tx, invitation.email);
+      if (existing?.deactivatedAt && existing.accountId === invitation.accountId) {
+        // Invited back after a removal: the same person (their history stays theirs), with the
+        // name, password, role and tier of this acceptance.
+        const user = (await repo.reactivateUser(tx, existing.id, {
+          name: body.name,
+          passwordHash,
+          role: invitation.role,
+          tier: invitation.tier,
+        }))!;
+        const token = await startSession(deps, tx, user);
+        return { user, account, token };
+      }
+      if (existing) {
         throw new AppError('email_taken', 409, 'Someone with this email already has an account');
       }
       const user = await repo.insertUser(tx, {

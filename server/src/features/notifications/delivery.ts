@@ -192,7 +192,8 @@ async function deliverInvitation(ctx: DeliveryContext, row: repo.NotificationRow
   const { acceptUrl, ...withoutLink } = p;
   if (!acceptUrl) return { status: 'skipped', reason: 'The invitation link is no longer stored' };
   const state = await repo.findInvitationState(ctx.db, row.accountId, p.invitationId);
-  if (!state) return { status: 'skipped', reason: 'The invitation was withdrawn', payload: withoutLink };
+  if (!state || state.revokedAt)
+    return { status: 'skipped', reason: 'The invitation was withdrawn', payload: withoutLink };
   if (state.acceptedAt) return { status: 'skipped', reason: 'Already accepted', payload: withoutLink };
   if (state.expiresAt <= ctx.clock()) return { status: 'skipped', reason: 'Expired', payload: withoutLink };
   const mail = renderInvitationMail({

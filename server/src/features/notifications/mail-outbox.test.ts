@@ -137,3 +137,41 @@ describe('who reads an invitation in the local mail outbox', () => {
     expect(accept.body.error.code).toBe('invitation_revoked');
   });
 });
+
+describe('a withdrawn or replaced invitation', () => {
+  it('is not sent when its row comes due after it was withdrawn: only the newest invitation goes out', async () => {
+    const { startOutboxWorker } = await import('../../jobs/outbox-worker.js');
+    const app = await startApp({ env: { PUBLIC_URL: 'https://rf.example.test' } });
+    try {
+      const team = await makeTeam(app);
+      const email = `replaced-${unique()}@example.test`;
+      const first = await team.owner.client.post('/api/invitations', { email, role: 'viewer', tier: 1 });
+      const second = await team.owner.client.post('/api/invitations', { email, role: 'engineer', tier: 1 });
+      expect([first.status, second.status]).toEqual([201, 201]);
+      const worker = await startOutboxWorker(app.deps);
+      try {
+        worker.wake();
+        const until = Date.now() + 10_000;
+        let mail: any[] = [];
+        for (;;) {
+          mail = ((await team.owner.client.get('/api/mail-outbox?limit=200')).body.mail as any[]).filter(
+            (m) => m.to === email,
+          );
+          if (mail.length > 0 || Date.now() > until) break;
+          await settle(50);
+        }
+        await settle(300);
+        mail = ((await team.owner.client.get('/api/mail-outbox?limit=200')).body.mail as any[]).filter(
+          (m) => m.to === email,
+        );
+        expect(mail).toHaveLength(1);
+        expect(mail[0].text).toContain(second.body.token);
+        expect(mail[0].text).not.toContain(first.body.token);
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -238,7 +238,11 @@ export async function findRecipients(db: DbOrTx, ids: string[]) {
 
 export async function findInvitationState(db: DbOrTx, accountId: string, invitationId: string) {
   const [i] = await db
-    .select({ acceptedAt: invitations.acceptedAt, expiresAt: invitations.expiresAt })
+    .select({
+      acceptedAt: invitations.acceptedAt,
+      expiresAt: invitations.expiresAt,
+      revokedAt: invitations.revokedAt,
+    })
     .from(invitations)
     .where(and(eq(invitations.accountId, accountId), eq(invitations.id, invitationId)));
   return i ?? null;

@@ -200,3 +200,71 @@ describe("changing one's password", () => {
     ).toBe(401);
   });
 });
+
+describe('inviting a removed teammate back, and one live invitation per address', () => {
+  it('brings the same person back (their history stays theirs) with the new role; only this team may', async () => {
+    const t = await makeTeam(h, 'Returners Co');
+    const other = await makeTeam(h, 'Elsewhere Co');
+    const s = await t.junior.client.post('/api/sessions', { title: 'Returner history', problem: 'Kept' });
+    expect(s.status).toBe(201);
+    expect((await t.admin.client.del(`/api/users/${t.junior.id}`)).status).toBe(204);
+
+    // Another team cannot take the address; this one can invite them back.
+    const foreign = await other.admin.client.post('/api/invitations', {
+      email: t.junior.email,
+      role: 'viewer',
+      tier: 1,
+    });
+    expect(foreign.status).toBe(409);
+    const back = await t.admin.client.post('/api/invitations', {
+      email: t.junior.email,
+      role: 'viewer',
+      tier: 2,
+    });
+    expect(back.status, JSON.stringify(back.body)).toBe(201);
+    const joined = await h.client().post(`/api/invitations/${back.body.token}/accept`, {
+      name: 'Jo Returner',
+      password: 'back again, long enough',
+    });
+    expect(joined.status, JSON.stringify(joined.body)).toBe(201);
+    expect(joined.body.user).toMatchObject({ id: t.junior.id, name: 'Jo Returner', role: 'viewer', tier: 2 });
+    // The old password stays dead; the new one signs in; their session is still theirs.
+    expect(
+      (await h.client().post('/api/auth/login', { email: t.junior.email, password: PASSWORD })).status,
+    ).toBe(401);
+    const again = h.client();
+    expect(
+      (await again.post('/api/auth/login', { email: t.junior.email, password: 'back again, long enough' }))
+        .status,
+    ).toBe(200);
+    const session = (await again.get(`/api/sessions/${s.body.session.id}`)).body.session;
+    expect(session.owner).toMatchObject({ id: t.junior.id, name: 'Jo Returner' });
+    const users = (await t.admin.client.get('/api/users')).body.users as { id: string }[];
+    expect(users.filter((u) => u.id === t.junior.id)).toHaveLength(1);
+    // An active teammate's address is still taken.
+    expect(
+      (await t.admin.client.post('/api/invitations', { email: t.senior.email, role: 'viewer', tier: 1 }))
+        .status,
+    ).toBe(409);
+  });
+
+  it('a new invitation to the same address replaces the pending one, whose link then answers 410', async () => {
+    const t = await makeTeam(h, 'Resend Co');
+    const email = `twice-${Date.now().toString(36)}@example.test`;
+    const first = await t.admin.client.post('/api/invitations', { email, role: 'viewer', tier: 1 });
+    const second = await t.admin.client.post('/api/invitations', { email, role: 'engineer', tier: 2 });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const pending = (await t.admin.client.get('/api/invitations')).body.invitations as {
+      email: string;
+      role: string;
+    }[];
+    expect(pending.filter((i) => i.email === email)).toEqual([expect.objectContaining({ role: 'engineer' })]);
+    expect((await h.client().get(`/api/invitations/${first.body.token}`)).status).toBe(410);
+    const accepted = await h.client().post(`/api/invitations/${second.body.token}/accept`, {
+      name: 'Twice Invited',
+      password: 'long enough passphrase',
+    });
+    expect(accepted.status).toBe(201);
+    expect(accepted.body.user).toMatchObject({ role: 'engineer', tier: 2 });
+  });
+});

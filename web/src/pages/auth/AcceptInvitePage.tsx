@@ -36,17 +36,25 @@ export function AcceptInvitePage() {
   if (lookup.isPending) {
     body = <LoadingRows rows={3} height={36} label="Loading invitation" />;
   } else if (lookup.isError) {
-    body = isApiError(lookup.error, 404) ? (
-      <>
-        <h1>This invitation is no longer valid</h1>
-        <p className="lede">It may have been used already or have expired. Ask your admin for a new one.</p>
-        <Link className="btn" to="/signin">
-          Go to sign in
-        </Link>
-      </>
-    ) : (
-      <ErrorState error={lookup.error} onRetry={() => void lookup.refetch()} />
-    );
+    // 404: no such link; 410: used, expired, withdrawn or replaced by a newer one (the server says which).
+    const gone = isApiError(lookup.error, 410);
+    body =
+      isApiError(lookup.error, 404) || gone ? (
+        <>
+          <h1>This invitation is no longer valid</h1>
+          <p className="lede">
+            {gone ? lookup.error.message : 'It may have been used already or have expired.'}
+            {gone && /\bask\b/i.test(lookup.error.message)
+              ? ''
+              : ' Ask your admin for a new one if you still need it.'}
+          </p>
+          <Link className="btn" to="/signin">
+            Go to sign in
+          </Link>
+        </>
+      ) : (
+        <ErrorState error={lookup.error} onRetry={() => void lookup.refetch()} />
+      );
   } else {
     const { invitation, account } = lookup.data;
     body = (
