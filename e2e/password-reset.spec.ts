@@ -60,6 +60,7 @@ test('forgot password: the link from the sign-in page, the e-mail, a new passwor
   const page = await context.newPage();
   await page.goto('/signin');
   await page.getByLabel('Email').fill(who.email);
+  await page.screenshot({ path: path.join(shots, 'signin-forgot-link.png') });
   await page.getByRole('link', { name: 'Forgot password?' }).click();
   await expect(page).toHaveURL(/\/forgot-password/);
   await expect(page.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
@@ -78,6 +79,7 @@ test('forgot password: the link from the sign-in page, the e-mail, a new passwor
   await page.goto(link);
   await expect(page.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
   await expect(page.getByText(who.email)).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'reset-password.png') });
   // The rules are the product's, said next to the field; two different entries are caught.
   await page.getByLabel('New password', { exact: true }).fill('short');
   await page.getByRole('button', { name: 'Save and sign in' }).click();

@@ -163,36 +163,58 @@ export function renderHandoffMail(m: HandoffMessage, recipientName: string): Ren
   return { subject, text, html };
 }
 
-export function renderInvitationMail(i: InvitationMessage): RenderedMail {
-  const subject = oneLine(`${i.inviterName} invited you to ${i.accountName} on ResolutionFlow`, 200);
-  const expires = i.expiresAt.toUTCString();
-  const text = [
-    'Hello,',
-    '',
-    `${i.inviterName} invited you to join ${i.accountName} on ResolutionFlow as ${i.role} (tier ${i.tier}).`,
-    '',
-    `Accept the invitation: ${i.acceptUrl}`,
-    '',
-    `The link works once and expires on ${expires}.`,
-    'If you did not expect this, ignore this e-mail.',
-    '',
-  ].join('\n');
+/**
+ * A mail whose point is one link (an invitation, a password reset): a heading, a sentence (HTML,
+ * already escaped), the button, the link written out, and a footer line. `text` is the plain part.
+ */
+function oneLinkMail(m: {
+  subject: string;
+  text: string[];
+  heading: string;
+  leadHtml: string;
+  button: string;
+  url: string;
+  footer: string;
+}): RenderedMail {
   const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(subject)}</title></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(m.subject)}</title></head>
 <body style="margin:0;padding:0;background:${TOKENS.surface};font-family:Inter,-apple-system,'Segoe UI',Roboto,sans-serif;color:${TOKENS.text}">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:${TOKENS.surface};padding:24px 12px"><tr><td align="center">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;background:${TOKENS.raised};border:1px solid ${TOKENS.border};border-radius:8px">
 <tr><td style="padding:24px">
-<h1 style="margin:0 0 8px;font-size:20px;line-height:1.3">Join ${escapeHtml(i.accountName)} on ResolutionFlow</h1>
-<p style="margin:0 0 20px;font-size:14px">${escapeHtml(i.inviterName)} invited you as <strong>${escapeHtml(i.role)}</strong> (tier ${i.tier}).</p>
-<p style="margin:0"><a href="${escapeHtml(i.acceptUrl)}" style="display:inline-block;padding:10px 16px;border-radius:6px;background:${TOKENS.accent};color:${TOKENS.onAccent};text-decoration:none;font-weight:600;font-size:14px">Accept the invitation</a></p>
-<p style="margin:12px 0 0;font-size:12px;color:${TOKENS.muted};word-break:break-all">${escapeHtml(i.acceptUrl)}</p>
-<p style="margin:16px 0 0;font-size:12px;color:${TOKENS.muted}">The link works once and expires on ${escapeHtml(expires)}. If you did not expect this, ignore this e-mail.</p>
+<h1 style="margin:0 0 8px;font-size:20px;line-height:1.3">${escapeHtml(m.heading)}</h1>
+<p style="margin:0 0 20px;font-size:14px">${m.leadHtml}</p>
+<p style="margin:0"><a href="${escapeHtml(m.url)}" style="display:inline-block;padding:10px 16px;border-radius:6px;background:${TOKENS.accent};color:${TOKENS.onAccent};text-decoration:none;font-weight:600;font-size:14px">${escapeHtml(m.button)}</a></p>
+<p style="margin:12px 0 0;font-size:12px;color:${TOKENS.muted};word-break:break-all">${escapeHtml(m.url)}</p>
+<p style="margin:16px 0 0;font-size:12px;color:${TOKENS.muted}">${escapeHtml(m.footer)}</p>
 </td></tr></table>
 </td></tr></table>
 </body></html>
 `;
-  return { subject, text, html };
+  return { subject: m.subject, text: m.text.join('\n'), html };
+}
+
+export function renderInvitationMail(i: InvitationMessage): RenderedMail {
+  const expires = i.expiresAt.toUTCString();
+  return oneLinkMail({
+    subject: oneLine(`${i.inviterName} invited you to ${i.accountName} on ResolutionFlow`, 200),
+    text: [
+      'Hello,',
+      '',
+      `${i.inviterName} invited you to join ${i.accountName} on ResolutionFlow as ${i.role} (tier ${i.tier}).`,
+      '',
+      `Accept the invitation: ${i.acceptUrl}`,
+      '',
+      `The link works once and expires on ${expires}.`,
+      'If you did not expect this, ignore this e-mail.',
+      '',
+    ],
+    heading: `Join ${i.accountName} on ResolutionFlow`,
+    leadHtml: `${escapeHtml(i.inviterName)} invited you as <strong>${escapeHtml(i.role)}</strong> (tier ${i.tier}).`,
+    button: 'Accept the invitation',
+    url: i.acceptUrl,
+    footer: `The link works once and expires on ${expires}. If you did not expect this, ignore this e-mail.`,
+  });
 }
 
 export interface PasswordResetMessage {
@@ -203,35 +225,26 @@ export interface PasswordResetMessage {
 
 /** The "forgot password" e-mail: the link, how long it works, and what to do if it was not you. */
 export function renderPasswordResetMail(m: PasswordResetMessage): RenderedMail {
-  const subject = 'Reset your ResolutionFlow password';
   const expires = m.expiresAt.toUTCString();
-  const text = [
-    `Hello ${m.name},`,
-    '',
-    'Someone (we hope you) asked to reset the password of your ResolutionFlow account.',
-    '',
-    `Choose a new password: ${m.resetUrl}`,
-    '',
-    `The link works once and expires on ${expires}.`,
-    'If you did not ask for this, ignore this e-mail: your password stays as it is.',
-    '',
-  ].join('\n');
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(subject)}</title></head>
-<body style="margin:0;padding:0;background:${TOKENS.surface};font-family:Inter,-apple-system,'Segoe UI',Roboto,sans-serif;color:${TOKENS.text}">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:${TOKENS.surface};padding:24px 12px"><tr><td align="center">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;background:${TOKENS.raised};border:1px solid ${TOKENS.border};border-radius:8px">
-<tr><td style="padding:24px">
-<h1 style="margin:0 0 8px;font-size:20px;line-height:1.3">Reset your password</h1>
-<p style="margin:0 0 20px;font-size:14px">Hello ${escapeHtml(m.name)}, someone (we hope you) asked to reset the password of your ResolutionFlow account.</p>
-<p style="margin:0"><a href="${escapeHtml(m.resetUrl)}" style="display:inline-block;padding:10px 16px;border-radius:6px;background:${TOKENS.accent};color:${TOKENS.onAccent};text-decoration:none;font-weight:600;font-size:14px">Choose a new password</a></p>
-<p style="margin:12px 0 0;font-size:12px;color:${TOKENS.muted};word-break:break-all">${escapeHtml(m.resetUrl)}</p>
-<p style="margin:16px 0 0;font-size:12px;color:${TOKENS.muted}">The link works once and expires on ${escapeHtml(expires)}. If you did not ask for this, ignore this e-mail: your password stays as it is.</p>
-</td></tr></table>
-</td></tr></table>
-</body></html>
-`;
-  return { subject, text, html };
+  return oneLinkMail({
+    subject: 'Reset your ResolutionFlow password',
+    text: [
+      `Hello ${m.name},`,
+      '',
+      'Someone (we hope you) asked to reset the password of your ResolutionFlow account.',
+      '',
+      `Choose a new password: ${m.resetUrl}`,
+      '',
+      `The link works once and expires on ${expires}.`,
+      'If you did not ask for this, ignore this e-mail: your password stays as it is.',
+      '',
+    ],
+    heading: 'Reset your password',
+    leadHtml: `Hello ${escapeHtml(m.name)}, someone (we hope you) asked to reset the password of your ResolutionFlow account.`,
+    button: 'Choose a new password',
+    url: m.resetUrl,
+    footer: `The link works once and expires on ${expires}. If you did not ask for this, ignore this e-mail: your password stays as it is.`,
+  });
 }
 
 // ---- chat webhooks ----------------------------------------------------------------------------

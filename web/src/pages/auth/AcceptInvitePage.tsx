@@ -5,10 +5,10 @@ import { useAcceptInvitation, useInvitationLookup, useMe } from '../../api/auth'
 import { isApiError } from '../../api/client';
 import { Field } from '../../components/Field';
 import { ErrorState, FormError, LoadingRows } from '../../components/States';
-import { BrandMark } from '../../layout/BrandMark';
 import { limitsOf, useFieldErrors } from '../../lib/forms';
 import { ROLE_LABEL } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
+import { AuthShell } from './AuthShell';
 import './auth.css';
 
 const LIMITS = limitsOf(ZAcceptInvitationBody, ['name', 'password'] as const);
@@ -118,12 +118,5 @@ export function AcceptInvitePage() {
     );
   }
 
-  return (
-    <div className="auth-page">
-      <div className="auth-brand">
-        <BrandMark withName />
-      </div>
-      <main className="auth-card card">{body}</main>
-    </div>
-  );
+  return <AuthShell>{body}</AuthShell>;
 }

@@ -4,9 +4,9 @@ import { Link, useSearchParams } from 'react-router';
 import { useRequestPasswordReset } from '../../api/auth';
 import { Field } from '../../components/Field';
 import { FormError } from '../../components/States';
-import { BrandMark } from '../../layout/BrandMark';
 import { useFieldErrors } from '../../lib/forms';
 import { useTitle } from '../../lib/useTitle';
+import { AuthShell } from './AuthShell';
 import './auth.css';
 
 /** "Forgot password": asks for the address, then says what the server says for every address. */
@@ -26,63 +26,58 @@ export function ForgotPasswordPage() {
   };
 
   return (
-    <div className="auth-page">
-      <div className="auth-brand">
-        <BrandMark withName />
-      </div>
-      <main className="auth-card card">
-        {request.isSuccess ? (
-          <>
-            <h1>Check your e-mail</h1>
-            <p className="lede" role="status">
-              {request.data.message}
-            </p>
-            <p className="muted auth-sent-to">
-              Sent to <strong>{email}</strong>. Nothing there after a few minutes? Look in the junk folder, or{' '}
-              <button type="button" className="link-button" onClick={() => request.reset()}>
-                try another address
-              </button>
-              .
-            </p>
-            <Link className="btn btn-block" to="/signin">
-              Back to sign in
-            </Link>
-          </>
-        ) : (
-          <>
-            <h1>Reset your password</h1>
-            <p className="lede">
-              Enter the e-mail address you sign in with. We will send you a link to choose a new password.
-            </p>
-            <form ref={formRef} className="form-stack" onSubmit={onSubmit} noValidate>
-              <Field label="Email" error={err.fields.email}>
-                {(ctl) => (
-                  <input
-                    {...ctl}
-                    className="input"
-                    type="email"
-                    name="email"
-                    autoComplete="username"
-                    required
-                    value={email}
-                    onChange={(e) => {
-                      check.clear('email');
-                      setEmail(e.target.value);
-                    }}
-                  />
-                )}
-              </Field>
-              <FormError message={err.general} />
-              <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={request.isPending}>
-                {request.isPending ? 'Sending…' : 'Send the link'}
-              </button>
-            </form>
-            <p className="auth-foot">
-              Remembered it? <Link to="/signin">Sign in</Link>
-            </p>
-          </>
-        )}
-      </main>
-    </div>
+    <AuthShell>
+      {request.isSuccess ? (
+        <>
+          <h1>Check your e-mail</h1>
+          <p className="lede" role="status">
+            {request.data.message}
+          </p>
+          <p className="muted auth-sent-to">
+            Sent to <strong>{email}</strong>. Nothing there after a few minutes? Look in the junk folder, or{' '}
+            <button type="button" className="link-button" onClick={() => request.reset()}>
+              try another address
+            </button>
+            .
+          </p>
+          <Link className="btn btn-block" to="/signin">
+            Back to sign in
+          </Link>
+        </>
+      ) : (
+        <>
+          <h1>Reset your password</h1>
+          <p className="lede">
+            Enter the e-mail address you sign in with. We will send you a link to choose a new password.
+          </p>
+          <form ref={formRef} className="form-stack" onSubmit={onSubmit} noValidate>
+            <Field label="Email" error={err.fields.email}>
+              {(ctl) => (
+                <input
+                  {...ctl}
+                  className="input"
+                  type="email"
+                  name="email"
+                  autoComplete="username"
+                  required
+                  value={email}
+                  onChange={(e) => {
+                    check.clear('email');
+                    setEmail(e.target.value);
+                  }}
+                />
+              )}
+            </Field>
+            <FormError message={err.general} />
+            <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={request.isPending}>
+              {request.isPending ? 'Sending…' : 'Send the link'}
+            </button>
+          </form>
+          <p className="auth-foot">
+            Remembered it? <Link to="/signin">Sign in</Link>
+          </p>
+        </>
+      )}
+    </AuthShell>
   );
 }

@@ -5,9 +5,9 @@ import { useCompletePasswordReset, usePasswordResetLookup } from '../../api/auth
 import { isApiError } from '../../api/client';
 import { Field } from '../../components/Field';
 import { ErrorState, FormError, LoadingRows } from '../../components/States';
-import { BrandMark } from '../../layout/BrandMark';
 import { limitsOf, useFieldErrors } from '../../lib/forms';
 import { useTitle } from '../../lib/useTitle';
+import { AuthShell } from './AuthShell';
 import './auth.css';
 
 const LIMITS = limitsOf(ZPasswordResetBody, ['password'] as const);
@@ -128,12 +128,5 @@ export function ResetPasswordPage() {
     );
   }
 
-  return (
-    <div className="auth-page">
-      <div className="auth-brand">
-        <BrandMark withName />
-      </div>
-      <main className="auth-card card">{body}</main>
-    </div>
-  );
+  return <AuthShell>{body}</AuthShell>;
 }

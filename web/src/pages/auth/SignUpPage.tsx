@@ -3,9 +3,9 @@ import { type FormEvent, useRef, useState } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { useMe, useSignup } from '../../api/auth';
 import { Field } from '../../components/Field';
-import { BrandMark } from '../../layout/BrandMark';
 import { limitsOf, useFieldErrors } from '../../lib/forms';
 import { useTitle } from '../../lib/useTitle';
+import { AuthShell } from './AuthShell';
 import './auth.css';
 import { FormError } from '../../components/States';
 
@@ -34,82 +34,73 @@ export function SignUpPage() {
   };
 
   return (
-    <div className="auth-page">
-      <div className="auth-brand">
-        <BrandMark withName />
-      </div>
-      <main className="auth-card card">
-        <h1>Create your team's account</h1>
-        <p className="lede">You will be its owner and can invite your technicians next.</p>
-        <form ref={formRef} className="form-stack" onSubmit={onSubmit} noValidate>
-          <Field
-            label="Company or team name"
-            error={fieldError('accountName')}
-            maxLength={LIMITS.accountName}
-          >
-            {(ctl) => (
-              <input
-                {...ctl}
-                className="input"
-                name="accountName"
-                autoComplete="organization"
-                value={form.accountName}
-                onChange={set('accountName')}
-              />
-            )}
-          </Field>
-          <Field label="Your name" error={fieldError('name')} maxLength={LIMITS.name}>
-            {(ctl) => (
-              <input
-                {...ctl}
-                className="input"
-                name="name"
-                autoComplete="name"
-                value={form.name}
-                onChange={set('name')}
-              />
-            )}
-          </Field>
-          <Field label="Work email" error={fieldError('email')} maxLength={LIMITS.email}>
-            {(ctl) => (
-              <input
-                {...ctl}
-                className="input"
-                type="email"
-                name="email"
-                autoComplete="email"
-                value={form.email}
-                onChange={set('email')}
-              />
-            )}
-          </Field>
-          <Field
-            label="Password"
-            hint="At least 8 characters, with 5 different ones; not a common password."
-            error={fieldError('password')}
-            maxLength={LIMITS.password}
-          >
-            {(ctl) => (
-              <input
-                {...ctl}
-                className="input"
-                type="password"
-                name="password"
-                autoComplete="new-password"
-                value={form.password}
-                onChange={set('password')}
-              />
-            )}
-          </Field>
-          <FormError message={err.general} />
-          <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={signup.isPending}>
-            {signup.isPending ? 'Creating…' : 'Create account'}
-          </button>
-        </form>
-        <p className="auth-foot">
-          Already have an account? <Link to="/signin">Sign in</Link>
-        </p>
-      </main>
-    </div>
+    <AuthShell>
+      <h1>Create your team's account</h1>
+      <p className="lede">You will be its owner and can invite your technicians next.</p>
+      <form ref={formRef} className="form-stack" onSubmit={onSubmit} noValidate>
+        <Field label="Company or team name" error={fieldError('accountName')} maxLength={LIMITS.accountName}>
+          {(ctl) => (
+            <input
+              {...ctl}
+              className="input"
+              name="accountName"
+              autoComplete="organization"
+              value={form.accountName}
+              onChange={set('accountName')}
+            />
+          )}
+        </Field>
+        <Field label="Your name" error={fieldError('name')} maxLength={LIMITS.name}>
+          {(ctl) => (
+            <input
+              {...ctl}
+              className="input"
+              name="name"
+              autoComplete="name"
+              value={form.name}
+              onChange={set('name')}
+            />
+          )}
+        </Field>
+        <Field label="Work email" error={fieldError('email')} maxLength={LIMITS.email}>
+          {(ctl) => (
+            <input
+              {...ctl}
+              className="input"
+              type="email"
+              name="email"
+              autoComplete="email"
+              value={form.email}
+              onChange={set('email')}
+            />
+          )}
+        </Field>
+        <Field
+          label="Password"
+          hint="At least 8 characters, with 5 different ones; not a common password."
+          error={fieldError('password')}
+          maxLength={LIMITS.password}
+        >
+          {(ctl) => (
+            <input
+              {...ctl}
+              className="input"
+              type="password"
+              name="password"
+              autoComplete="new-password"
+              value={form.password}
+              onChange={set('password')}
+            />
+          )}
+        </Field>
+        <FormError message={err.general} />
+        <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={signup.isPending}>
+          {signup.isPending ? 'Creating…' : 'Create account'}
+        </button>
+      </form>
+      <p className="auth-foot">
+        Already have an account? <Link to="/signin">Sign in</Link>
+      </p>
+    </AuthShell>
   );
 }
