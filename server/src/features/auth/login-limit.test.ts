@@ -253,7 +253,11 @@ describe('sign-up and the assistant are rate-limited', () => {
   });
 
   it('assistant messages per user: over the limit is a 429 with Retry-After; a teammate is not affected', async () => {
-    const app = await startApp({ rateLimits: { assistant: { ...DEFAULT_POLICIES.assistant, free: 3 } } });
+    // No leak within the test: on a loaded machine the five requests may spread over more than one
+    // leak interval, and a refilled slot would let a fourth through.
+    const app = await startApp({
+      rateLimits: { assistant: { ...DEFAULT_POLICIES.assistant, free: 3, leakMs: 60 * 60_000 } },
+    });
     try {
       const t = await makeTeam(app, 'Chatty Co');
       const s = await t.junior.client.post('/api/sessions', { title: 'VPN drops', problem: 'Every hour' });
