@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import { expect, inviteAndAccept, signUpOwner, test } from './fixtures';
+import { expect, inviteAndAccept, signInOn, signUpOwner, test } from './fixtures';
 
 /** A fresh account whose owner is signed in on `page`, and an engineer signed in on another context. */
 async function teamOf(page: Page, browser: Browser) {
@@ -15,7 +15,7 @@ async function teamOf(page: Page, browser: Browser) {
   return { eng, engContext, engEmail };
 }
 
-test('an owner removes a teammate: they are signed out at once and cannot sign in again', async ({
+test('an owner removes a teammate: they are signed out at once, cannot sign in again, and can be invited back', async ({
   page,
   browser,
 }) => {
@@ -43,21 +43,6 @@ test('an owner removes a teammate: they are signed out at once and cannot sign i
   await eng.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(eng.getByText('Email or password is incorrect')).toBeVisible();
   await engContext.close();
-});
-
-test('a removed teammate is invited back from the Settings page and returns as the same person', async ({
-  page,
-  browser,
-}) => {
-  const { engContext, engEmail } = await teamOf(page, browser);
-  await engContext.close();
-  await page.goto('/settings');
-  await page.getByRole('button', { name: 'Remove Erin Engineer from the team' }).click();
-  await page
-    .getByRole('dialog', { name: 'Remove Erin Engineer?' })
-    .getByRole('button', { name: 'Remove from the team' })
-    .click();
-  await expect(page.getByRole('cell', { name: /^Erin Engineer eng\./ })).toHaveCount(0);
 
   // Invited back through the form, as a viewer this time; then invited again (a resend): only the
   // newest link works.
@@ -143,11 +128,12 @@ test('a teammate changes their password: other sign-ins end, the new password si
   await engContext.close();
 });
 
-test('the team table with its Remove buttons fits a 360 px phone', async ({ page, browser }) => {
-  await teamOf(page, browser);
+test('the team table with its Remove buttons fits a 360 px phone', async ({ page }) => {
+  // The demo team, only looked at (no account made: sign-ups from one address are limited).
+  await signInOn(page, 'owner');
   await page.setViewportSize({ width: 360, height: 800 });
   await page.goto('/settings');
-  await expect(page.getByRole('button', { name: 'Remove Erin Engineer from the team' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Remove Jamie Chen from the team' })).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: 'test-results/team-settings-360.png', fullPage: true });
