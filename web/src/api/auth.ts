@@ -118,16 +118,25 @@ export function usePasswordResetLookup(token: string) {
   });
 }
 
-/** Sets the new password through the link, then signs in with it (the link ended every other sign-in). */
+/**
+ * Sets the new password through the link, then signs in with it (the link ended every other
+ * sign-in). Resolves with whether that sign-in worked: the password is changed either way, and a
+ * sign-in refused now (a sign-in limit someone else ran into) must not read as a failed reset.
+ */
 export function useCompletePasswordReset(token: string) {
   const signedIn = useSignedIn();
   return useSingleFlight(
     useMutation({
       mutationFn: async (body: TPasswordResetBody) => {
         const { email } = await call(endpoints.completePasswordReset, { params: { token }, body });
-        return call(endpoints.login, { body: { email, password: body.password } });
+        try {
+          await call(endpoints.login, { body: { email, password: body.password } });
+        } catch {
+          return false;
+        }
+        await signedIn();
+        return true;
       },
-      onSuccess: signedIn,
     }),
   );
 }

@@ -26,7 +26,7 @@ export const DEFAULT_POLICIES = {
   loginEmail: { free: 10, leakMs: 5 * MINUTE, baseDelayMs: SECOND, maxDelayMs: 5 * MINUTE },
   /** One address, any e-mails: password spraying. High, because an office shares one address. */
   loginIp: { free: 50, leakMs: 30 * SECOND, baseDelayMs: SECOND, maxDelayMs: 5 * MINUTE },
-  /** Sign-ups and invitation accepts per address: each costs an argon2 hash. */
+  /** Sign-ups, invitation accepts and password resets per address: each costs an argon2 hash. */
   signup: { free: 20, leakMs: 3 * MINUTE, baseDelayMs: SECOND, maxDelayMs: 10 * MINUTE },
   /** Assistant messages per user: each may cost an LLM call. */
   assistant: { free: 20, leakMs: 6 * SECOND, baseDelayMs: SECOND, maxDelayMs: MINUTE },

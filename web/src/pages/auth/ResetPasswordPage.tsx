@@ -49,7 +49,12 @@ export function ResetPasswordPage() {
       formRef.current?.querySelector<HTMLInputElement>('input[name="confirm"]')?.focus();
       return;
     }
-    complete.mutate({ password }, { onSuccess: () => navigate('/sessions', { replace: true }) });
+    complete.mutate(
+      { password },
+      {
+        onSuccess: (signedIn) => navigate(signedIn ? '/sessions' : '/signin?reset=done', { replace: true }),
+      },
+    );
   };
 
   let body: ReactNode;

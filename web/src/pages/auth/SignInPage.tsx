@@ -45,6 +45,15 @@ export function SignInPage() {
       <main className="auth-card card">
         <h1>Sign in</h1>
         <p className="lede">Pick up where your team left off.</p>
+        {params.get('reset') === 'done' ? (
+          <p
+            className="inline-alert inline-alert-info"
+            role="status"
+            style={{ marginBottom: 'var(--space-4)' }}
+          >
+            Your password is changed. Sign in with the new one.
+          </p>
+        ) : null}
         <form ref={formRef} className="form-stack" onSubmit={onSubmit} noValidate>
           <Field label="Email" error={err.fields.email}>
             {(ctl) => (
