@@ -231,7 +231,6 @@ export function codesIn(ix: KnowledgeIndex, text: string): Map<number, CodeHit> 
   return hits;
 }
 
-/** Query terms for ranking playbooks from free text (problem words, phrases, steps). */
 /**
  * Platforms a playbook can be specific to: a title that names one (and not Windows) is knowledge
  * about that platform, and a ticket that never names it (nor a word that implies it) is about
@@ -271,6 +270,7 @@ function platformsOf(ix: KnowledgeIndex): Array<RegExp[] | null> {
   return out;
 }
 
+/** Ranks playbooks for query terms from free text (problem words, phrases, steps) and codes. */
 export function rankWithQuery(
   ix: KnowledgeIndex,
   q: Map<string, number>,
