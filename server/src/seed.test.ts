@@ -53,10 +53,12 @@ describe('demo seed', () => {
     );
     expect(llmCalls).toBe(0);
     // The budget is a first start under 3 s in total; the seed itself takes about 250 ms of CPU
-    // alone (bench/seed.ts), more in a test worker sharing two busy cores.
+    // alone (bench/seed.ts), more in a test worker sharing two busy cores. Run from the sources, as
+    // here, it also asks the engine for every seeded session's assessment (the build ships them
+    // precomputed): about 1.3–1.6 s of CPU at 823 playbooks on the 2-core test machine.
     // CPU time, not wall time: the test machines are shared and wall time swings with their load.
-    // A regression to a row-by-row seed through the services (seconds) fails this bound.
-    expect(seedCpuMs).toBeLessThan(1500);
+    // A regression to a row-by-row seed through the services (several seconds) fails this bound.
+    expect(seedCpuMs).toBeLessThan(2000);
   });
 
   it('stores hashes that verify against the published demo passwords', async () => {
