@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useAcceptInvitation, useInvitationLookup, useMe } from '../../api/auth';
 import { isApiError } from '../../api/client';
 import { Field } from '../../components/Field';
+import { NewPasswordField } from '../../components/NewPasswordField';
 import { ErrorState, FormError, LoadingRows } from '../../components/States';
 import { limitsOf, useFieldErrors } from '../../lib/forms';
 import { ROLE_LABEL } from '../../lib/roles';
@@ -89,26 +90,15 @@ export function AcceptInvitePage() {
               />
             )}
           </Field>
-          <Field
-            label="Password"
-            hint="At least 8 characters, with 5 different ones; not a common password."
+          <NewPasswordField
+            value={password}
+            onChange={(e) => {
+              check.clear('password');
+              setPassword(e.target.value);
+            }}
             error={err.fields.password}
             maxLength={LIMITS.password}
-          >
-            {(ctl) => (
-              <input
-                {...ctl}
-                className="input"
-                type="password"
-                autoComplete="new-password"
-                value={password}
-                onChange={(e) => {
-                  check.clear('password');
-                  setPassword(e.target.value);
-                }}
-              />
-            )}
-          </Field>
+          />
           <FormError message={err.general} />
           <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={accept.isPending}>
             {accept.isPending ? 'Joining…' : `Join ${account.name}`}

@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useCompletePasswordReset, usePasswordResetLookup } from '../../api/auth';
 import { isApiError } from '../../api/client';
 import { Field } from '../../components/Field';
+import { NewPasswordField } from '../../components/NewPasswordField';
 import { ErrorState, FormError, LoadingRows } from '../../components/States';
 import { limitsOf, useFieldErrors } from '../../lib/forms';
 import { useTitle } from '../../lib/useTitle';
@@ -87,27 +88,16 @@ export function ResetPasswordPage() {
             readOnly
             hidden
           />
-          <Field
+          <NewPasswordField
             label="New password"
-            hint="At least 8 characters, with 5 different ones; not a common password."
+            value={password}
+            onChange={(e) => {
+              check.clear('password');
+              setPassword(e.target.value);
+            }}
             error={err.fields.password}
             maxLength={LIMITS.password}
-          >
-            {(ctl) => (
-              <input
-                {...ctl}
-                className="input"
-                type="password"
-                name="password"
-                autoComplete="new-password"
-                value={password}
-                onChange={(e) => {
-                  check.clear('password');
-                  setPassword(e.target.value);
-                }}
-              />
-            )}
-          </Field>
+          />
           <Field label="New password, again" error={mismatch ?? undefined}>
             {(ctl) => (
               <input

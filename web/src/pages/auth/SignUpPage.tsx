@@ -3,6 +3,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { useMe, useSignup } from '../../api/auth';
 import { Field } from '../../components/Field';
+import { NewPasswordField } from '../../components/NewPasswordField';
 import { limitsOf, useFieldErrors } from '../../lib/forms';
 import { useTitle } from '../../lib/useTitle';
 import { AuthShell } from './AuthShell';
@@ -75,24 +76,12 @@ export function SignUpPage() {
             />
           )}
         </Field>
-        <Field
-          label="Password"
-          hint="At least 8 characters, with 5 different ones; not a common password."
+        <NewPasswordField
+          value={form.password}
+          onChange={set('password')}
           error={fieldError('password')}
           maxLength={LIMITS.password}
-        >
-          {(ctl) => (
-            <input
-              {...ctl}
-              className="input"
-              type="password"
-              name="password"
-              autoComplete="new-password"
-              value={form.password}
-              onChange={set('password')}
-            />
-          )}
-        </Field>
+        />
         <FormError message={err.general} />
         <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={signup.isPending}>
           {signup.isPending ? 'Creating…' : 'Create account'}

@@ -15,6 +15,7 @@ import {
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { Icon } from '../../components/Icon';
+import { NewPasswordField } from '../../components/NewPasswordField';
 import { ErrorState, FormError, LoadingRows, Skeleton } from '../../components/States';
 import { useCurrentUser } from '../../layout/RequireAuth';
 import { formatDate } from '../../lib/format';
@@ -292,25 +293,15 @@ function PasswordSection() {
               />
             )}
           </Field>
-          <Field
+          <NewPasswordField
             label="New password"
-            hint="At least 8 characters; not a common password."
+            value={newPassword}
+            onChange={(e) => {
+              check.clear('newPassword');
+              setNew(e.target.value);
+            }}
             error={err.fields.newPassword}
-          >
-            {(ctl) => (
-              <input
-                {...ctl}
-                className="input"
-                type="password"
-                autoComplete="new-password"
-                value={newPassword}
-                onChange={(e) => {
-                  check.clear('newPassword');
-                  setNew(e.target.value);
-                }}
-              />
-            )}
-          </Field>
+          />
           <button type="submit" className="btn btn-primary" disabled={change.isPending}>
             {change.isPending ? 'Changing…' : 'Change password'}
           </button>
