@@ -34,7 +34,8 @@ export function ForgotPasswordPage() {
             {request.data.message}
           </p>
           <p className="muted auth-sent-to">
-            You asked for <strong>{email}</strong>. Nothing there after a few minutes? Look in the junk folder, or{' '}
+            You asked for <strong>{email}</strong>. Nothing there after a few minutes? Look in the junk
+            folder, or{' '}
             <button type="button" className="link-button" onClick={() => request.reset()}>
               try another address
             </button>
