@@ -22,20 +22,7 @@ export async function queueInvitationEmail(
     tier: o.tier,
     expiresAt: o.expiresAt.toISOString(),
   };
-  await repo.insertNotifications(tx, [
-    {
-      id: newId(),
-      accountId: o.accountId,
-      handoffId: null,
-      channel: 'email',
-      intent: 'invitation',
-      recipientId: null,
-      status: 'pending',
-      nextAttemptAt: o.now,
-      payload,
-      createdAt: o.now,
-    },
-  ]);
+  await queueAccountEmail(tx, o.accountId, payload, o.now);
 }
 
 /** Queues a "forgot password" e-mail in the transaction that records the link (as above). */
@@ -59,18 +46,28 @@ export async function queuePasswordResetEmail(
     resetUrl: o.resetUrl,
     expiresAt: o.expiresAt.toISOString(),
   };
+  await queueAccountEmail(tx, o.accountId, payload, o.now);
+}
+
+/** One e-mail of the account that is about no escalation and no teammate's preferences, due now. */
+async function queueAccountEmail(
+  tx: DbOrTx,
+  accountId: string,
+  payload: InvitationPayload | PasswordResetPayload,
+  now: Date,
+) {
   await repo.insertNotifications(tx, [
     {
       id: newId(),
-      accountId: o.accountId,
+      accountId,
       handoffId: null,
       channel: 'email',
-      intent: 'password_reset',
+      intent: payload.intent,
       recipientId: null,
       status: 'pending',
-      nextAttemptAt: o.now,
+      nextAttemptAt: now,
       payload,
-      createdAt: o.now,
+      createdAt: now,
     },
   ]);
 }
