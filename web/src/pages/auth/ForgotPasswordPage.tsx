@@ -2,11 +2,11 @@ import { ZPasswordResetRequestBody } from '@rf/contracts';
 import { type FormEvent, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useRequestPasswordReset } from '../../api/auth';
-import { Field } from '../../components/Field';
 import { FormError } from '../../components/States';
 import { useFieldErrors } from '../../lib/forms';
 import { useTitle } from '../../lib/useTitle';
 import { AuthShell } from './AuthShell';
+import { SignInEmailField } from './SignInEmailField';
 import './auth.css';
 
 /** "Forgot password": asks for the address, then says what the server says for every address. */
@@ -52,23 +52,14 @@ export function ForgotPasswordPage() {
             Enter the e-mail address you sign in with. We will send you a link to choose a new password.
           </p>
           <form ref={formRef} className="form-stack" onSubmit={onSubmit} noValidate>
-            <Field label="Email" error={err.fields.email}>
-              {(ctl) => (
-                <input
-                  {...ctl}
-                  className="input"
-                  type="email"
-                  name="email"
-                  autoComplete="username"
-                  required
-                  value={email}
-                  onChange={(e) => {
-                    check.clear('email');
-                    setEmail(e.target.value);
-                  }}
-                />
-              )}
-            </Field>
+            <SignInEmailField
+              value={email}
+              onChange={(e) => {
+                check.clear('email');
+                setEmail(e.target.value);
+              }}
+              error={err.fields.email}
+            />
             <FormError message={err.general} />
             <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={request.isPending}>
               {request.isPending ? 'Sending…' : 'Send the link'}

@@ -7,6 +7,7 @@ import { BrandMark } from '../../layout/BrandMark';
 import { useFieldErrors } from '../../lib/forms';
 import { ROLE_LABEL } from '../../lib/roles';
 import { useTitle } from '../../lib/useTitle';
+import { SignInEmailField } from './SignInEmailField';
 import './auth.css';
 import { FormError } from '../../components/States';
 
@@ -55,23 +56,14 @@ export function SignInPage() {
           </p>
         ) : null}
         <form ref={formRef} className="form-stack" onSubmit={onSubmit} noValidate>
-          <Field label="Email" error={err.fields.email}>
-            {(ctl) => (
-              <input
-                {...ctl}
-                className="input"
-                type="email"
-                name="email"
-                autoComplete="username"
-                required
-                value={email}
-                onChange={(e) => {
-                  check.clear('email');
-                  setEmail(e.target.value);
-                }}
-              />
-            )}
-          </Field>
+          <SignInEmailField
+            value={email}
+            onChange={(e) => {
+              check.clear('email');
+              setEmail(e.target.value);
+            }}
+            error={err.fields.email}
+          />
           <Field
             label="Password"
             error={err.fields.password}
