@@ -172,6 +172,9 @@ export async function createInvitation(deps: Deps, actor: AuthUser, body: TInvit
   const acceptUrl = invitationLink(deps.config, token);
   const invitation = await inTransaction(deps, async (work) => {
     const { tx } = work;
+    // The account row first, as every team change takes it: two invitations to one address made at
+    // once are one after the other, so the second replaces the first.
+    await repo.lockAccount(tx, actor.accountId);
     const account = (await repo.findAccount(tx, actor.accountId))!;
     // One live invitation per address: a new one (a resend, or another role) replaces the pending
     // one, whose link then answers 410.

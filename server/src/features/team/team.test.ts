@@ -248,6 +248,21 @@ describe('inviting a removed teammate back, and one live invitation per address'
     ).toBe(409);
   });
 
+  it('two invitations to one address made at once leave exactly one pending (ten rounds)', async () => {
+    const t = await makeTeam(h, 'Race Invite Co');
+    for (let round = 0; round < 10; round++) {
+      const email = `race-${round}-${Date.now().toString(36)}@example.test`;
+      const made = await Promise.all(
+        [t.admin, t.owner].map((by) =>
+          by.client.post('/api/invitations', { email, role: 'viewer', tier: 1 }),
+        ),
+      );
+      expect(made.map((r) => r.status)).toEqual([201, 201]);
+      const pending = (await t.admin.client.get('/api/invitations')).body.invitations as { email: string }[];
+      expect(pending.filter((i) => i.email === email)).toHaveLength(1);
+    }
+  });
+
   it('a new invitation to the same address replaces the pending one, whose link then answers 410', async () => {
     const t = await makeTeam(h, 'Resend Co');
     const email = `twice-${Date.now().toString(36)}@example.test`;
