@@ -190,6 +190,26 @@ describe('the whole flow through HTTP', () => {
   });
 });
 
+describe('the escalate answer', () => {
+  it('is the handoff exactly as GET /api/handoffs/{id} then shows it to the escalator (built from what was written, not read back)', async () => {
+    const cases: object[] = [{}, { targetTier: 2 }, { targetUserId: t.senior.id, urgency: 'low' }];
+    for (const extra of cases) {
+      const sessionId = await sessionWithSteps();
+      h.setNow(new Date());
+      try {
+        const created = await escalate(t.junior.client, sessionId, extra);
+        expect(created.status).toBe(201);
+        const read = await t.junior.client.get(`/api/handoffs/${created.body.handoff.id}`);
+        expect(read.status).toBe(200);
+        expect(created.body.handoff).toEqual(read.body.handoff);
+        expect(created.body.handoff.audit).toHaveLength(1);
+      } finally {
+        h.setNow(null);
+      }
+    }
+  });
+});
+
 describe('what the assistant suggested, and whether it was followed', () => {
   it('marks a step logged from a suggestion ("I did this") as followed, and lists no chat reply as a suggestion', async () => {
     const sessionId = await sessionWithSteps();

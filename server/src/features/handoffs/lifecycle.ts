@@ -19,8 +19,8 @@ export async function audit(
     actorId: string | null;
     at: Date;
   },
-) {
-  await repo.insertAudit(db, {
+): Promise<number> {
+  return repo.insertAudit(db, {
     accountId: o.accountId,
     handoffId: o.handoffId,
     action: o.action,

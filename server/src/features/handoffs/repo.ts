@@ -180,8 +180,10 @@ export async function findActiveForSession(db: DbOrTx, accountId: string, sessio
   return h ?? null;
 }
 
-export async function insertAudit(db: DbOrTx, row: typeof handoffAudit.$inferInsert) {
-  await db.insert(handoffAudit).values(row);
+/** Returns the entry's id (the audit list's order). */
+export async function insertAudit(db: DbOrTx, row: typeof handoffAudit.$inferInsert): Promise<number> {
+  const [written] = await db.insert(handoffAudit).values(row).returning({ id: handoffAudit.id });
+  return written!.id;
 }
 
 export async function listAudit(db: DbOrTx, accountId: string, handoffId: string) {
@@ -193,7 +195,6 @@ export async function listAudit(db: DbOrTx, accountId: string, handoffId: string
     .orderBy(asc(handoffAudit.id));
 }
 
-/** Engineer-or-admin teammates to notify: never the escalator; the named target, or the target tier and up. */
 /**
  * Writes an escalation's outbox rows in one statement: for every teammate it should reach (engineers
  * and up, not the escalator; only the chosen teammate, or only those at or above the target tier),

@@ -28,6 +28,7 @@ import { buildHandoffContext } from './context.js';
 import { audit, queueHandoffEvent } from './lifecycle.js';
 import { cancelDenial, claimDenial, releaseDenial } from './policy.js';
 import { presentAudit, presentHandoff, presentHandoffBase } from './present.js';
+import type { HandoffListRow } from './repo.js';
 import * as repo from './repo.js';
 
 export { buildHandoffContext };
@@ -59,6 +60,7 @@ export async function escalate(
   // What the committed attempt assessed (an attempt retried after a deadlock assesses again).
   let engineSession: EngineSession | undefined;
   let assessed: TAssessmentWithStart | undefined;
+  let answer: THandoffWithContext | undefined;
   try {
     await inTransaction(deps, async (work) => {
       const { tx } = work;
@@ -154,7 +156,7 @@ export async function escalate(
         createdById: actor.id,
         createdAt: now,
       });
-      await audit(tx, {
+      const auditId = await audit(tx, {
         accountId: actor.accountId,
         handoffId,
         action: 'created',
@@ -182,24 +184,38 @@ export async function escalate(
         now,
         options: body.psa,
       });
-      // The card as every teammate's queue shows it, from what this unit of work wrote (no read back).
-      queueEvent(work, actor.accountId, 'handoff.created', {
-        handoff: presentHandoffBase(
+      // The handoff as `GET /api/handoffs/{id}` shows it, from what this unit of work wrote: the
+      // live card and the answer need no read back (the escalate request's time is the live card's
+      // wait; docs/BENCHMARKS.md, live fan-out). handoffs.test.ts compares it with the read.
+      const row: HandoffListRow = {
+        ...written,
+        createdByName: actor.name,
+        claimedById: null,
+        claimedByName: null,
+        claimedAt: null,
+        firstActionAt: null,
+        closedAt: null,
+        sessionTitle: s.title,
+        sessionCustomer: s.customer,
+        sessionAsset: s.asset,
+        sessionOwnerId: s.ownerId,
+        sessionStatus: 'escalated',
+        sessionActiveHandoffId: handoffId,
+      };
+      queueEvent(work, actor.accountId, 'handoff.created', { handoff: presentHandoffBase(row, now) });
+      answer = {
+        ...presentHandoff(row, now, actor),
+        context,
+        llmAssessment: null,
+        audit: [
           {
-            ...written,
-            createdByName: actor.name,
-            claimedById: null,
-            claimedByName: null,
-            claimedAt: null,
-            firstActionAt: null,
-            closedAt: null,
-            sessionTitle: s.title,
-            sessionCustomer: s.customer,
-            sessionAsset: s.asset,
+            id: String(auditId),
+            action: 'created',
+            actor: { id: actor.id, name: actor.name },
+            at: now.toISOString(),
           },
-          now,
-        ),
-      });
+        ],
+      };
     });
   } catch (err) {
     // Two escalations racing past the check: the partial unique index decides.
@@ -207,10 +223,10 @@ export async function escalate(
       throw conflict('already_escalated', 'This session already has an open escalation');
     throw err;
   }
-  deps.assistant.assessLater(engineSession!, assessed!, (answer) =>
-    addLlmAssessment(deps, actor.accountId, handoffId, answer),
+  deps.assistant.assessLater(engineSession!, assessed!, (llm) =>
+    addLlmAssessment(deps, actor.accountId, handoffId, llm),
   );
-  return getHandoff(deps, actor, handoffId);
+  return answer!;
 }
 
 /**
