@@ -315,6 +315,21 @@ export const events = pgTable(
   ],
 );
 
+/**
+ * Who has ResolutionFlow open now: a row per user and server process (`origin`) holding at least
+ * one of the user's live streams, its `seen_at` refreshed every heartbeat (decision 030). Rows of
+ * a process that died go stale (older than `PRESENCE_FRESH_MS`) and are swept.
+ */
+export const livePresence = pgTable(
+  'live_presence',
+  {
+    userId: text('user_id').notNull(),
+    origin: text('origin').notNull(),
+    seenAt: ts('seen_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'live_presence_pkey', columns: [t.userId, t.origin] })],
+);
+
 /** Transactional outbox: one row per recipient per channel. */
 export const notifications = pgTable(
   'notifications',

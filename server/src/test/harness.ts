@@ -18,6 +18,8 @@ export interface Harness {
   url: string;
   deps: Deps;
   db: Database;
+  /** This server's live hub (its streams and presence). */
+  live: LiveHub;
   /** The outbox worker, when the test asked for one (`worker` option). */
   worker: OutboxWorker | null;
   /** Moves the server's clock (tests of time-based rules); null returns to real time. */
@@ -76,6 +78,7 @@ export async function startApp(opts: StartOptions = {}): Promise<Harness> {
     url,
     deps,
     db,
+    live,
     worker,
     setNow: (d) => {
       now = d;

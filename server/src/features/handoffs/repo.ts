@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
 import { flowSessions, handoffAudit, handoffs, users } from '../../db/schema.js';
+import { PRESENCE_FRESH_MS } from '../live/events.js';
 
 export type HandoffRow = typeof handoffs.$inferSelect;
 
@@ -195,13 +196,17 @@ export async function listAudit(db: DbOrTx, accountId: string, handoffId: string
     .orderBy(asc(handoffAudit.id));
 }
 
+/** Why an escalation e-mail was not sent to someone who had the app open (shown to admins). */
+export const ONLINE_REASON = 'Had ResolutionFlow open: told in the app, not by e-mail';
+
 /**
  * Writes an escalation's outbox rows in one statement: for every teammate it should reach (engineers
  * and up, not the escalator; only the chosen teammate, or only those at or above the target tier),
  * an `in_app` row that is already `sent` (the stored live event is its delivery) and an `email` row,
- * `pending` or `skipped` by the recipient's switch; and one `webhook` row when the account has a
- * webhook. The rows are built by the database from `users`, so a 100-person account costs one round
- * trip, not 200 rows of parameters built, sent and parsed.
+ * `pending`, or `skipped` when the recipient turned e-mail off or has the app open (decision 030:
+ * PRODUCT.md e-mails the teammates who are not on the page); and one `webhook` row when the account
+ * has a webhook. The rows are built by the database from `users`, so a 100-person account costs one
+ * round trip, not 200 rows of parameters built, sent and parsed.
  */
 export async function insertEscalationNotifications(
   db: DbOrTx,
@@ -216,6 +221,8 @@ export async function insertEscalationNotifications(
 ): Promise<void> {
   const payload = JSON.stringify({ intent: 'escalate', handoffId: o.handoffId });
   const now = o.now.toISOString();
+  // On ResolutionFlow now (a live stream open in some process, decision 030): told in the app.
+  const freshSince = new Date(o.now.getTime() - PRESENCE_FRESH_MS).toISOString();
   const target = o.targetUserId
     ? sql`and u.id = ${o.targetUserId}`
     : o.targetTier
@@ -227,15 +234,22 @@ export async function insertEscalationNotifications(
        next_attempt_at, sent_at, payload, created_at)
     select gen_random_uuid()::text, u.account_id, ${o.handoffId}, c.channel, 'escalate', u.id,
            case when c.channel = 'in_app' then 'sent'
-                when u.email_notifications then 'pending' else 'skipped' end,
-           case when c.channel = 'email' and not u.email_notifications
-                then 'Email notifications are turned off for this user' end,
-           case when c.channel = 'email' and u.email_notifications then ${now}::timestamptz end,
+                when u.email_notifications and not u.online then 'pending' else 'skipped' end,
+           case when c.channel = 'in_app' then null
+                when not u.email_notifications then 'Email notifications are turned off for this user'
+                when u.online then ${ONLINE_REASON} end,
+           case when c.channel = 'email' and u.email_notifications and not u.online then ${now}::timestamptz end,
            case when c.channel = 'in_app' then ${now}::timestamptz end,
            ${payload}::jsonb, ${now}::timestamptz
-      from users u cross join (values ('in_app'), ('email')) as c(channel)
-     where u.account_id = ${o.accountId} and u.id <> ${o.actorId}
-       and u.role in ('engineer', 'admin', 'owner') and u.deactivated_at is null ${target}
+      from (
+        select u.*, exists (
+                 select 1 from live_presence p
+                  where p.user_id = u.id and p.seen_at > ${freshSince}::timestamptz
+               ) as online
+          from users u
+         where u.account_id = ${o.accountId} and u.id <> ${o.actorId}
+           and u.role in ('engineer', 'admin', 'owner') and u.deactivated_at is null ${target}
+      ) u cross join (values ('in_app'), ('email')) as c(channel)
     union all
     select gen_random_uuid()::text, a.id, ${o.handoffId}, 'webhook', 'escalate', null, 'pending', null,
            ${now}::timestamptz, null,

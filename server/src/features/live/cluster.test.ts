@@ -3,8 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { livePresence } from '../../db/schema.js';
 import { backend } from '../../test/db.js';
 import { type Harness, makeTeam, startApp, type Team } from '../../test/harness.js';
 import { SseReader } from '../../test/sse.js';
@@ -65,6 +67,9 @@ describe.skipIf(backend !== 'postgres')('several server processes on one Postgre
     await a?.close();
   });
 
+  const presenceOf = (userId: string) =>
+    a.db.db.select().from(livePresence).where(eq(livePresence.userId, userId));
+
   async function escalateThroughA(title: string) {
     const s = await t.junior.client.post('/api/sessions', { title, problem: 'VPN drops every hour' });
     expect(s.status).toBe(201);
@@ -91,6 +96,28 @@ describe.skipIf(backend !== 'postgres')('several server processes on one Postgre
     expect(onB.changes.map((e) => e.id)).toEqual(onA.changes.map((e) => e.id));
     console.log(`escalation through A seen on B after ${ms.toFixed(1)} ms (incl. the request)`);
     onA.close();
+    onB.close();
+  });
+
+  it('a teammate whose only tab is on process B counts as on the page for an escalation made through A (no e-mail)', async () => {
+    const onB = await SseReader.open(b.url, { cookie: t.senior.client.cookie });
+    await onB.ready();
+    // B writes its presence row right after the stream opens (a turn of its event loop later).
+    let rows = 0;
+    for (let i = 0; i < 100 && rows === 0; i++) {
+      rows = (await presenceOf(t.senior.id)).length;
+      if (rows === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(rows).toBe(1);
+    const id = await escalateThroughA('Presence across processes');
+    const list = (await t.admin.client.get(`/api/handoffs/${id}/notifications`)).body.notifications as {
+      recipientId: string;
+      channel: string;
+      status: string;
+    }[];
+    const email = (userId: string) => list.find((n) => n.recipientId === userId && n.channel === 'email');
+    expect(email(t.senior.id)?.status).toBe('skipped');
+    expect(email(t.owner.id)?.status).toBe('pending'); // nothing open anywhere
     onB.close();
   });
 
@@ -136,5 +163,7 @@ describe.skipIf(backend !== 'postgres')('several server processes on one Postgre
     expect(await exited).toBe(0);
     expect(Date.now() - t0).toBeLessThan(5_000);
     await Promise.all(streams.map((s) => s.done));
+    // B cleared its presence on the way out: these people are away again.
+    for (const p of [t.junior, t.senior, t.owner]) expect(await presenceOf(p.id)).toHaveLength(0);
   });
 });

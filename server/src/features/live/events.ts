@@ -12,6 +12,12 @@ export const EVENTS_CHANNEL = 'rf_events';
 export const STREAMS_CHANNEL = 'rf_streams';
 
 /**
+ * A presence row (who has ResolutionFlow open, decision 030) not refreshed for this long belongs to
+ * a process that died: its users count as away. The hub refreshes its rows every 15 s.
+ */
+export const PRESENCE_FRESH_MS = 45_000;
+
+/**
  * Writes a live event row inside the business transaction: the event exists exactly when the
  * change does. Its `seq` (the SSE id a reconnecting client replays from) is the account's next
  * number, taken under the account row's lock, so seq order is commit order within an account.

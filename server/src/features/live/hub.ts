@@ -25,6 +25,8 @@ export interface LiveOptions {
   pageSize: number;
   /** Live events held for a stream while its replay is still being written; past it, drop. */
   maxPendingEvents: number;
+  /** How often this process's presence rows are marked current (well inside `PRESENCE_FRESH_MS`). */
+  presenceRefreshMs: number;
 }
 
 export const defaultLiveOptions: LiveOptions = {
@@ -37,7 +39,11 @@ export const defaultLiveOptions: LiveOptions = {
   retryMs: 2_000,
   pageSize: 500,
   maxPendingEvents: 5_000,
+  presenceRefreshMs: 15_000,
 };
+
+/** Stale presence rows are deleted once this old (any process's sweep). */
+const PRESENCE_KEEP_MS = 10 * 60_000;
 
 export interface StreamOwner {
   accountId: string;
@@ -97,6 +103,11 @@ export class LiveHub {
   private readonly accounts = new Map<string, AccountState>();
   private readonly byUser = new Map<string, Set<Stream>>();
   private dirty = new Set<string>();
+  /** Users whose presence here changed (first stream opened, last one closed) since the last write. */
+  private presenceDirty = new Set<string>();
+  private presenceQueued = false;
+  /** Presence writes run one after another, each writing the state at its own time. */
+  private presenceChain: Promise<void> = Promise.resolve();
   private dirtyAll = false;
   private reading = false;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -160,6 +171,12 @@ export class LiveHub {
       this.timers.push(t);
     };
     every(this.opts.heartbeatMs, () => this.heartbeat());
+    every(this.opts.presenceRefreshMs, () => {
+      if (this.byUser.size === 0) return;
+      repo
+        .refreshPresence(this.db.db, this.origin, this.clock())
+        .catch((err) => this.log.error({ err }, 'refreshing who is online failed'));
+    });
     every(this.opts.sweepMs, () => {
       this.sweep().catch((err) => this.log.error({ err }, 'live event sweep failed'));
     });
@@ -174,6 +191,11 @@ export class LiveHub {
     for (const t of this.timers) clearInterval(t);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.closeAll();
+    // This process holds no stream any more: its users are away unless another process has them.
+    await this.presenceChain;
+    await repo
+      .clearPresence(this.db.db, this.origin)
+      .catch((err) => this.log.warn({ err }, 'clearing presence failed'));
     await Promise.all(
       this.unlisten.splice(0).map((u) => u().catch((err) => this.log.warn({ err }, 'UNLISTEN failed'))),
     );
@@ -222,6 +244,7 @@ export class LiveHub {
       this.byUser.set(owner.userId, mine);
     }
     mine.add(s);
+    if (mine.size === 1) this.notePresence(owner.userId);
     this.stats.opened++;
     res.on('close', () => this.remove(s));
     try {
@@ -400,7 +423,53 @@ export class LiveHub {
 
   /** Deletes events older than the replay window (every process runs it; overlaps are harmless). */
   async sweep() {
-    return repo.deleteEventsBefore(this.db.db, new Date(this.clock().getTime() - this.opts.retentionMs));
+    const now = this.clock().getTime();
+    await repo.deletePresenceBefore(this.db.db, new Date(now - PRESENCE_KEEP_MS));
+    return repo.deleteEventsBefore(this.db.db, new Date(now - this.opts.retentionMs));
+  }
+
+  /**
+   * Presence (decision 030): a user is on ResolutionFlow while one of their streams is open in some
+   * process. A change here (first stream, last stream) is written at the end of this turn of the
+   * event loop, so a thousand streams opening together make one statement.
+   */
+  private notePresence(userId: string) {
+    if (this.stopped) return;
+    this.presenceDirty.add(userId);
+    this.schedulePresenceWrite(0);
+  }
+
+  private schedulePresenceWrite(delayMs: number) {
+    if (this.presenceQueued) return;
+    this.presenceQueued = true;
+    const run = () => {
+      this.presenceQueued = false;
+      this.presenceChain = this.presenceChain.then(() => this.writePresence());
+    };
+    if (delayMs === 0) setImmediate(run);
+    else setTimeout(run, delayMs).unref();
+  }
+
+  private async writePresence() {
+    if (this.stopped || this.presenceDirty.size === 0) return;
+    const users = [...this.presenceDirty];
+    this.presenceDirty = new Set();
+    const present = users.filter((u) => this.byUser.has(u));
+    const absent = users.filter((u) => !this.byUser.has(u));
+    try {
+      await repo.writePresence(this.db.db, this.origin, present, absent, this.clock());
+    } catch (err) {
+      // The database is unreachable: write these again shortly (the state then, not now).
+      this.log.error({ err }, 'recording who is online failed; retrying');
+      for (const u of users) this.presenceDirty.add(u);
+      this.schedulePresenceWrite(1_000);
+    }
+  }
+
+  /** Until the presence writes queued so far are done (tests, and shutdown). */
+  async presenceSettled() {
+    await new Promise<void>((r) => setImmediate(r));
+    await this.presenceChain;
   }
 
   /** Ends the streams whose sign-in ended or whose user's role changed since they opened. */
@@ -493,7 +562,10 @@ export class LiveHub {
     }
     const mine = this.byUser.get(s.owner.userId);
     mine?.delete(s);
-    if (mine?.size === 0) this.byUser.delete(s.owner.userId);
+    if (mine?.size === 0) {
+      this.byUser.delete(s.owner.userId);
+      this.notePresence(s.owner.userId);
+    }
   }
 }
 

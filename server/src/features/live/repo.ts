@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { accounts, events } from '../../db/schema.js';
+import { accounts, events, livePresence } from '../../db/schema.js';
 
 type Row = Record<string, unknown>;
 const rowsOf = (r: unknown): Row[] => (r as { rows: Row[] }).rows;
@@ -105,4 +105,50 @@ export async function validStreamSessions(
     where s.id in (select json_array_elements_text(${JSON.stringify(sessionIds)}::json))
       and s.expires_at > ${now.toISOString()}::timestamptz`);
   return rowsOf(res).map((r) => ({ sessionId: String(r.id), role: String(r.role) }));
+}
+
+/**
+ * Records this process's share of who is on ResolutionFlow (decision 030): `present` users hold a
+ * stream here now (their row is written or refreshed), `absent` ones no longer do (their row of
+ * this process goes). One statement each, whatever the number of users.
+ */
+export async function writePresence(
+  db: DbOrTx,
+  origin: string,
+  present: string[],
+  absent: string[],
+  now: Date,
+): Promise<void> {
+  if (present.length > 0) {
+    await db.execute(sql`
+      insert into live_presence (user_id, origin, seen_at)
+      select u, ${origin}, ${now.toISOString()}::timestamptz
+        from json_array_elements_text(${JSON.stringify(present)}::json) as u
+      on conflict (user_id, origin) do update set seen_at = excluded.seen_at`);
+  }
+  if (absent.length > 0) {
+    await db.execute(sql`
+      delete from live_presence
+       where origin = ${origin}
+         and user_id in (select json_array_elements_text(${JSON.stringify(absent)}::json))`);
+  }
+}
+
+/** The heartbeat: every presence row of this process is current. */
+export async function refreshPresence(db: DbOrTx, origin: string, now: Date): Promise<void> {
+  await db.update(livePresence).set({ seenAt: now }).where(eq(livePresence.origin, origin));
+}
+
+/** This process is stopping: it holds no stream any more. */
+export async function clearPresence(db: DbOrTx, origin: string): Promise<void> {
+  await db.delete(livePresence).where(eq(livePresence.origin, origin));
+}
+
+/** Rows no process has refreshed since `before` (a process that died without clearing its own). */
+export async function deletePresenceBefore(db: DbOrTx, before: Date): Promise<number> {
+  const rows = await db
+    .delete(livePresence)
+    .where(lt(livePresence.seenAt, before))
+    .returning({ userId: livePresence.userId });
+  return rows.length;
 }
