@@ -38,6 +38,11 @@ const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'latency,cluster,memory,hold')
   .split(',')
   .map((s) => s.trim());
 const M = Number(process.env.BENCH_ESCALATIONS ?? 100);
+/**
+ * Teammates per account with e-mail on and nothing open: each escalation e-mails them (those with a
+ * stream open are told in the app instead, decision 030), so the outbox worker sends mail meanwhile.
+ */
+const AWAY = Number(process.env.BENCH_AWAY_PEOPLE ?? 0);
 const STREAMS_PER_USER = 10; // under the server's cap of 20 per user
 
 // ---------------------------------------------------------------------------------------------
@@ -416,7 +421,7 @@ async function seed(subscribers: number, accounts: number): Promise<Seeded> {
     await authRepo.insertAccount(db.db, { id: accountId, name: `Fanout MSP ${a}` });
     const n = Math.min(perAccount, left);
     left -= n;
-    const people = 1 + Math.ceil(n / STREAMS_PER_USER);
+    const people = 1 + Math.ceil(n / STREAMS_PER_USER) + AWAY;
     const userRows: (typeof users.$inferInsert)[] = [];
     const sessionRows: (typeof authSessions.$inferInsert)[] = [];
     const cookies: string[] = [];
@@ -442,6 +447,7 @@ async function seed(subscribers: number, accounts: number): Promise<Seeded> {
     }
     await db.db.insert(users).values(userRows);
     await db.db.insert(authSessions).values(sessionRows);
+    // The last AWAY people never open a stream.
     const subscriberCookies = Array.from(
       { length: n },
       (_, i) => cookies[1 + Math.floor(i / STREAMS_PER_USER)]!,
@@ -787,6 +793,11 @@ async function main() {
       .map((x) => x.toFixed(1))
       .join(' / ');
   console.log(`load average (1/5/15 min) at the start: ${load()} — other jobs share these 2 cores`);
+  console.log(
+    AWAY > 0
+      ? `per account: the subscribers' users (10 streams each, all on the page: no e-mail) and ${AWAY} teammates with nothing open (e-mailed on every escalation)`
+      : "per account: the subscribers' users only (10 streams each), all on the page: escalations e-mail nobody (decision 030); BENCH_AWAY_PEOPLE=N adds N teammates who get the e-mail",
+  );
   let single: RunResult | null = null;
   if (SCENARIOS.includes('latency')) {
     console.log(
