@@ -93,8 +93,9 @@ export async function findSessionIdOf(db: DbOrTx, accountId: string, id: string)
   return row?.sessionId ?? null;
 }
 
+/** Writes the handoff; its context snapshot (several kB) is not read back. */
 export async function insertHandoff(db: DbOrTx, row: typeof handoffs.$inferInsert) {
-  const [h] = await db.insert(handoffs).values(row).returning();
+  const [h] = await db.insert(handoffs).values(row).returning({ id: handoffs.id, status: handoffs.status });
   return h!;
 }
 

@@ -64,8 +64,9 @@ export async function escalate(
   try {
     await inTransaction(deps, async (work) => {
       const { tx } = work;
-      const s = await sessionsRepo.lockSession(tx, actor.accountId, sessionId);
-      if (!s) throw notFound('Session');
+      const locked = await sessionsRepo.lockSessionWithActiveHandoff(tx, actor.accountId, sessionId);
+      if (!locked) throw notFound('Session');
+      const s = locked.session;
       assertNoDenial(writerDenial(actor, s));
       if (targetUserId) {
         if (targetUserId === actor.id) {
@@ -80,8 +81,7 @@ export async function escalate(
           });
         }
       }
-      const existing = await repo.findActiveForSession(tx, actor.accountId, sessionId);
-      assertNoDenial(escalateDenial(actor, s, existing?.id ?? null));
+      assertNoDenial(escalateDenial(actor, s, locked.activeHandoffId));
       const now = deps.clock();
       const timeline = presentTimeline(await sessionsRepo.listTimeline(tx, actor.accountId, sessionId));
       const engine: EngineSession = {

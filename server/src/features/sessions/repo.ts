@@ -75,18 +75,34 @@ export async function lockSession(db: DbOrTx, accountId: string, id: string) {
   return s ?? null;
 }
 
+/**
+ * Locks the session row (as `lockSession`) and reads, in the same statement, its open or claimed
+ * handoff's id: the escalation's first round trip.
+ */
+export async function lockSessionWithActiveHandoff(db: DbOrTx, accountId: string, id: string) {
+  const [s] = await db
+    .select({
+      session: flowSessions,
+      activeHandoffId: sql<string | null>`(select h.id from handoffs h
+        where h.session_id = ${flowSessions.id} and h.status in ('open', 'claimed') limit 1)`,
+    })
+    .from(flowSessions)
+    .where(and(eq(flowSessions.accountId, accountId), eq(flowSessions.id, id)))
+    .for('update', { of: flowSessions });
+  return s ?? null;
+}
+
+/** Writes the patch; callers hold the row's lock and know it exists, so nothing is read back. */
 export async function updateSession(
   db: DbOrTx,
   accountId: string,
   id: string,
   patch: Partial<Pick<SessionRow, 'status' | 'ownerId' | 'updatedAt' | 'resolvedAt' | 'resolution'>>,
-) {
-  const [s] = await db
+): Promise<void> {
+  await db
     .update(flowSessions)
     .set(patch)
-    .where(and(eq(flowSessions.accountId, accountId), eq(flowSessions.id, id)))
-    .returning();
-  return s ?? null;
+    .where(and(eq(flowSessions.accountId, accountId), eq(flowSessions.id, id)));
 }
 
 export async function listTimeline(db: DbOrTx, accountId: string, sessionId: string) {
