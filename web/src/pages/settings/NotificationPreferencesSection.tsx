@@ -40,8 +40,8 @@ export function NotificationPreferencesSection() {
                 <strong>Email me about new escalations</strong>
                 <br />
                 <span className="muted">
-                  Sent when a teammate escalates to your tier or to you. In-app alerts on the queue always
-                  stay on.
+                  Sent when a teammate escalates to your tier or to you and you do not have ResolutionFlow
+                  open; with it open you are told in the app. In-app alerts always stay on.
                 </span>
               </span>
             </label>
