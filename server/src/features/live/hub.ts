@@ -171,11 +171,15 @@ export class LiveHub {
       this.timers.push(t);
     };
     every(this.opts.heartbeatMs, () => this.heartbeat());
+    // Every user with a stream here is written again (a row swept while the database was away
+    // comes back), in turn with the changes, so a refresh never re-adds someone who just left.
     every(this.opts.presenceRefreshMs, () => {
-      if (this.byUser.size === 0) return;
-      repo
-        .refreshPresence(this.db.db, this.origin, this.clock())
-        .catch((err) => this.log.error({ err }, 'refreshing who is online failed'));
+      if (this.stopped || this.byUser.size === 0) return;
+      this.presenceChain = this.presenceChain.then(() =>
+        repo
+          .writePresence(this.db.db, this.origin, [...this.byUser.keys()], [], this.clock())
+          .catch((err) => this.log.error({ err }, 'refreshing who is online failed')),
+      );
     });
     every(this.opts.sweepMs, () => {
       this.sweep().catch((err) => this.log.error({ err }, 'live event sweep failed'));

@@ -141,7 +141,7 @@ describe('the presence record', () => {
     }
   });
 
-  it('is refreshed while streams stay open, and cleared when the server stops', async () => {
+  it('is refreshed while streams stay open (and written again if it went), and cleared when the server stops', async () => {
     const own = await startApp({ db: h.db, live: { presenceRefreshMs: 50 } });
     const team = await makeTeam(own, 'Presence Refresh Co');
     const reader = await SseReader.open(own.url, { cookie: team.senior.client.cookie });
@@ -152,6 +152,10 @@ describe('the presence record', () => {
     await new Promise((r) => setTimeout(r, 200));
     const [after] = await presenceRows(team.senior.id);
     expect(after!.seenAt.getTime()).toBeGreaterThan(before!.seenAt.getTime());
+    // A row that went (swept while the database was away) comes back with the next refresh.
+    await own.db.db.delete(livePresence).where(eq(livePresence.userId, team.senior.id));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await presenceRows(team.senior.id)).toHaveLength(1);
     await own.close();
     reader.close();
     expect(await presenceRows(team.senior.id)).toHaveLength(0);

@@ -134,11 +134,6 @@ export async function writePresence(
   }
 }
 
-/** The heartbeat: every presence row of this process is current. */
-export async function refreshPresence(db: DbOrTx, origin: string, now: Date): Promise<void> {
-  await db.update(livePresence).set({ seenAt: now }).where(eq(livePresence.origin, origin));
-}
-
 /** This process is stopping: it holds no stream any more. */
 export async function clearPresence(db: DbOrTx, origin: string): Promise<void> {
   await db.delete(livePresence).where(eq(livePresence.origin, origin));
