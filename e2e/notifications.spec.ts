@@ -203,6 +203,45 @@ test('an escalation reaches the mail outbox and the webhook, and the admin sees 
   }
 });
 
+test('a teammate with ResolutionFlow open is told there; once they close it, the next escalation e-mails them', async ({
+  signIn,
+  personPage,
+}) => {
+  const owner = await signIn('owner');
+  const junior = apiFor(await personPage('junior'));
+  const sam = await personPage('senior');
+  await expect(sam.getByTestId('live-status')).toHaveAttribute('data-status', 'live');
+
+  const tag = uniq();
+  const samsMail = async (title: string) => {
+    const s = await junior.createSession({ title, problem: 'The copier stopped sending scans to e-mail.' });
+    const h = await junior.escalate(s.id, {
+      reason: 'SMTP settings on the copier look right',
+      urgency: 'normal',
+    });
+    await owner.goto(`/handoffs/${h.id}`);
+    const panel = owner.locator('section', { has: owner.getByRole('heading', { name: 'Notifications' }) });
+    return panel.locator('.delivery-row', { hasText: 'Sam' }).filter({ hasText: 'E-mail' });
+  };
+
+  // Sam has a tab open: the card reaches it live, and no e-mail goes out.
+  const whileOpen = await samsMail(`Scan to e-mail fails ${tag} (Sam online)`);
+  await expect(whileOpen).toContainText('Skipped');
+  await expect(whileOpen).toContainText('Had ResolutionFlow open: told in the app, not by e-mail');
+
+  // Sam closes the tab: the next escalation is e-mailed to him.
+  await sam.context().close();
+  await expect
+    .poll(
+      async () => {
+        const row = await samsMail(`Scan to e-mail fails ${tag} (Sam away ${uniq()})`);
+        return (await row.textContent()) ?? '';
+      },
+      { timeout: 15_000 },
+    )
+    .toMatch(/Sent|Waiting/);
+});
+
 test('an invitation is e-mailed; the Mail outbox reads well on a phone', async ({ personPage }) => {
   const owner = await personPage('owner', { width: 360, height: 740 });
   const email = `phone-${uniq()}@northwind.example`;
