@@ -317,7 +317,7 @@ export const events = pgTable(
 
 /**
  * Who has ResolutionFlow open now: a row per user and server process (`origin`) holding at least
- * one of the user's live streams, its `seen_at` refreshed every heartbeat (decision 030). Rows of
+ * one of the user's live streams, written again every 15 s (decision 030). Rows of
  * a process that died go stale (older than `PRESENCE_FRESH_MS`) and are swept.
  */
 export const livePresence = pgTable(
