@@ -96,7 +96,10 @@ export function DeliveryPanel({ handoffId }: { handoffId: string }) {
                       {STATUS[n.status].label}
                     </span>
                     <span className="delivery-attempts tabular muted" title="Attempts">
-                      {n.channel === 'in_app' ? '' : `${n.attempts} ${n.attempts === 1 ? 'try' : 'tries'}`}
+                      {/* Nothing tried yet (waiting, or skipped when it was written): no count. */}
+                      {n.channel === 'in_app' || n.attempts === 0
+                        ? ''
+                        : `${n.attempts} ${n.attempts === 1 ? 'try' : 'tries'}`}
                     </span>
                     <span
                       className="delivery-detail"
