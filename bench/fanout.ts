@@ -11,6 +11,9 @@
  *                        the bench creates and drops its own databases there.
  *   BENCH_SCENARIOS      comma list of: latency, cluster, memory, hold (default: all four)
  *   BENCH_ESCALATIONS    measured escalations per latency run (default 100)
+ *   BENCH_AWAY_PEOPLE    teammates per account with nothing open, e-mailed on every escalation
+ *                        (default 0: every subscriber's user is on the page, so no e-mail goes out)
+ *   BENCH_GAP_MS         pause between escalations (default 20)
  * Prints figures; it is not a timed test. Talks only to 127.0.0.1.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
