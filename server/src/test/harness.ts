@@ -203,3 +203,23 @@ export async function makeTeam(h: Harness, name = 'Acme MSP'): Promise<Team> {
   }
   return team;
 }
+
+/**
+ * A new session of `who`, escalated at once through HTTP (both must answer 201): the open handoff
+ * many tests start from.
+ */
+export async function escalateNewSession(
+  who: TeamMember,
+  o: { title: string; problem: string; reason: string; urgency: 'low' | 'normal' | 'high' | 'critical' },
+): Promise<{ sessionId: string; handoffId: string }> {
+  const s = await who.client.post('/api/sessions', { title: o.title, problem: o.problem });
+  if (s.status !== 201)
+    throw new Error(`creating the session answered ${s.status}: ${JSON.stringify(s.body)}`);
+  const e = await who.client.post(`/api/sessions/${s.body.session.id}/handoffs`, {
+    intent: 'escalate',
+    reason: o.reason,
+    urgency: o.urgency,
+  });
+  if (e.status !== 201) throw new Error(`escalating answered ${e.status}: ${JSON.stringify(e.body)}`);
+  return { sessionId: s.body.session.id as string, handoffId: e.body.handoff.id as string };
+}

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backend } from '../../test/db.js';
-import { type Harness, makeTeam, startApp, type Team } from '../../test/harness.js';
+import { escalateNewSession, type Harness, makeTeam, startApp, type Team } from '../../test/harness.js';
 
 let h: Harness;
 let t: Team;
@@ -19,19 +19,13 @@ afterAll(() => h.close());
 const ROUNDS = backend === 'postgres' ? 200 : 15;
 const FEWER = backend === 'postgres' ? 50 : 10;
 
-async function escalated(team: Team = t): Promise<{ sessionId: string; handoffId: string }> {
-  const s = await team.junior.client.post('/api/sessions', {
+function escalated(team: Team = t): Promise<{ sessionId: string; handoffId: string }> {
+  return escalateNewSession(team.junior, {
     title: 'Shared mailbox missing',
     problem: 'The shared mailbox vanished from Outlook after the migration',
-  });
-  expect(s.status).toBe(201);
-  const e = await team.junior.client.post(`/api/sessions/${s.body.session.id}/handoffs`, {
-    intent: 'escalate',
     reason: 'stuck',
     urgency: 'normal',
   });
-  expect(e.status).toBe(201);
-  return { sessionId: s.body.session.id, handoffId: e.body.handoff.id };
 }
 
 async function state(handoffId: string, sessionId: string) {

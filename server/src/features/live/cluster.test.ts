@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { livePresence } from '../../db/schema.js';
 import { backend } from '../../test/db.js';
-import { type Harness, makeTeam, startApp, type Team } from '../../test/harness.js';
+import { escalateNewSession, type Harness, makeTeam, startApp, type Team } from '../../test/harness.js';
 import { SseReader } from '../../test/sse.js';
 
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -71,15 +71,13 @@ describe.skipIf(backend !== 'postgres')('several server processes on one Postgre
     a.db.db.select().from(livePresence).where(eq(livePresence.userId, userId));
 
   async function escalateThroughA(title: string) {
-    const s = await t.junior.client.post('/api/sessions', { title, problem: 'VPN drops every hour' });
-    expect(s.status).toBe(201);
-    const res = await t.junior.client.post(`/api/sessions/${s.body.session.id}/handoffs`, {
-      intent: 'escalate',
+    const { handoffId } = await escalateNewSession(t.junior, {
+      title,
+      problem: 'VPN drops every hour',
       reason: 'Out of ideas',
       urgency: 'critical',
     });
-    expect(res.status).toBe(201);
-    return res.body.handoff.id as string;
+    return handoffId;
   }
 
   it('an escalation made through process A reaches a stream held on process B', async () => {

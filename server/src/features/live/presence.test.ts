@@ -2,7 +2,7 @@ import { ZNotificationsResponse } from '@rf/contracts';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { livePresence } from '../../db/schema.js';
-import { type Harness, makeTeam, startApp, type Team } from '../../test/harness.js';
+import { escalateNewSession, type Harness, makeTeam, startApp, type Team } from '../../test/harness.js';
 import { SseReader } from '../../test/sse.js';
 import { ONLINE_REASON } from '../handoffs/repo.js';
 import { PRESENCE_FRESH_MS } from './events.js';
@@ -35,18 +35,13 @@ async function closeAll(readers: SseReader[], who: Team['senior']) {
 }
 
 async function escalate(): Promise<string> {
-  const s = await t.junior.client.post('/api/sessions', {
+  const { handoffId } = await escalateNewSession(t.junior, {
     title: 'Scanner to e-mail stopped on the copier',
     problem: 'Scans to e-mail fail since this morning; scanning to a folder works.',
-  });
-  expect(s.status).toBe(201);
-  const res = await t.junior.client.post(`/api/sessions/${s.body.session.id}/handoffs`, {
-    intent: 'escalate',
     reason: 'SMTP settings look right',
     urgency: 'normal',
   });
-  expect(res.status).toBe(201);
-  return res.body.handoff.id as string;
+  return handoffId;
 }
 
 async function emailTo(handoffId: string, who: Team['senior']) {
