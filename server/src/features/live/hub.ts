@@ -92,14 +92,16 @@ const frames = (events: repo.StoredEvent[]) => Buffer.from(events.map(frame).joi
  * A wake-up (the NOTIFY sent after a commit, heard from any process) marks the account dirty; one
  * read at a time takes every dirty account's new events in a single query and writes them to the
  * account's streams, each event encoded once for all of them. No stream ever queries or polls on
- * its own: only opening one reads (its current position, and its replay).
+ * its own: only opening one may read (its position and its replay), and not even that when the hub
+ * already follows the account and the client needs nothing before the hub's cursor (decision 031).
  */
 export class LiveHub {
   readonly opts: LiveOptions;
   /** Tells this process's own NOTIFYs apart from other processes' ones. */
   readonly origin = crypto.randomUUID().slice(0, 8);
   /** Counters for tests and the benchmark. */
-  readonly stats = { reads: 0, dropped: 0, opened: 0, handedOver: 0 };
+  /** `positionReads`: streams that had to read the database to start (the rest joined at the cursor). */
+  readonly stats = { reads: 0, dropped: 0, opened: 0, handedOver: 0, positionReads: 0 };
   private readonly accounts = new Map<string, AccountState>();
   private readonly byUser = new Map<string, Set<Stream>>();
   private dirty = new Set<string>();
@@ -251,6 +253,15 @@ export class LiveHub {
     if (mine.size === 1) this.notePresence(owner.userId);
     this.stats.opened++;
     res.on('close', () => this.remove(s));
+    const cursor = account.cursor;
+    if (cursor !== null && (lastEventId === null || lastEventId === cursor)) {
+      // The hub already follows this account and the client needs nothing before its position:
+      // every event after the cursor reaches this stream through the fan-out. No query, so a page
+      // load or a reconnect storm costs no database round trip per stream.
+      s.sent = cursor;
+      this.goLive(s, 0, false);
+      return;
+    }
     try {
       await this.catchUp(s, lastEventId);
     } catch (err) {
@@ -263,6 +274,7 @@ export class LiveHub {
     const accountId = s.owner.accountId;
     // Committed events are gap-free per account (seq is taken under the account row's lock), so
     // the account's counter read now bounds what a replay must cover.
+    this.stats.positionReads++;
     const current = await repo.accountEventSeq(this.db.db, accountId);
     if (s.closed) return;
     if (s.account.cursor === null) {
@@ -295,6 +307,11 @@ export class LiveHub {
       if (s.closed) return;
       if (rows.length < this.opts.pageSize) break;
     }
+    this.goLive(s, replayed, reset);
+  }
+
+  /** Tells the client where it stands, then sends what arrived meanwhile: from here fan-out feeds it. */
+  private goLive(s: Stream, replayed: number, reset: boolean) {
     s.res.write(`id: ${s.sent}\nevent: ready\ndata: ${JSON.stringify({ seq: s.sent, replayed, reset })}\n\n`);
     const held = (s.pending ?? []).filter((e) => e.seq > s.sent);
     s.pending = null;

@@ -1,9 +1,12 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ZHandoffBase, ZLiveEvent, ZLiveReady, ZSessionSummary } from '@rf/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authSessions } from '../../db/schema.js';
+import { createLogger } from '../../logging.js';
 import { type Harness, makeTeam, startApp, type Team } from '../../test/harness.js';
 import { SseReader } from '../../test/sse.js';
 import { recordEvent } from './events.js';
+import { FASTIFY_RESPONSE_LISTENER } from './routes.js';
 
 let h: Harness;
 let a: Team;
@@ -363,6 +366,67 @@ describe('GET /api/events', () => {
     expect(live.changes[1]!.json.session.id).toBe(sessionId);
     expect(h.app.live.stats.handedOver - handedOver).toBe(0);
     live.close();
+  });
+
+  it('starts a stream of an account it already follows without a query, and that stream misses nothing (40 rounds)', async () => {
+    const team = await makeTeam(h, 'Join Co');
+    const first = await open(team.senior);
+    await first.ready();
+    const people = [team.senior, team.senior2, team.admin, team.owner, team.viewer];
+    const { positionReads } = h.app.live.stats;
+    for (let round = 0; round < 40; round++) {
+      // A commit races the opening of a new stream: the stream may start before or after it.
+      const [sessionId, late] = await Promise.all([
+        newSession(team.junior, `join race ${round}`),
+        open(people[round % people.length]!),
+      ]);
+      await late.ready();
+      await first.next('session.created', (j) => j.session.id === sessionId);
+      const from = Number(late.events.find((e) => e.event === 'ready')!.id);
+      const newest = Math.max(...seqs(first));
+      // Whatever side of the commit it started on: every event after its position, once, in order.
+      await late.until((x) => newest <= from || seqs(x).at(-1) === newest, 5_000, `round ${round}`);
+      const expected = seqs(first).filter((q) => q > from);
+      expect(seqs(late), `round ${round}`).toEqual(expected);
+      late.close();
+    }
+    expect(h.app.live.stats.positionReads - positionReads).toBe(0);
+
+    // A client that is behind still gets its replay (that one reads).
+    const behind = await open(team.viewer, { lastEventId: String(seqs(first)[0]! - 1) });
+    await behind.ready();
+    await behind.until((x) => seqs(x).length === seqs(first).length);
+    expect(seqs(behind)).toEqual(seqs(first));
+    expect(h.app.live.stats.positionReads - positionReads).toBe(1);
+    behind.close();
+    first.close();
+  });
+
+  it("holds nothing of Fastify's request or reply once a stream is open", async () => {
+    // With a logger, as in production: Fastify adds its response listener only then.
+    const logged = await startApp({ logger: createLogger({ level: 'silent' }) as never });
+    const team = await makeTeam(logged, 'Logged Co');
+    const responses: ServerResponse[] = [];
+    const seen = (req: IncomingMessage, res: ServerResponse) => {
+      if (req.url?.startsWith('/api/events')) responses.push(res);
+    };
+    logged.app.server.on('request', seen);
+    const live = await SseReader.open(logged.url, { cookie: team.viewer.client.cookie });
+    await live.ready();
+    logged.app.server.off('request', seen);
+    const [stream] = responses;
+    expect(stream?.headersSent).toBe(true);
+    // Fastify's "request completed" listener holds the request, the reply, their logger and the
+    // signed-in user for as long as the response lives; Node's own listener stays.
+    const names = (ev: string) => stream!.listeners(ev).map((l) => (l as { name: string }).name);
+    expect(names('finish')).not.toContain(FASTIFY_RESPONSE_LISTENER);
+    expect(names('error')).not.toContain(FASTIFY_RESPONSE_LISTENER);
+    expect(stream!.listenerCount('finish')).toBeGreaterThan(0);
+    // The stream still carries events.
+    const made = await team.junior.client.post('/api/sessions', { title: 'Scanner', problem: 'Scans fail' });
+    await live.next('session.created', (j) => j.session.id === made.body.session.id);
+    live.close();
+    await logged.close();
   });
 
   it('answers 429 past 20 streams for one user', async () => {
