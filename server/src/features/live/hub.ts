@@ -1,6 +1,6 @@
-import type { ServerResponse } from 'node:http';
 import type { Database } from '../../db/client.js';
 import type { AfterCommit } from '../../db/tx.js';
+import { type EventSink, endStream, socketOf } from './connection.js';
 import { EVENTS_CHANNEL, STREAMS_CHANNEL } from './events.js';
 import * as repo from './repo.js';
 
@@ -62,7 +62,8 @@ interface AccountState {
 
 interface Stream {
   owner: StreamOwner;
-  res: ServerResponse;
+  /** Where its bytes go (the connection, or the HTTP response): see connection.ts. */
+  res: EventSink;
   account: AccountState;
   /** The newest seq written to this stream. */
   sent: number;
@@ -222,19 +223,10 @@ export class LiveHub {
   }
 
   /**
-   * Serves one stream on a response whose headers are not sent yet. `lastEventId` is where the
-   * client stands (null: from now on). Resolves once the stream is live (or already gone).
+   * Serves one stream on a sink whose head is written (`openEventStream`). `lastEventId` is where
+   * the client stands (null: from now on). Resolves once the stream is live (or already gone).
    */
-  async open(owner: StreamOwner, res: ServerResponse, lastEventId: number | null) {
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      // Reverse proxies (nginx) would otherwise buffer the stream.
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
-    });
-    res.socket?.setNoDelay(true);
+  async open(owner: StreamOwner, res: EventSink, lastEventId: number | null) {
     res.write(`retry: ${this.opts.retryMs}\n\n`);
 
     let account = this.accounts.get(owner.accountId);
@@ -538,7 +530,7 @@ export class LiveHub {
       streams.map(
         (s) =>
           new Promise<void>((resolve) => {
-            const sock = s.res.socket;
+            const sock = socketOf(s.res);
             if (!sock || sock.destroyed) return resolve();
             sock.once('close', () => resolve());
             this.end(s);
@@ -561,8 +553,7 @@ export class LiveHub {
     if (s.closed) return;
     this.remove(s);
     // Close the connection too: the browser must not reuse it for another request meanwhile.
-    s.res.shouldKeepAlive = false;
-    s.res.end();
+    endStream(s.res);
   }
 
   private drop(s: Stream) {
@@ -591,7 +582,7 @@ export class LiveHub {
 }
 
 /** Resolves when the response can take more, or is gone. */
-function drained(res: ServerResponse) {
+function drained(res: EventSink) {
   return new Promise<void>((resolve) => {
     if (res.destroyed || res.writableEnded) return resolve();
     const done = () => {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { ZHandoffBase, ZLiveEvent, ZLiveReady, ZSessionSummary } from '@rf/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authSessions } from '../../db/schema.js';
@@ -402,30 +403,48 @@ describe('GET /api/events', () => {
     first.close();
   });
 
-  it("holds nothing of Fastify's request or reply once a stream is open", async () => {
+  it("holds neither node:http's nor Fastify's objects once a stream is open, and still sees the client go", async () => {
     // With a logger, as in production: Fastify adds its response listener only then.
     const logged = await startApp({ logger: createLogger({ level: 'silent' }) as never });
     const team = await makeTeam(logged, 'Logged Co');
-    const responses: ServerResponse[] = [];
-    const seen = (req: IncomingMessage, res: ServerResponse) => {
-      if (req.url?.startsWith('/api/events')) responses.push(res);
+    const seen: { req: IncomingMessage; res: ServerResponse }[] = [];
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+      if (req.url?.startsWith('/api/events')) seen.push({ req, res });
     };
-    logged.app.server.on('request', seen);
+    logged.app.server.on('request', onRequest);
     const live = await SseReader.open(logged.url, { cookie: team.viewer.client.cookie });
     await live.ready();
-    logged.app.server.off('request', seen);
-    const [stream] = responses;
-    expect(stream?.headersSent).toBe(true);
-    // Fastify's "request completed" listener holds the request, the reply, their logger and the
-    // signed-in user for as long as the response lives; Node's own listener stays.
-    const names = (ev: string) => stream!.listeners(ev).map((l) => (l as { name: string }).name);
-    expect(names('finish')).not.toContain(FASTIFY_RESPONSE_LISTENER);
-    expect(names('error')).not.toContain(FASTIFY_RESPONSE_LISTENER);
-    expect(stream!.listenerCount('finish')).toBeGreaterThan(0);
-    // The stream still carries events.
+    logged.app.server.off('request', onRequest);
+    expect(live.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(live.headers.connection).toBe('close');
+    expect(live.headers['transfer-encoding']).toBeUndefined();
+    expect(live.headers['x-content-type-options']).toBe('nosniff');
+
+    const [{ req, res }] = seen as [(typeof seen)[0]];
+    const socket = req.socket as Socket & { parser?: unknown };
+    // The connection is the stream's: no parser, no response, none of node:http's listeners ...
+    expect(socket.parser ?? null).toBeNull();
+    expect(res.socket).toBeNull();
+    const names = (emitter: NodeJS.EventEmitter, ev: string) =>
+      emitter.listeners(ev).map((l) => (l as { name: string }).name);
+    for (const ev of ['data', 'end', 'close', 'drain', 'timeout', 'error', 'resume', 'pause']) {
+      expect(
+        names(socket, ev).filter((n) => /socketOn|onSocket|onServerResponse/.test(n)),
+        ev,
+      ).toEqual([]);
+    }
+    // ... and Fastify's "request completed" listener, which held the request, the reply, their
+    // logger and the signed-in user, is gone from the response.
+    expect(names(res, 'finish')).not.toContain(FASTIFY_RESPONSE_LISTENER);
+    expect(names(res, 'error')).not.toContain(FASTIFY_RESPONSE_LISTENER);
+
+    // The stream still carries events; bytes the client sends after its request change nothing.
     const made = await team.junior.client.post('/api/sessions', { title: 'Scanner', problem: 'Scans fail' });
     await live.next('session.created', (j) => j.session.id === made.body.session.id);
+    // The client goes: the server notices at once (not at the next heartbeat).
+    expect(logged.app.live.streamsOf(team.viewer.id)).toBe(1);
     live.close();
+    await expect.poll(() => logged.app.live.streamsOf(team.viewer.id), { timeout: 2_000 }).toBe(0);
     await logged.close();
   });
 

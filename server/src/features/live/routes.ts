@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { requireAuth } from '../../http/auth-context.js';
 import { parse } from '../../http/validate.js';
+import { openEventStream } from './connection.js';
 import type { LiveHub } from './hub.js';
 
 const ZLastEventIdHeader = z.object({ 'last-event-id': ZEventsQuery.shape.lastEventId });
@@ -58,6 +59,7 @@ export function liveRoutes(app: FastifyInstance, hub: LiveHub) {
       // From here the stream is ours: Fastify neither serialises nor compresses it.
       reply.hijack();
       releaseFastifyObjects(reply.raw);
+      const sink = openEventStream(req.raw, reply.raw);
       await hub.open(
         {
           accountId: auth.user.accountId,
@@ -65,7 +67,7 @@ export function liveRoutes(app: FastifyInstance, hub: LiveHub) {
           sessionId: auth.sessionId,
           role: auth.user.role,
         },
-        reply.raw,
+        sink,
         fromHeader ?? q.lastEventId ?? null,
       );
     },
