@@ -100,8 +100,10 @@ export class LiveHub {
   readonly opts: LiveOptions;
   /** Tells this process's own NOTIFYs apart from other processes' ones. */
   readonly origin = crypto.randomUUID().slice(0, 8);
-  /** Counters for tests and the benchmark. */
-  /** `positionReads`: streams that had to read the database to start (the rest joined at the cursor). */
+  /**
+   * Counters for tests and the benchmark. `positionReads`: streams that had to read the database
+   * to start (the others joined at the hub's cursor).
+   */
   readonly stats = { reads: 0, dropped: 0, opened: 0, handedOver: 0, positionReads: 0 };
   private readonly accounts = new Map<string, AccountState>();
   private readonly byUser = new Map<string, Set<Stream>>();
