@@ -1,7 +1,13 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type EventSink, endStream, openEventStream, socketOf } from './connection.js';
+import {
+  type EventSink,
+  endStream,
+  MAX_BYTES_AFTER_REQUEST,
+  openEventStream,
+  socketOf,
+} from './connection.js';
 
 // A plain node:http server that answers every request with an event stream, the way the events
 // route does after its checks: what openEventStream does to the connection, without the app.
@@ -84,6 +90,17 @@ describe('openEventStream', () => {
     reset.socket.resetAndDestroy();
     await expect.poll(() => closed.length).toBe(2);
     expect(sinks.every((s) => s.destroyed)).toBe(true);
+  });
+
+  it('cuts off a client that keeps sending after its request', async () => {
+    const { port, closed } = await serve(true);
+    const c = rawClient(port, GET);
+    await expect.poll(() => c.text()).toContain('event: ready');
+    c.socket.write(Buffer.alloc(MAX_BYTES_AFTER_REQUEST / 2, 'a'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(closed.length).toBe(0); // a little is dropped, the stream stays
+    c.socket.write(Buffer.alloc(MAX_BYTES_AFTER_REQUEST, 'a'));
+    await expect.poll(() => closed.length).toBe(1);
   });
 
   it('keeps the stream on the HTTP response when asked (or when Node has no way to take it over)', async () => {

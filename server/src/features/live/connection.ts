@@ -39,6 +39,9 @@ const freeParser: FreeParser | null = (() => {
   }
 })();
 
+/** What a client may send on a stream's connection after its request before it is cut off. */
+export const MAX_BYTES_AFTER_REQUEST = 64 * 1024;
+
 /** node:http's listeners on a connection (`bound socketOnData`, `onSocketResume`, …); others stay. */
 const HTTP_SOCKET_LISTENER = /^(bound )?(socketOn|onSocket)[A-Z][a-z]+$/;
 
@@ -72,10 +75,15 @@ export function openEventStream(
     freeParser(parser, req, socket);
     socket.setTimeout(0);
     // What node:http did for it: errors and the client's end close the connection. A client sends
-    // nothing after its request; anything it does send is read and dropped, so that its end is seen.
+    // nothing after its request; anything it does send is read and dropped, so that its end is
+    // seen, and a client that keeps sending is cut off.
     socket.on('error', () => socket.destroy());
     socket.on('end', () => socket.destroy());
-    socket.on('data', () => {});
+    let extra = 0;
+    socket.on('data', (chunk: Buffer) => {
+      extra += chunk.length;
+      if (extra > MAX_BYTES_AFTER_REQUEST) socket.destroy();
+    });
     socket.resume();
     socket.setNoDelay(true);
     socket.write(TAKEN_OVER_HEAD);
