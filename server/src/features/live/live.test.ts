@@ -438,7 +438,7 @@ describe('GET /api/events', () => {
     expect(names(res, 'finish')).not.toContain(FASTIFY_RESPONSE_LISTENER);
     expect(names(res, 'error')).not.toContain(FASTIFY_RESPONSE_LISTENER);
 
-    // The stream still carries events; bytes the client sends after its request change nothing.
+    // The stream still carries events.
     const made = await team.junior.client.post('/api/sessions', { title: 'Scanner', problem: 'Scans fail' });
     await live.next('session.created', (j) => j.session.id === made.body.session.id);
     // The client goes: the server notices at once (not at the next heartbeat).
