@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
@@ -45,8 +46,25 @@ export const MAX_BYTES_AFTER_REQUEST = 64 * 1024;
 /** node:http's listeners on a connection (`bound socketOnData`, `onSocketResume`, …); others stay. */
 const HTTP_SOCKET_LISTENER = /^(bound )?(socketOn|onSocket)[A-Z][a-z]+$/;
 
+/** The name of the listener `setupResponseListeners` adds in fastify/lib/reply.js (Fastify 5). */
+export const FASTIFY_RESPONSE_LISTENER = 'onResFinished';
+
+/** Removes the listeners of `events` whose function name passes `test`. */
+function removeListenersNamed(
+  emitter: EventEmitter,
+  events: readonly (string | symbol)[],
+  test: (name: string) => boolean,
+) {
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (test(listener.name)) emitter.removeListener(event, listener as () => void);
+    }
+  }
+}
+
 /**
- * Answers an event-stream request whose reply is hijacked, and returns where to write the events.
+ * Answers an event-stream request whose reply is hijacked (from a Fastify route or a plain
+ * node:http handler), and returns where to write the events.
  *
  * node:http keeps a parser (native memory), the request, the response and a set of bound listeners
  * for every connection until it closes, so that it can parse the next request on it. A connection
@@ -63,14 +81,15 @@ export function openEventStream(
   res: ServerResponse,
   opts: { takeOver?: boolean } = {},
 ): EventSink {
+  // Fastify listens for the response's end to log "request completed", and that listener holds the
+  // request, the reply, their child logger and the signed-in user for as long as the response
+  // lives: for a stream, hours. The hub owns the stream's end, so the listener goes (about 2 KB per
+  // stream); Node's own listeners stay.
+  removeListenersNamed(res, ['finish', 'error'], (name) => name === FASTIFY_RESPONSE_LISTENER);
   const socket = req.socket as Socket & { parser?: unknown };
   const parser = socket.parser;
   if ((opts.takeOver ?? true) && freeParser && parser && res.socket === socket && !socket.destroyed) {
-    for (const event of socket.eventNames()) {
-      for (const listener of socket.listeners(event)) {
-        if (HTTP_SOCKET_LISTENER.test(listener.name)) socket.removeListener(event, listener as () => void);
-      }
-    }
+    removeListenersNamed(socket, socket.eventNames(), (name) => HTTP_SOCKET_LISTENER.test(name));
     res.detachSocket(socket);
     freeParser(parser, req, socket);
     socket.setTimeout(0);

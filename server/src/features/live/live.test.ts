@@ -6,8 +6,8 @@ import { authSessions } from '../../db/schema.js';
 import { createLogger } from '../../logging.js';
 import { type Harness, makeTeam, startApp, type Team } from '../../test/harness.js';
 import { SseReader } from '../../test/sse.js';
+import { FASTIFY_RESPONSE_LISTENER } from './connection.js';
 import { recordEvent } from './events.js';
-import { FASTIFY_RESPONSE_LISTENER } from './routes.js';
 
 let h: Harness;
 let a: Team;

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { ZEventsQuery } from '@rf/contracts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -9,24 +8,6 @@ import { openEventStream } from './connection.js';
 import type { LiveHub } from './hub.js';
 
 const ZLastEventIdHeader = z.object({ 'last-event-id': ZEventsQuery.shape.lastEventId });
-
-/**
- * Fastify listens for the response's end to log "request completed", and that listener holds the
- * request, the reply, their child logger and the signed-in user for as long as the response lives:
- * for a stream, hours. Nothing of them is needed once the stream is handed to the hub, so the
- * listener goes (decision 031); the hub owns the stream's end. Held memory per stream drops by
- * about 1.5 KB (docs/BENCHMARKS.md). Node's own listeners stay.
- */
-export function releaseFastifyObjects(res: ServerResponse) {
-  for (const event of ['finish', 'error'] as const) {
-    for (const listener of res.listeners(event)) {
-      if (listener.name === FASTIFY_RESPONSE_LISTENER) res.removeListener(event, listener as () => void);
-    }
-  }
-}
-
-/** The name of the listener `setupResponseListeners` adds in fastify/lib/reply.js (Fastify 5). */
-export const FASTIFY_RESPONSE_LISTENER = 'onResFinished';
 
 export function liveRoutes(app: FastifyInstance, hub: LiveHub) {
   // The stream writes its own answer after `reply.hijack()` (decision 006): no response schema.
@@ -58,7 +39,6 @@ export function liveRoutes(app: FastifyInstance, hub: LiveHub) {
       }
       // From here the stream is ours: Fastify neither serialises nor compresses it.
       reply.hijack();
-      releaseFastifyObjects(reply.raw);
       const sink = openEventStream(req.raw, reply.raw);
       await hub.open(
         {
