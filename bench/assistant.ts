@@ -13,8 +13,8 @@ import {
   type EngineSession,
   type EngineTimelineEntry,
   type HistoryCase,
-  PLAYBOOKS,
   rankCauses,
+  shippedPlaybooks,
   suggestNextSteps,
 } from '../server/src/features/assistant/engine.js';
 import { loadPlaybooks, type Playbook } from '../server/src/features/assistant/knowledge.js';
@@ -25,6 +25,8 @@ import {
   scenarioSession,
 } from '../server/src/features/assistant/scenarios.js';
 import { useLanguage } from '../server/src/features/assistant/text.js';
+
+const PLAYBOOKS = shippedPlaybooks();
 
 function cpuModel(): string {
   try {

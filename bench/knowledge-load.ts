@@ -34,7 +34,7 @@ if (mode === 'prepared') {
   const k = loadShippedKnowledge(opts);
   if (!k.prepared) throw new Error(`the prepared index was not used: ${k.notUsed}`);
   loadMs = cpu() - c0;
-  causes = indexFromPrepared(k.prepared).causes.length;
+  causes = indexFromPrepared(k.prepared.index, k.prepared.source).causes.length;
 } else {
   const playbooks = loadPlaybooks(opts.dir);
   loadMs = cpu() - c0;

@@ -8,8 +8,9 @@
 // 3. copy the files the code reads at run time (SQL migrations, the assistant's playbooks) to the
 //    same place under dist/ as under src/;
 // 4. make the embedded-database template (dist/db/pglite-template.tar.gz);
-// 5. prepare the assistant's knowledge index (dist/knowledge/prepared.json), so that a start reads
-//    one file instead of validating and tokenizing every playbook (knowledge-prepared.ts);
+// 5. prepare the assistant's knowledge index (dist/knowledge/prepared.json and
+//    prepared-playbooks.jsonl), so that a start reads them instead of validating and tokenizing
+//    every playbook (knowledge-prepared.ts);
 // 6. assess the demo seed's sessions (dist/seed-assessments.json), so that a first start does not
 //    build the assistant's knowledge index before it can answer (src/seed-assessments.ts).
 //

@@ -260,7 +260,7 @@ function platformsOf(ix: KnowledgeIndex): Array<RegExp[] | null> {
   let out = platformCache.get(ix);
   if (!out) {
     out = ix.pre.map((p) => {
-      const title = p.playbook.title;
+      const title = p.title;
       if (/\bwindows\b/i.test(title)) return null;
       const named = PLATFORMS.filter((pf) => pf.title.test(title)).map((pf) => pf.ticket);
       return named.length > 0 ? named : null;
@@ -300,9 +300,7 @@ export function rankWithQuery(
     if (score > 0 && foreign(i)) score *= PLATFORM_MISMATCH_SHARE;
     if (score > 0) out.push({ index: i, score });
   });
-  return out.sort(
-    (a, b) => b.score - a.score || ix.pre[a.index]!.playbook.id.localeCompare(ix.pre[b.index]!.playbook.id),
-  );
+  return out.sort((a, b) => b.score - a.score || ix.pre[a.index]!.id.localeCompare(ix.pre[b.index]!.id));
 }
 
 /** How strongly a step's text describes performing this check (0 = not at all, 1 = certainly). */
@@ -494,8 +492,8 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
     `${problemText} ${s.asset ?? ''} ${s.category ?? ''} ${steps.map((st) => st.text).join(' ')}`,
   );
   const playbooks = ranked.map((r) => ({
-    id: ix.pre[r.index]!.playbook.id,
-    title: ix.pre[r.index]!.playbook.title,
+    id: ix.pre[r.index]!.id,
+    title: ix.pre[r.index]!.title,
     score: r.score,
   }));
   const tried = new Set<string>();
@@ -569,8 +567,7 @@ export function analyzeSession(ix: KnowledgeIndex, s: EngineSession): SessionAna
   // A playbook whose title shares no word with the problem is not what the ticket is about, however
   // many generic words ("app", "crash", "start") it matches: its coverage counts as none.
   const problemSet0 = new Set(problemTerms);
-  const titleMatches = (index: number) =>
-    tokenize(ix.pre[index]!.playbook.title).some((t) => problemSet0.has(t));
+  const titleMatches = (index: number) => tokenize(ix.pre[index]!.title).some((t) => problemSet0.has(t));
   const playbookCoverage = new Map(
     candidates.map((r) => [r.index, titleMatches(r.index) ? coverageOf(r.index) : 0]),
   );

@@ -8,14 +8,16 @@ import {
   type EngineSession,
   type EngineTimelineEntry,
   expectedInformation,
-  PLAYBOOKS,
   rankCauses,
   rankPlaybooks,
   replyToMessage,
+  shippedPlaybooks,
   suggestNextSteps,
 } from './engine.js';
 import { loadScenarios, measureAccuracy, scenarioSession } from './scenarios.js';
 import { tokenize } from './text.js';
+
+const PLAYBOOKS = shippedPlaybooks();
 
 let seq = 0;
 function step(

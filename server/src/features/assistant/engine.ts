@@ -52,8 +52,8 @@ export function engineOver(ix: KnowledgeIndex): Engine {
     return rankWithQuery(ix, q, undefined, text)
       .slice(0, Math.max(0, limit))
       .map((r) => ({
-        id: ix.pre[r.index]!.playbook.id,
-        title: ix.pre[r.index]!.playbook.title,
+        id: ix.pre[r.index]!.id,
+        title: ix.pre[r.index]!.title,
         score: Math.round(r.score * 1e4) / 1e4,
       }));
   }
@@ -97,27 +97,33 @@ export function engineOver(ix: KnowledgeIndex): Engine {
 
 /**
  * The shipped base, read when the module loads: from the build's prepared index when it was made
- * from these exact files (one file, no validation or tokenizing again: knowledge-prepared.ts),
- * otherwise the playbook files, each validated.
+ * from these exact files (no validation or tokenizing again, and each playbook's text parsed only
+ * when first needed: knowledge-prepared.ts), otherwise the playbook files, each validated.
  */
 const SHIPPED: ShippedKnowledge = loadShippedKnowledge();
-export const PLAYBOOKS: readonly Playbook[] = SHIPPED.playbooks;
 /** Why the shipped engine is indexed at start rather than read prepared (null: it is read). */
 export const SHIPPED_NOT_PREPARED = SHIPPED.notUsed;
 
+/** Every shipped playbook (read from the prepared index, each one is parsed by this call). */
+export function shippedPlaybooks(): readonly Playbook[] {
+  return SHIPPED.playbooks ?? shippedEngine().index.playbooks;
+}
+
 let shipped: Engine | undefined;
 /**
- * The engine over the shipped base. From the prepared index it takes about 0.1 s of CPU; without
- * one (sources run with tsx, or playbooks changed after the build) indexing costs about 0.7 s cold
- * at 670 playbooks (BENCHMARKS.md). Either way it is built on first use, not when the module loads: the
- * server answers its health check without waiting for it, and `main` builds it right after
- * listening (`warmShippedEngineInSlices`), so a first request rarely pays for it.
+ * The engine over the shipped base. From the prepared index it takes a few tens of milliseconds of
+ * CPU; without one (sources run with tsx, or playbooks changed after the build) indexing costs about
+ * 0.7 s cold at 670 playbooks (BENCHMARKS.md). Either way it is built on first use, not when the
+ * module loads: the server answers its health check without waiting for it, and `main` builds it
+ * right after listening (`warmShippedEngineInSlices`), so a first request rarely pays for it.
  */
 export function shippedEngine(): Engine {
   if (!shipped) {
-    const prepared = SHIPPED.prepared;
-    SHIPPED.prepared = null; // its arrays are garbage once the index is built
-    shipped = engineOver(prepared ? indexFromPrepared(prepared) : buildKnowledgeIndex(PLAYBOOKS));
+    const { prepared, playbooks } = SHIPPED;
+    SHIPPED.prepared = null; // the index keeps what it still needs of it
+    shipped = engineOver(
+      prepared ? indexFromPrepared(prepared.index, prepared.source) : buildKnowledgeIndex(playbooks ?? []),
+    );
   }
   return shipped;
 }
@@ -142,8 +148,8 @@ export async function warmShippedEngineInSlices(
   const t0 = performance.now();
   let longest = 0;
   let sliceStart = t0;
-  if (!SHIPPED.prepared) {
-    for (const text of indexTexts(PLAYBOOKS)) {
+  if (SHIPPED.playbooks && !shipped) {
+    for (const text of indexTexts(SHIPPED.playbooks)) {
       if (shipped) break;
       sharedTokens(text);
       const now = performance.now();

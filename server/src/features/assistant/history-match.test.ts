@@ -1,7 +1,9 @@
 /** Resolved cases of the account: similarity must not depend on how big the knowledge base is. */
 import { describe, expect, it } from 'vitest';
-import { createEngine, type EngineSession, type HistoryCase, PLAYBOOKS } from './engine.js';
+import { createEngine, type EngineSession, type HistoryCase, shippedPlaybooks } from './engine.js';
 import type { Playbook } from './knowledge.js';
+
+const PLAYBOOKS = shippedPlaybooks();
 
 /** The shipped base repeated k times under new ids: every word keeps its share of the playbooks. */
 function grown(k: number): Playbook[] {

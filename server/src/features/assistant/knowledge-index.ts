@@ -42,6 +42,9 @@ export interface PreCause {
 }
 export interface PrePlaybook {
   index: number;
+  /** The playbook's id and title (what ranking reads of every playbook; the rest is `playbook`). */
+  id: string;
+  title: string;
   playbook: Playbook;
   causes: PreCause[];
 }
@@ -123,7 +126,13 @@ export function buildKnowledgeIndex(playbooks: readonly Playbook[]): KnowledgeIn
 
   for (const playbook of playbooks) {
     const priorSum = playbook.causes.reduce((s, c) => s + c.prior, 0);
-    const pp: PrePlaybook = { index: pre.length, playbook, causes: [] };
+    const pp: PrePlaybook = {
+      index: pre.length,
+      id: playbook.id,
+      title: playbook.title,
+      playbook,
+      causes: [],
+    };
     for (const cause of playbook.causes) {
       const pc: PreCause = {
         key: `${playbook.id}/${cause.id}`,

@@ -1,10 +1,12 @@
 /** Error-code index and user-language table: what maps a ticket's words and codes to causes. */
 import { describe, expect, it } from 'vitest';
 import { codeKeysOf, extractCodes } from './codes.js';
-import { createEngine, type EngineSession, PLAYBOOKS, rankCauses, rankPlaybooks } from './engine.js';
+import { createEngine, type EngineSession, rankCauses, rankPlaybooks, shippedPlaybooks } from './engine.js';
 import type { Playbook } from './knowledge.js';
 import { DEFAULT_LANGUAGE_FILE, loadLanguage, parseLanguage } from './language.js';
 import { findPhrases, tokenize } from './text.js';
+
+const PLAYBOOKS = shippedPlaybooks();
 
 const session = (title: string, problem: string, steps: EngineSession['timeline'] = []): EngineSession => ({
   title,
