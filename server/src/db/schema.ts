@@ -237,6 +237,11 @@ export const handoffs = pgTable(
     /** Reminder rounds written so far (at most 3), and when the last one was. */
     remindersSent: integer('reminders_sent').notNull().default(0),
     lastRemindedAt: ts('last_reminded_at'),
+    /**
+     * Its delivery rows (in-app, e-mail, webhook) are still to be written: set by the escalating
+     * transaction, cleared by the statement that writes them after the commit (decision 032).
+     */
+    deliveriesPending: boolean('deliveries_pending').notNull().default(false),
   },
   (t) => [
     // At most one open or claimed handoff per session, enforced by the database.
@@ -244,6 +249,7 @@ export const handoffs = pgTable(
     index('handoffs_queue_idx').on(t.accountId, t.status, t.createdAt),
     index('handoffs_created_idx').on(t.accountId, t.createdAt),
     index('handoffs_reminder_due_idx').on(t.createdAt).where(sql`status = 'open' AND reminders_sent < 3`),
+    index('handoffs_deliveries_pending_idx').on(t.createdAt).where(sql`deliveries_pending`),
   ],
 );
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { inTransaction } from '../db/tx.js';
 import type { Deps } from '../deps.js';
+import * as handoffsRepo from '../features/handoffs/repo.js';
+import { writeDeliveries } from '../features/handoffs/service.js';
 import { EVENTS_CHANNEL } from '../features/live/events.js';
 import { batchContext, type DeliveryContext, deliver } from '../features/notifications/delivery.js';
 import { DeliveryError } from '../features/notifications/delivery-error.js';
@@ -59,6 +61,13 @@ const DEFAULTS = {
   stopGraceMs: 10_000,
   keepOutboxMailMs: 30 * 86_400_000,
 };
+
+/**
+ * How long an escalation's request has to write its own delivery rows after its commit before the
+ * worker's sweep writes them (either way exactly once; the wait only keeps the sweep off the normal
+ * path, which writes them a few milliseconds after the commit).
+ */
+export const DELIVERIES_GRACE_MS = 15_000;
 
 /** The delay before retry number `attempts` (1 = the first retry). */
 export function backoffDelay(attempts: number, o: { backoffBaseMs: number; backoffCapMs: number }) {
@@ -143,6 +152,17 @@ export async function startOutboxWorker(
   };
 
   async function sweepReminders(now: Date) {
+    // Escalations whose process died between their commit and their delivery rows (decision 032).
+    const missing = await handoffsRepo.handoffsMissingDeliveries(
+      deps.db.db,
+      new Date(now.getTime() - DELIVERIES_GRACE_MS),
+      100,
+    );
+    for (const h of missing) {
+      if (stopping) return;
+      // No wake-up after the commit: this pass claims the e-mail rows it just wrote.
+      await writeDeliveries({ db: deps.db, afterCommit: () => {} }, h.accountId, h.id, now);
+    }
     while (!stopping) {
       // Through the shared helper (retries a deadlock or serialisation failure). No wake-up is
       // needed after commit: this loop claims the rows it just wrote on its next pass.

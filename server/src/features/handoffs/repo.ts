@@ -201,39 +201,37 @@ export async function listAudit(db: DbOrTx, accountId: string, handoffId: string
 export const ONLINE_REASON = 'Had ResolutionFlow open: told in the app, not by e-mail';
 
 /**
- * Writes an escalation's outbox rows in one statement: for every teammate it should reach (engineers
- * and up, not the escalator; only the chosen teammate, or only those at or above the target tier),
- * an `in_app` row that is already `sent` (the stored live event is its delivery) and an `email` row,
- * `pending`, or `skipped` when the recipient turned e-mail off or has the app open (decision 030:
- * PRODUCT.md e-mails the teammates who are not on the page); and one `webhook` row when the account
- * has a webhook. The rows are built by the database from `users`, so a 100-person account costs one
- * round trip, not 200 rows of parameters built, sent and parsed.
+ * Writes an escalation's delivery rows in one statement, once: for every teammate it should reach
+ * (engineers and up, not the escalator; only the chosen teammate, or only those at or above the
+ * target tier), an `in_app` row that is already `sent` (the stored live event is its delivery) and an
+ * `email` row, `pending`, or `skipped` when the recipient turned e-mail off or has the app open
+ * (decision 030: PRODUCT.md e-mails the teammates who are not on the page); and one `webhook` row
+ * when the account has a webhook. The rows are built by the database from `users`, so a 100-person
+ * account costs one round trip, not 200 rows of parameters built, sent and parsed.
+ *
+ * It runs after the escalation committed (decision 032) and clears the handoff's
+ * `deliveries_pending` in the same statement: of the request that escalated and the outbox worker's
+ * sweep (`handoffsMissingDeliveries`), exactly one writes the rows. Returns how many it wrote (0:
+ * written already, or no such handoff).
  */
-export async function insertEscalationNotifications(
+export async function writeEscalationDeliveries(
   db: DbOrTx,
-  o: {
-    accountId: string;
-    handoffId: string;
-    actorId: string;
-    targetTier: number | null;
-    targetUserId: string | null;
-    now: Date;
-  },
-): Promise<void> {
-  const payload = JSON.stringify({ intent: 'escalate', handoffId: o.handoffId });
+  o: { accountId: string; handoffId: string; now: Date },
+): Promise<number> {
   const now = o.now.toISOString();
   // On ResolutionFlow now (a live stream open in some process, decision 030): told in the app.
   const freshSince = new Date(o.now.getTime() - PRESENCE_FRESH_MS).toISOString();
-  const target = o.targetUserId
-    ? sql`and u.id = ${o.targetUserId}`
-    : o.targetTier
-      ? sql`and u.tier >= ${o.targetTier}`
-      : sql``;
-  await db.execute(sql`
+  const result = await db.execute(sql`
+    with h as (
+      update handoffs set deliveries_pending = false
+       where account_id = ${o.accountId} and id = ${o.handoffId} and deliveries_pending
+      returning id, account_id, created_by, target_tier, target_user_id,
+                jsonb_build_object('intent', 'escalate', 'handoffId', id) as payload
+    ), written as (
     insert into notifications
       (id, account_id, handoff_id, channel, intent, recipient_id, status, last_error,
        next_attempt_at, sent_at, payload, created_at)
-    select gen_random_uuid()::text, u.account_id, ${o.handoffId}, c.channel, 'escalate', u.id,
+    select gen_random_uuid()::text, u.account_id, u.handoff_id, c.channel, 'escalate', u.id,
            case when c.channel = 'in_app' then 'sent'
                 when u.email_notifications and not u.online then 'pending' else 'skipped' end,
            case when c.channel = 'in_app' then null
@@ -241,23 +239,42 @@ export async function insertEscalationNotifications(
                 when u.online then ${ONLINE_REASON} end,
            case when c.channel = 'email' and u.email_notifications and not u.online then ${now}::timestamptz end,
            case when c.channel = 'in_app' then ${now}::timestamptz end,
-           ${payload}::jsonb, ${now}::timestamptz
+           u.payload, ${now}::timestamptz
       from (
-        select u.*, exists (
+        select u.*, h.id as handoff_id, h.payload, exists (
                  select 1 from live_presence p
                   where p.user_id = u.id and p.seen_at > ${freshSince}::timestamptz
                ) as online
-          from users u
-         where u.account_id = ${o.accountId} and u.id <> ${o.actorId}
-           and u.role in ('engineer', 'admin', 'owner') and u.deactivated_at is null ${target}
+          from h join users u on u.account_id = h.account_id
+         where u.id <> h.created_by
+           and u.role in ('engineer', 'admin', 'owner') and u.deactivated_at is null
+           and (h.target_user_id is null or u.id = h.target_user_id)
+           and (h.target_user_id is not null or h.target_tier is null or u.tier >= h.target_tier)
       ) u cross join (values ('in_app'), ('email')) as c(channel)
     union all
-    select gen_random_uuid()::text, a.id, ${o.handoffId}, 'webhook', 'escalate', null, 'pending', null,
+    select gen_random_uuid()::text, a.id, h.id, 'webhook', 'escalate', null, 'pending', null,
            ${now}::timestamptz, null,
-           jsonb_set(${payload}::jsonb, '{url}', to_jsonb(a.webhook_url)), ${now}::timestamptz
-      from accounts a
-     where a.id = ${o.accountId} and a.webhook_url is not null
+           jsonb_set(h.payload, '{url}', to_jsonb(a.webhook_url)), ${now}::timestamptz
+      from h join accounts a on a.id = h.account_id
+     where a.webhook_url is not null
+    returning 1
+    )
+    select count(*)::int as n from written
   `);
+  return Number((result as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
+}
+
+/**
+ * Escalations committed at least `olderThan` ago whose delivery rows were never written (the
+ * process that escalated died between the commit and the write): the outbox worker writes them.
+ */
+export async function handoffsMissingDeliveries(db: DbOrTx, createdBefore: Date, limit: number) {
+  return db
+    .select({ id: handoffs.id, accountId: handoffs.accountId })
+    .from(handoffs)
+    .where(and(eq(handoffs.deliveriesPending, true), lte(handoffs.createdAt, createdBefore)))
+    .orderBy(asc(handoffs.createdAt))
+    .limit(limit);
 }
 
 export async function findTeammate(db: DbOrTx, accountId: string, userId: string) {

@@ -21,7 +21,7 @@ export function handoffRoutes(fastify: FastifyInstance, deps: Deps) {
     const { id } = parse(ZIdParam, req.params, 'params');
     const body = parse(ZCreateHandoffBody, req.body);
     return idempotent(deps, req, reply, auth.user, 201, async () => ({
-      handoff: await service.escalate(deps, auth.user, id, body),
+      handoff: await service.escalate(deps, auth.user, id, body, req.log),
     }));
   });
 

@@ -9,7 +9,7 @@ import type {
 import type { z } from 'zod';
 import type { Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { inTransaction, type Work } from '../../db/tx.js';
+import { inTransaction, type TxDeps, type Work } from '../../db/tx.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, notFound } from '../../errors.js';
 import { type AuthUser, hasRole } from '../../http/auth-context.js';
@@ -44,6 +44,8 @@ export async function escalate(
   actor: AuthUser,
   sessionId: string,
   body: z.output<typeof ZCreateHandoffBody>,
+  /** Where a failure after the commit is reported (the request's logger). */
+  log?: ErrorLog,
 ): Promise<THandoffWithContext> {
   const targetTier = body.targetTier ?? null;
   const targetUserId = body.targetUserId ?? null;
@@ -61,6 +63,7 @@ export async function escalate(
   let engineSession: EngineSession | undefined;
   let assessed: TAssessmentWithStart | undefined;
   let answer: THandoffWithContext | undefined;
+  let escalatedAt: Date | undefined;
   try {
     await inTransaction(deps, async (work) => {
       const { tx } = work;
@@ -83,6 +86,7 @@ export async function escalate(
       }
       assertNoDenial(escalateDenial(actor, s, locked.activeHandoffId));
       const now = deps.clock();
+      escalatedAt = now;
       const timeline = presentTimeline(await sessionsRepo.listTimeline(tx, actor.accountId, sessionId));
       const engine: EngineSession = {
         title: s.title,
@@ -120,7 +124,8 @@ export async function escalate(
         createdAt: now,
         context,
       };
-      await repo.insertHandoff(tx, written);
+      // Its delivery rows are written after the commit, once the live card has gone out (below).
+      await repo.insertHandoff(tx, { ...written, deliveriesPending: true });
       await sessionsRepo.updateSession(tx, actor.accountId, sessionId, {
         status: 'escalated',
         updatedAt: now,
@@ -162,15 +167,6 @@ export async function escalate(
         action: 'created',
         actorId: actor.id,
         at: now,
-      });
-      // The outbox rows; a worker delivers them after commit.
-      await repo.insertEscalationNotifications(tx, {
-        accountId: actor.accountId,
-        handoffId,
-        actorId: actor.id,
-        targetTier,
-        targetUserId,
-        now,
       });
       // The saved note, exactly as reviewed, to the linked PSA ticket (outbox, after the commit).
       await queuePsaPosts(work, {
@@ -223,10 +219,38 @@ export async function escalate(
       throw conflict('already_escalated', 'This session already has an open escalation');
     throw err;
   }
+  // Committed, and the live card is out: now the in-app, e-mail and webhook rows, before the answer
+  // (decision 032). The escalation stands if this fails; the outbox worker writes them then.
+  try {
+    await writeDeliveries(deps, actor.accountId, handoffId, escalatedAt!);
+  } catch (err) {
+    log?.error({ err }, 'escalation: writing the delivery rows failed; the outbox worker will');
+  }
   deps.assistant.assessLater(engineSession!, assessed!, (llm) =>
     addLlmAssessment(deps, actor.accountId, handoffId, llm),
   );
   return answer!;
+}
+
+export interface ErrorLog {
+  error(obj: object, msg: string): void;
+}
+
+/**
+ * Writes an escalation's delivery rows (one in-app and one e-mail row per teammate it reaches, and
+ * the webhook's) in their own transaction, after the escalation committed and its live card went
+ * out: the card's wait is the escalating transaction, and these rows are derived from what it
+ * committed (decision 032). One conditional statement clears the handoff's `deliveries_pending`
+ * and writes them, so of this request and the outbox worker's sweep only one ever does; the
+ * worker is woken for the e-mail rows. `now` is the escalation's time (the rows' times and who
+ * counts as on the page); the sweep passes its own.
+ */
+export async function writeDeliveries(deps: TxDeps, accountId: string, handoffId: string, now: Date) {
+  return inTransaction(deps, async (work) => {
+    const written = await repo.writeEscalationDeliveries(work.tx, { accountId, handoffId, now });
+    if (written > 0) work.wakeAfterCommit();
+    return written;
+  });
 }
 
 /**
