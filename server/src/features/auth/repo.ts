@@ -42,7 +42,7 @@ export async function insertAuthSession(db: DbOrTx, row: typeof authSessions.$in
  * Every API request reads its session cookie's row, so this statement is built once per database and
  * sent as a named prepared statement (PostgreSQL parses and plans it once per connection). Built and
  * planned on every request, the three-table join cost about 1 ms, six times its execution
- * (docs/BENCHMARKS.md, "Prepared statements on the hot path").
+ * (docs/BENCHMARKS.md, "… and the prepared session lookup").
  */
 const authSessionQueries = new WeakMap<Db, ReturnType<typeof prepareFindAuthSession>>();
 
