@@ -10,50 +10,23 @@
  * Prints figures; it is not a timed test.
  */
 import os from 'node:os';
-import pg from 'pg';
 import { loadConfig } from '../server/src/config.js';
-import { type Database, migrateDatabase, openPglite, openPostgres } from '../server/src/db/client.js';
 import type { Deps } from '../server/src/deps.js';
 import * as analyticsRepo from '../server/src/features/analytics/repo.js';
 import { escalationAnalytics } from '../server/src/features/analytics/service.js';
 import { createAssistant } from '../server/src/features/assistant/assistant.js';
 import * as authRepo from '../server/src/features/auth/repo.js';
+import { openBenchDb } from './bench-db.js';
 
 const N = Number(process.env.BENCH_HANDOFFS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 60);
-
-async function open(): Promise<{ db: Database; label: string; drop: () => Promise<void> }> {
-  const url = process.env.BENCH_DATABASE_URL;
-  if (!url) {
-    const db = await openPglite();
-    await migrateDatabase(db);
-    return { db, label: 'PGlite (in memory)', drop: async () => {} };
-  }
-  const name = `rf_bench_snap_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const db = await openPostgres(u.toString(), { max: 10 });
-  await migrateDatabase(db);
-  return {
-    db,
-    label: 'PostgreSQL 15 (127.0.0.1)',
-    drop: async () => {
-      await db.close();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 };
 
-const { db, label, drop } = await open();
+const { db, label, drop } = await openBenchDb('rf_bench_snap');
 const accountId = crypto.randomUUID();
 const user = crypto.randomUUID();
 await authRepo.insertAccount(db.db, { id: accountId, name: 'Bench MSP' });
@@ -153,4 +126,3 @@ for (const days of [30, 90]) {
   );
 }
 await drop();
-if (!process.env.BENCH_DATABASE_URL) await db.close();

@@ -9,38 +9,11 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import pg from 'pg';
-import { type Database, migrateDatabase, openPglite, openPostgres } from '../server/src/db/client.js';
 import { accounts, authSessions, users } from '../server/src/db/schema.js';
 import * as authRepo from '../server/src/features/auth/repo.js';
+import { openBenchDb } from './bench-db.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2_000);
-
-async function openBenchDb(): Promise<{ db: Database; label: string; drop: () => Promise<void> }> {
-  const url = process.env.BENCH_DATABASE_URL;
-  if (!url) {
-    const db = await openPglite();
-    await migrateDatabase(db);
-    return { db, label: 'PGlite (in memory)', drop: () => db.close() };
-  }
-  const name = `rf_bench_auth_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const db = await openPostgres(u.toString(), { max: 1 });
-  await migrateDatabase(db);
-  return {
-    db,
-    label: 'PostgreSQL (127.0.0.1, one pooled connection)',
-    drop: async () => {
-      await db.close();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -48,7 +21,7 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function main() {
-  const { db, label, drop } = await openBenchDb();
+  const { db, label, drop } = await openBenchDb('rf_bench_auth', { max: 1 });
   try {
     await authRepo.insertAccount(db.db, { id: 'acc-bench', name: 'Bench MSP' });
     await authRepo.insertUser(db.db, {

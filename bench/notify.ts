@@ -16,11 +16,9 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 type IntervalHistogram = ReturnType<typeof monitorEventLoopDelay>;
 
-import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
-import { type Database, migrateDatabase, openPglite, openPostgres } from '../server/src/db/client.js';
 import type { Deps } from '../server/src/deps.js';
 import { createAssistant } from '../server/src/features/assistant/assistant.js';
 import { hashPassword } from '../server/src/features/auth/password.js';
@@ -28,37 +26,11 @@ import * as authRepo from '../server/src/features/auth/repo.js';
 import { EVENTS_CHANNEL } from '../server/src/features/live/events.js';
 import { type OutboxWorker, startOutboxWorker } from '../server/src/jobs/outbox-worker.js';
 import { Client } from '../server/src/test/harness.js';
+import { openBenchDb } from './bench-db.js';
 
 const ESCALATIONS = Number(process.env.BENCH_ESCALATIONS ?? 200);
 const BACKLOG_ESCALATIONS = Number(process.env.BENCH_BACKLOG_ESCALATIONS ?? 40);
 const BACKLOG_PEOPLE = Number(process.env.BENCH_BACKLOG_PEOPLE ?? 50);
-
-let dbCounter = 0;
-async function openBenchDb(): Promise<{ db: Database; label: string; drop: () => Promise<void> }> {
-  const url = process.env.BENCH_DATABASE_URL;
-  if (!url) {
-    const db = await openPglite();
-    await migrateDatabase(db);
-    return { db, label: 'PGlite (in memory)', drop: () => db.close() };
-  }
-  const name = `rf_bench_notify_${process.pid}_${dbCounter++}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const db = await openPostgres(u.toString(), { max: 10 });
-  await migrateDatabase(db);
-  return {
-    db,
-    label: 'PostgreSQL 15 (127.0.0.1)',
-    drop: async () => {
-      await db.close();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -126,7 +98,7 @@ async function refusedUrl() {
 }
 
 async function startStack(smtpUrl: string, withWorker: boolean) {
-  const { db, label, drop } = await openBenchDb();
+  const { db, label, drop } = await openBenchDb('rf_bench_notify');
   const deps: Deps = {
     db,
     config: loadConfig({ LOG_LEVEL: 'silent', SMTP_URL: smtpUrl, PUBLIC_URL: 'https://rf.bench.test' }),
