@@ -265,8 +265,8 @@ export async function writeEscalationDeliveries(
 }
 
 /**
- * Escalations committed at least `olderThan` ago whose delivery rows were never written (the
- * process that escalated died between the commit and the write): the outbox worker writes them.
+ * Escalations made at or before `createdBefore` whose delivery rows were never written (the process
+ * that escalated died between the commit and the write), oldest first: the outbox worker writes them.
  */
 export async function handoffsMissingDeliveries(db: DbOrTx, createdBefore: Date, limit: number) {
   return db
