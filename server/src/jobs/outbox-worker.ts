@@ -151,6 +151,10 @@ export async function startOutboxWorker(
     timer.unref();
   };
 
+  // The worker's own transactions ask for no wake-up after their commit: the pass that wrote rows
+  // claims them itself.
+  const ownTx = { db: deps.db, afterCommit: () => {} };
+
   async function sweepReminders(now: Date) {
     // Escalations whose process died between their commit and their delivery rows (decision 032).
     const missing = await handoffsRepo.handoffsMissingDeliveries(
@@ -160,15 +164,12 @@ export async function startOutboxWorker(
     );
     for (const h of missing) {
       if (stopping) return;
-      // No wake-up after the commit: this pass claims the e-mail rows it just wrote.
-      await writeDeliveries({ db: deps.db, afterCommit: () => {} }, h.accountId, h.id, now);
+      await writeDeliveries(ownTx, h.accountId, h.id, now);
     }
     while (!stopping) {
       // Through the shared helper (retries a deadlock or serialisation failure). No wake-up is
       // needed after commit: this loop claims the rows it just wrote on its next pass.
-      const rounds = await inTransaction({ db: deps.db, afterCommit: () => {} }, ({ tx }) =>
-        queueDueReminders(tx, now),
-      );
+      const rounds = await inTransaction(ownTx, ({ tx }) => queueDueReminders(tx, now));
       if (rounds === 0) break;
     }
     if (Date.now() - lastPrune > 3_600_000) {
