@@ -19,6 +19,7 @@ import {
 import { z } from 'zod';
 import {
   assessSession,
+  assessWithSuggestions,
   type EngineSession,
   isTriedAction,
   rankPlaybooks,
@@ -39,6 +40,14 @@ export type { LlmConfig } from './llm.js';
 export interface Assistant {
   /** The built-in assessment: deterministic and immediate. */
   assess(s: EngineSession): Promise<TAssessmentWithStart>;
+  /**
+   * The same assessment, and the actions the suggestions panel lists for the session now (up to
+   * `limit`), from one analysis: an escalation's snapshot needs both, under the session's lock.
+   */
+  assessForHandoff(
+    s: EngineSession,
+    limit: number,
+  ): Promise<{ assessed: TAssessmentWithStart; suggestedActions: readonly string[] }>;
   /**
    * Asks the LLM (when one is configured and the breaker is closed) for its assessment in the
    * background; `deliver` gets a validated answer, if one arrives. Never throws, never waits.
@@ -130,6 +139,10 @@ export function createAssistant(opts: { llm?: LlmConfig | null; logger?: Logger 
 
   async function assess(s: EngineSession): Promise<TAssessmentWithStart> {
     return assessSession(s);
+  }
+
+  async function assessForHandoff(s: EngineSession, limit: number) {
+    return assessWithSuggestions(s, limit);
   }
 
   async function llmAssessment(
@@ -231,5 +244,5 @@ export function createAssistant(opts: { llm?: LlmConfig | null; logger?: Logger 
     await settled();
   }
 
-  return { assess, assessLater, suggest, reply, settled, close };
+  return { assess, assessForHandoff, assessLater, suggest, reply, settled, close };
 }

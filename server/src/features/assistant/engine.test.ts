@@ -4,6 +4,7 @@ import { Bm25Index } from './bm25.js';
 import {
   analyzeSession,
   assessSession,
+  assessWithSuggestions,
   ENGINE_READS,
   type EngineSession,
   type EngineTimelineEntry,
@@ -118,6 +119,14 @@ describe('determinism and schema', () => {
     expect(assessSession(s)).toEqual(assessSession(structuredClone(s)));
     expect(suggestNextSteps(s)).toEqual(suggestNextSteps(structuredClone(s)));
     expect(replyToMessage(s, 'what next?')).toEqual(replyToMessage(structuredClone(s), 'what next?'));
+  });
+
+  it('gives, from one analysis, what assessing and suggesting separately give', () => {
+    for (const ss of [s, ...loadScenarios().map(scenarioSession)]) {
+      const both = assessWithSuggestions(ss, 50);
+      expect(both.assessed).toEqual(assessSession(ss));
+      expect(both.suggestedActions).toEqual(suggestNextSteps(ss, 50).suggestions.map((x) => x.action));
+    }
   });
 
   it('produces schema-valid builtin output with confidences in 0..1', () => {

@@ -28,6 +28,11 @@ export interface Engine {
   readonly index: KnowledgeIndex;
   analyzeSession(s: EngineSession): SessionAnalysis;
   assessSession(s: EngineSession): TAssessmentWithStart;
+  /** The assessment and the suggestions' actions (up to `limit`) from one analysis of the session. */
+  assessWithSuggestions(
+    s: EngineSession,
+    limit: number,
+  ): { assessed: TAssessmentWithStart; suggestedActions: string[] };
   suggestNextSteps(s: EngineSession, limit?: number): TSuggestionsResponse;
   replyToMessage(s: EngineSession, message: string): TAssistantReply;
   rankPlaybooks(text: string, limit?: number): Array<{ id: string; title: string; score: number }>;
@@ -62,6 +67,13 @@ export function engineOver(ix: KnowledgeIndex): Engine {
     index: ix,
     analyzeSession,
     assessSession: (s) => assessmentFromAnalysis(analyzeSession(s)),
+    assessWithSuggestions(s, limit) {
+      const a = analyzeSession(s);
+      return {
+        assessed: assessmentFromAnalysis(a),
+        suggestedActions: suggestionsFromAnalysis(a, limit).map((x) => x.action),
+      };
+    },
     suggestNextSteps(s, limit = 5) {
       const a = analyzeSession(s);
       const top = a.playbooks[0];
@@ -167,6 +179,8 @@ export async function warmShippedEngineInSlices(
 
 export const analyzeSession: Engine['analyzeSession'] = (s) => shippedEngine().analyzeSession(s);
 export const assessSession: Engine['assessSession'] = (s) => shippedEngine().assessSession(s);
+export const assessWithSuggestions: Engine['assessWithSuggestions'] = (s, limit) =>
+  shippedEngine().assessWithSuggestions(s, limit);
 export const suggestNextSteps: Engine['suggestNextSteps'] = (s, limit) =>
   shippedEngine().suggestNextSteps(s, limit);
 export const replyToMessage: Engine['replyToMessage'] = (s, m) => shippedEngine().replyToMessage(s, m);

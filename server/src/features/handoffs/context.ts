@@ -7,10 +7,13 @@
 import type { TAssessmentWithStart, THandoffContext, TTimelineEntry } from '@rf/contracts';
 import { type EngineSession, suggestNextSteps } from '../assistant/engine.js';
 
-/** The actions the built-in suggestions panel lists for a session (up to 50). */
+/** How many of the built-in suggestions panel's actions a snapshot matches steps against. */
+export const SUGGESTED_LIMIT = 50;
+
+/** The actions the built-in suggestions panel lists for a session (up to SUGGESTED_LIMIT). */
 export type SuggestedActions = (s: EngineSession) => readonly string[];
 export const suggestedByEngine: SuggestedActions = (s) =>
-  suggestNextSteps(s, 50).suggestions.map((x) => x.action);
+  suggestNextSteps(s, SUGGESTED_LIMIT).suggestions.map((x) => x.action);
 
 /** Builds the immutable handoff snapshot from the session, its timeline and the assessment. */
 export function buildHandoffContext(opts: {
@@ -22,17 +25,25 @@ export function buildHandoffContext(opts: {
   now: Date;
   /** The engine by default; the demo seed passes what the build computed (seed-assessments.ts). */
   suggestedActions?: SuggestedActions;
+  /**
+   * The actions suggested for the session as it is now, when the caller has them already (the
+   * escalation gets them from the analysis that assessed it: `assistant.assessForHandoff`).
+   */
+  suggestedNow?: readonly string[];
 }): THandoffContext {
   const { session, timeline, assessed } = opts;
   const suggest = opts.suggestedActions ?? suggestedByEngine;
   // "I did this" logs a suggested action as a step. The suggestions panel always comes from the
   // deterministic built-in engine, so what it could have offered in this session is the union of
   // its suggestions before the first step and now (two rankings, not one per step: this runs
-  // under the session lock). Chat replies are conversation, not suggestions: they are not listed.
-  const suggested = [...suggest({ ...session, timeline: [] }), ...suggest({ ...session, timeline })].map(
-    normalise,
-  );
+  // under the session lock), ranked only when there is a step to match. Chat replies are
+  // conversation, not suggestions: they are not listed.
+  let suggested: string[] | undefined;
   const fromSuggestion = (step: string) => {
+    suggested ??= [
+      ...suggest({ ...session, timeline: [] }),
+      ...(opts.suggestedNow ?? suggest({ ...session, timeline })),
+    ].map(normalise);
     const s = normalise(step);
     return suggested.some((a) => a.length > 8 && (s === a || s.includes(a)));
   };

@@ -24,7 +24,7 @@ import { queuePsaPosts } from '../psa/outbox.js';
 import { assertNoDenial, escalateDenial, writerDenial } from '../sessions/policy.js';
 import { presentTimeline } from '../sessions/present.js';
 import * as sessionsRepo from '../sessions/repo.js';
-import { buildHandoffContext } from './context.js';
+import { buildHandoffContext, SUGGESTED_LIMIT } from './context.js';
 import { audit, queueHandoffEvent } from './lifecycle.js';
 import { cancelDenial, claimDenial, releaseDenial } from './policy.js';
 import { presentAudit, presentHandoff, presentHandoffBase } from './present.js';
@@ -100,11 +100,16 @@ export async function escalate(
       engineSession = engine;
       // The escalation answers at once with the built-in assessment (about a millisecond); an LLM's
       // (when one is set up) is added to the handoff when it arrives, after the commit (below).
-      assessed = await deps.assistant.assess(engine);
+      const { assessed: builtin, suggestedActions } = await deps.assistant.assessForHandoff(
+        engine,
+        SUGGESTED_LIMIT,
+      );
+      assessed = builtin;
       const context = buildHandoffContext({
         session: { ...engine, createdAt: s.createdAt },
         timeline,
         assessed,
+        suggestedNow: suggestedActions,
         reason: body.reason,
         urgency: body.urgency,
         now,

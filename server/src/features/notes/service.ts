@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { notFound } from '../../errors.js';
 import type { AuthUser } from '../../http/auth-context.js';
-import { buildHandoffContext } from '../handoffs/context.js';
+import { buildHandoffContext, SUGGESTED_LIMIT } from '../handoffs/context.js';
 import { assertNoDenial, writeDenial } from '../sessions/policy.js';
 import { presentTimeline } from '../sessions/present.js';
 import { readEngineSession } from '../sessions/reader.js';
@@ -61,11 +61,12 @@ export async function previewNote(
     return { text: note.text, markdown: note.markdown, html: note.html, minutesWorked };
   }
   // The same snapshot the escalation will take (the built-in assessment is deterministic).
-  const assessed = await deps.assistant.assess(session);
+  const { assessed, suggestedActions } = await deps.assistant.assessForHandoff(session, SUGGESTED_LIMIT);
   const context = buildHandoffContext({
     session: { ...session, createdAt: loaded.session.createdAt },
     timeline,
     assessed,
+    suggestedNow: suggestedActions,
     reason: body.reason ?? '',
     urgency: body.urgency ?? 'normal',
     now,
