@@ -198,6 +198,8 @@ export const timelineEntries = pgTable(
     text: text('text').notNull(),
     outcome: text('outcome', { enum: ['worked', 'failed', 'partial', 'info'] }),
     detail: text('detail'),
+    /** A step: whether the suggestions panel offered it when it was logged (null: not recorded). */
+    followed: boolean('followed'),
     authorId: text('author_id'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },

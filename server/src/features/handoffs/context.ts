@@ -30,22 +30,30 @@ export function buildHandoffContext(opts: {
    * escalation gets them from the analysis that assessed it: `assistant.assessForHandoff`).
    */
   suggestedNow?: readonly string[];
+  /**
+   * Whether each step was offered by the suggestions panel when it was logged, by entry id, as
+   * recorded then (`followedSuggestion`); a step without a record (null or absent: logged before
+   * steps recorded it) is matched against the suggestions before the first step and now.
+   */
+  followed?: ReadonlyMap<string, boolean | null>;
 }): THandoffContext {
   const { session, timeline, assessed } = opts;
   const suggest = opts.suggestedActions ?? suggestedByEngine;
   // "I did this" logs a suggested action as a step. The suggestions panel always comes from the
-  // deterministic built-in engine, so what it could have offered in this session is the union of
-  // its suggestions before the first step and now (two rankings, not one per step: this runs
-  // under the session lock), ranked only when there is a step to match. Chat replies are
-  // conversation, not suggestions: they are not listed.
+  // deterministic built-in engine. A step logged now records whether the panel offered it then;
+  // for an older one, what the panel could have offered is taken as the union of its suggestions
+  // before the first step and now (two rankings, not one per step: this runs under the session
+  // lock), ranked only when such a step is there. Chat replies are conversation, not
+  // suggestions: they are not listed.
   let suggested: string[] | undefined;
-  const fromSuggestion = (step: string) => {
+  const fromSuggestion = (e: TTimelineEntry) => {
+    const recorded = opts.followed?.get(e.id);
+    if (recorded != null) return recorded;
     suggested ??= [
       ...suggest({ ...session, timeline: [] }),
       ...(opts.suggestedNow ?? suggest({ ...session, timeline })),
-    ].map(normalise);
-    const s = normalise(step);
-    return suggested.some((a) => a.length > 8 && (s === a || s.includes(a)));
+    ];
+    return followedSuggestion(e.text, suggested);
   };
   const tried: THandoffContext['tried'] = [];
   for (const e of timeline) {
@@ -56,7 +64,7 @@ export function buildHandoffContext(opts: {
         outcome: e.outcome,
         at: e.at,
         detail: e.detail,
-        ...(fromSuggestion(e.text) ? { followed: true } : {}),
+        ...(fromSuggestion(e) ? { followed: true } : {}),
       });
     else if (e.kind === 'note') tried.push({ kind: 'note', text: e.text, outcome: null, at: e.at });
   }
@@ -77,3 +85,16 @@ export function buildHandoffContext(opts: {
 }
 
 const normalise = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+
+/**
+ * Whether a logged step is one of these suggested actions ("I did this" logs the action's text; a
+ * technician may add to it): the same text, or a text containing a suggestion of more than a few
+ * characters, whitespace and case aside.
+ */
+export function followedSuggestion(step: string, suggested: readonly string[]): boolean {
+  const s = normalise(step);
+  return suggested.some((action) => {
+    const a = normalise(action);
+    return a.length > 8 && (s === a || s.includes(a));
+  });
+}

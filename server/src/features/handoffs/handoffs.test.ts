@@ -220,6 +220,12 @@ describe('what the assistant suggested, and whether it was followed', () => {
     });
     expect(chat.status).toBe(201);
     await t.junior.client.post(`/api/sessions/${sessionId}/steps`, { action: first, outcome: 'failed' });
+    // What the panel offers once a step is logged: matched from the analysis that assessed the
+    // escalation, not from the ranking before the first step.
+    const then = await t.junior.client.get(`/api/sessions/${sessionId}/suggestions`);
+    const second = then.body.suggestions[0].action as string;
+    expect(second).not.toBe(first);
+    await t.junior.client.post(`/api/sessions/${sessionId}/steps`, { action: second, outcome: 'failed' });
     await t.junior.client.post(`/api/sessions/${sessionId}/steps`, {
       action: 'Asked the user to reboot the laptop',
       outcome: 'info',
@@ -228,8 +234,9 @@ describe('what the assistant suggested, and whether it was followed', () => {
     const tried = body.handoff.context.tried as { kind: string; text: string; followed?: boolean }[];
     expect(tried.filter((x) => x.kind === 'suggestion')).toEqual([]);
     expect(tried.find((x) => x.text === first)).toMatchObject({ kind: 'step', followed: true });
+    expect(tried.find((x) => x.text === second)).toMatchObject({ kind: 'step', followed: true });
     expect(tried.find((x) => x.text === 'Asked the user to reboot the laptop')?.followed).toBeUndefined();
-    expect(tried.filter((x) => x.followed)).toHaveLength(1);
+    expect(tried.filter((x) => x.followed)).toHaveLength(2);
   });
 });
 

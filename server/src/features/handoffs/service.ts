@@ -22,7 +22,7 @@ import * as notesRepo from '../notes/repo.js';
 import { saveTicketNote } from '../notes/save.js';
 import { queuePsaPosts } from '../psa/outbox.js';
 import { assertNoDenial, escalateDenial, writerDenial } from '../sessions/policy.js';
-import { presentTimeline } from '../sessions/present.js';
+import { followedSteps, presentTimeline } from '../sessions/present.js';
 import * as sessionsRepo from '../sessions/repo.js';
 import { buildHandoffContext, SUGGESTED_LIMIT } from './context.js';
 import { audit, queueHandoffEvent } from './lifecycle.js';
@@ -87,7 +87,8 @@ export async function escalate(
       assertNoDenial(escalateDenial(actor, s, locked.activeHandoffId));
       const now = deps.clock();
       escalatedAt = now;
-      const timeline = presentTimeline(await sessionsRepo.listTimeline(tx, actor.accountId, sessionId));
+      const timelineRows = await sessionsRepo.listTimeline(tx, actor.accountId, sessionId);
+      const timeline = presentTimeline(timelineRows);
       const engine: EngineSession = {
         title: s.title,
         problem: s.problem,
@@ -110,6 +111,7 @@ export async function escalate(
         timeline,
         assessed,
         suggestedNow: suggestedActions,
+        followed: followedSteps(timelineRows),
         reason: body.reason,
         urgency: body.urgency,
         now,

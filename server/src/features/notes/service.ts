@@ -67,6 +67,7 @@ export async function previewNote(
     timeline,
     assessed,
     suggestedNow: suggestedActions,
+    followed: loaded.followed,
     reason: body.reason ?? '',
     urgency: body.urgency ?? 'normal',
     now,

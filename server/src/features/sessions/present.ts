@@ -36,3 +36,8 @@ export function presentTimeline(rows: TimelineRowWithAuthor[]): TTimelineEntry[]
     at: e.createdAt.toISOString(),
   }));
 }
+
+/** Each step's record of whether the suggestions panel offered it when it was logged, by entry id. */
+export function followedSteps(rows: TimelineRowWithAuthor[]): Map<string, boolean | null> {
+  return new Map(rows.map(({ entry }) => [entry.id, entry.followed]));
+}

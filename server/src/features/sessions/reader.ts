@@ -10,7 +10,7 @@ import type { EngineSession } from '../assistant/engine.js';
 import { loadAccountHistory } from '../assistant/history.js';
 import { presentCan } from '../handoffs/policy.js';
 import * as handoffsRepo from '../handoffs/repo.js';
-import { presentSummary, presentTimeline } from './present.js';
+import { followedSteps, presentSummary, presentTimeline } from './present.js';
 import * as repo from './repo.js';
 
 /** One session with its timeline, its active handoff and what `actor` may do with them. */
@@ -47,5 +47,5 @@ export async function readEngineSession(db: DbOrTx, accountId: string, id: strin
     timeline: presentTimeline(timeline),
     history,
   };
-  return { session: summary.session, engine };
+  return { session: summary.session, engine, followed: followedSteps(timeline) };
 }

@@ -15,6 +15,7 @@ import type { Deps } from '../../deps.js';
 import { notFound } from '../../errors.js';
 import type { AuthUser } from '../../http/auth-context.js';
 import { newId } from '../auth/tokens.js';
+import { followedSuggestion, SUGGESTED_LIMIT } from '../handoffs/context.js';
 import { closeActiveHandoff, stampFirstAction } from '../handoffs/lifecycle.js';
 import { queueEvent } from '../live/events.js';
 import { buildResolutionNote, minutesBetween, workedMinutes } from '../notes/builder.js';
@@ -114,18 +115,32 @@ async function writeToSession(
   return getSession(deps, actor, sessionId);
 }
 
-export function addStep(
+export async function addStep(
   deps: Deps,
   actor: AuthUser,
   sessionId: string,
   body: z.output<typeof ZStepBody> | TStepBody,
 ) {
-  return writeToSession(deps, actor, sessionId, deps.clock(), [
+  const arrivedAt = deps.clock();
+  // Whether the suggestions panel offers this action now ("I did this"), decided as it is logged,
+  // against the session as the technician saw it: the escalation snapshot marks it "followed"
+  // without ranking the engine again under its lock. Read before the write, like a chat message;
+  // the write checks the writer.
+  const loaded = await readEngineSession(deps.db.db, actor.accountId, sessionId);
+  if (!loaded) throw notFound('Session');
+  assertNoDenial(writeDenial(actor, loaded.session));
+  const offered = await deps.assistant.suggest(loaded.engine, SUGGESTED_LIMIT);
+  const followed = followedSuggestion(
+    body.action,
+    offered.suggestions.map((x) => x.action),
+  );
+  return writeToSession(deps, actor, sessionId, arrivedAt, [
     {
       kind: 'step',
       text: body.action,
       outcome: body.outcome,
       detail: body.detail ?? null,
+      followed,
       authorId: actor.id,
     },
   ]);

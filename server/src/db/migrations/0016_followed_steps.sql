@@ -1,0 +1,6 @@
+-- Whether a step was one the suggestions panel offered when it was logged ("I did this"), decided
+-- then, against the session as the technician saw it: the escalation snapshot's "followed" no
+-- longer re-ranks the engine under the session's lock, and a suggestion offered after a first step
+-- and then done counts too. Null: a step logged before this column (the snapshot matches those the
+-- old way), or an entry that is not a step.
+ALTER TABLE "timeline_entries" ADD COLUMN "followed" boolean;
