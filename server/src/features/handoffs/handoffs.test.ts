@@ -220,8 +220,8 @@ describe('what the assistant suggested, and whether it was followed', () => {
     });
     expect(chat.status).toBe(201);
     await t.junior.client.post(`/api/sessions/${sessionId}/steps`, { action: first, outcome: 'failed' });
-    // What the panel offers once a step is logged: matched from the analysis that assessed the
-    // escalation, not from the ranking before the first step.
+    // What the panel offers only once a step is logged, then done: no longer suggested when the
+    // escalation is made, and not necessarily before the first step; the step recorded it (decision 033).
     const then = await t.junior.client.get(`/api/sessions/${sessionId}/suggestions`);
     const second = then.body.suggestions[0].action as string;
     expect(second).not.toBe(first);
