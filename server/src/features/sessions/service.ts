@@ -14,6 +14,7 @@ import { inTransaction, type Work } from '../../db/tx.js';
 import type { Deps } from '../../deps.js';
 import { notFound } from '../../errors.js';
 import type { AuthUser } from '../../http/auth-context.js';
+import type { EngineSession } from '../assistant/engine.js';
 import { newId } from '../auth/tokens.js';
 import { followedSuggestion, SUGGESTED_LIMIT } from '../handoffs/context.js';
 import { closeActiveHandoff, stampFirstAction } from '../handoffs/lifecycle.js';
@@ -122,18 +123,19 @@ export async function addStep(
   body: z.output<typeof ZStepBody> | TStepBody,
 ) {
   const arrivedAt = deps.clock();
-  // Whether the suggestions panel offers this action now ("I did this"), decided as it is logged,
-  // against the session as the technician saw it: the escalation snapshot marks it "followed"
-  // without ranking the engine again under its lock. Read before the write, like a chat message;
-  // the write checks the writer.
+  // Whether the suggestions panel offered this action ("I did this"): what it offers now, or what it
+  // offered before the first step. Decided as the step is logged, so the escalation snapshot marks
+  // it "followed" without ranking the engine under its lock (decision 033). Read before the write,
+  // like a chat message; the write checks the writer again under the session's lock.
   const loaded = await readEngineSession(deps.db.db, actor.accountId, sessionId);
   if (!loaded) throw notFound('Session');
   assertNoDenial(writeDenial(actor, loaded.session));
-  const offered = await deps.assistant.suggest(loaded.engine, SUGGESTED_LIMIT);
-  const followed = followedSuggestion(
-    body.action,
-    offered.suggestions.map((x) => x.action),
-  );
+  const offered = async (engine: EngineSession) =>
+    (await deps.assistant.suggest(engine, SUGGESTED_LIMIT)).suggestions.map((x) => x.action);
+  const followed =
+    followedSuggestion(body.action, await offered(loaded.engine)) ||
+    (loaded.engine.timeline.length > 0 &&
+      followedSuggestion(body.action, await offered({ ...loaded.engine, timeline: [] })));
   return writeToSession(deps, actor, sessionId, arrivedAt, [
     {
       kind: 'step',
