@@ -32,7 +32,7 @@ export function buildHandoffContext(opts: {
   suggestedNow?: readonly string[];
   /**
    * Whether each step was offered by the suggestions panel when it was logged, by entry id, as
-   * recorded then (`followedSuggestion`); a step without a record (null or absent: logged before
+   * recorded then (`suggestionMatcher`); a step without a record (null or absent: logged before
    * steps recorded it) is matched against the suggestions before the first step and now.
    */
   followed?: ReadonlyMap<string, boolean | null>;
@@ -45,16 +45,8 @@ export function buildHandoffContext(opts: {
   // before the first step and now (two rankings, not one per step: this runs under the session
   // lock), ranked only when such a step is there. Chat replies are conversation, not
   // suggestions: they are not listed.
-  let suggested: string[] | undefined;
-  const fromSuggestion = (e: TTimelineEntry) => {
-    const recorded = opts.followed?.get(e.id);
-    if (recorded != null) return recorded;
-    suggested ??= [
-      ...suggest({ ...session, timeline: [] }),
-      ...(opts.suggestedNow ?? suggest({ ...session, timeline })),
-    ];
-    return followedSuggestion(e.text, suggested);
-  };
+  const offered = suggestionMatcher({ ...session, timeline }, suggest, opts.suggestedNow);
+  const fromSuggestion = (e: TTimelineEntry) => opts.followed?.get(e.id) ?? offered(e.text);
   const tried: THandoffContext['tried'] = [];
   for (const e of timeline) {
     if (e.kind === 'step')
@@ -87,14 +79,28 @@ export function buildHandoffContext(opts: {
 const normalise = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 
 /**
- * Whether a logged step is one of these suggested actions ("I did this" logs the action's text; a
- * technician may add to it): the same text, or a text containing a suggestion of more than a few
- * characters, whitespace and case aside.
+ * Whether a logged step is an action the suggestions panel offered in this session: one of its
+ * suggestions now, or before the first step ("I did this" logs the action's text; a technician
+ * may add to it): the same text, or a text containing a suggestion of more than a few characters,
+ * whitespace and case aside. Each list is ranked only when first needed, and once: the step
+ * request asks about one step, the snapshot about each step logged before steps recorded it.
+ * `now` is the current list when the caller has it already.
  */
-export function followedSuggestion(step: string, suggested: readonly string[]): boolean {
-  const s = normalise(step);
-  return suggested.some((action) => {
-    const a = normalise(action);
-    return a.length > 8 && (s === a || s.includes(a));
-  });
+export function suggestionMatcher(
+  session: EngineSession,
+  suggest: SuggestedActions = suggestedByEngine,
+  now?: readonly string[],
+): (step: string) => boolean {
+  let current: string[] | undefined;
+  let beforeFirstStep: string[] | undefined;
+  const among = (s: string, actions: readonly string[]) =>
+    actions.some((a) => a.length > 8 && (s === a || s.includes(a)));
+  return (step) => {
+    const s = normalise(step);
+    current ??= (now ?? suggest(session)).map(normalise);
+    if (among(s, current)) return true;
+    if (session.timeline.length === 0) return false; // the same ranking as now
+    beforeFirstStep ??= suggest({ ...session, timeline: [] }).map(normalise);
+    return among(s, beforeFirstStep);
+  };
 }

@@ -14,9 +14,8 @@ import { inTransaction, type Work } from '../../db/tx.js';
 import type { Deps } from '../../deps.js';
 import { notFound } from '../../errors.js';
 import type { AuthUser } from '../../http/auth-context.js';
-import type { EngineSession } from '../assistant/engine.js';
 import { newId } from '../auth/tokens.js';
-import { followedSuggestion, SUGGESTED_LIMIT } from '../handoffs/context.js';
+import { suggestionMatcher } from '../handoffs/context.js';
 import { closeActiveHandoff, stampFirstAction } from '../handoffs/lifecycle.js';
 import { queueEvent } from '../live/events.js';
 import { buildResolutionNote, minutesBetween, workedMinutes } from '../notes/builder.js';
@@ -130,12 +129,7 @@ export async function addStep(
   const loaded = await readEngineSession(deps.db.db, actor.accountId, sessionId);
   if (!loaded) throw notFound('Session');
   assertNoDenial(writeDenial(actor, loaded.session));
-  const offered = async (engine: EngineSession) =>
-    (await deps.assistant.suggest(engine, SUGGESTED_LIMIT)).suggestions.map((x) => x.action);
-  const followed =
-    followedSuggestion(body.action, await offered(loaded.engine)) ||
-    (loaded.engine.timeline.length > 0 &&
-      followedSuggestion(body.action, await offered({ ...loaded.engine, timeline: [] })));
+  const followed = suggestionMatcher(loaded.engine)(body.action);
   return writeToSession(deps, actor, sessionId, arrivedAt, [
     {
       kind: 'step',
